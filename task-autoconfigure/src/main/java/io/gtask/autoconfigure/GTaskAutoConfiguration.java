@@ -1,0 +1,149 @@
+package io.gtask.autoconfigure;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.TaskBroker;
+import io.gtask.broker.redis.RedisTaskBroker;
+import io.gtask.client.DefaultTaskClient;
+import io.gtask.core.TaskClient;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.redis.RedisAsync;
+import io.gtask.redis.RedisKeyspace;
+import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
+import io.gtask.registry.TaskRegistry;
+import io.gtask.worker.TaskContainer;
+import io.gtask.worker.TaskContainerSettings;
+import io.gtask.worker.TaskDefaults;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of gtask: a Redis broker and result backend on the application's
+ * {@link RedisConnectionFactory}, the task registry filled from {@code @TaskHandler} methods, a
+ * {@link TaskClient} and, unless {@code gtask.worker.enabled=false}, a consumer container.
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class })
+@ConditionalOnClass({ TaskClient.class, LettuceConnectionFactory.class })
+@EnableConfigurationProperties(GTaskProperties.class)
+public final class GTaskAutoConfiguration {
+
+	/**
+	 * Name of the executor bean that runs task handlers, which a user may define instead.
+	 */
+	public static final String WORKER_EXECUTOR_BEAN_NAME = "gtaskWorkerExecutor";
+
+	@Bean
+	static TaskHandlerAnnotationBeanPostProcessor gtaskTaskHandlerAnnotationBeanPostProcessor() {
+		return new TaskHandlerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskRegistry taskRegistry() {
+		return new TaskRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskMessageCodec taskMessageCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new TaskMessageCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskClient.class)
+	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
+			TaskRegistry registry, GTaskProperties properties) {
+		return new DefaultTaskClient(taskBroker, resultBackend, codec, registry, properties.getDefaultQueue(),
+				properties.getMessage().getMaxPayloadSize());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RedisConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisAsync gtaskRedisAsync(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+				throw new IllegalStateException("gtask's Redis broker and backend need Lettuce, but the "
+						+ "RedisConnectionFactory is a " + connectionFactory.getClass().getName()
+						+ "; use spring.data.redis.client-type=lettuce or define your own TaskBroker and ResultBackend");
+			}
+			return new RedisAsync(lettuce, properties.getRedis().getTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(TaskBroker.class)
+		RedisTaskBroker taskBroker(RedisAsync gtaskRedisAsync, GTaskProperties properties) {
+			return new RedisTaskBroker(gtaskRedisAsync, new RedisKeyspace(properties.getKeyPrefix()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ResultBackend.class)
+		RedisResultBackend resultBackend(RedisAsync gtaskRedisAsync, GTaskProperties properties) {
+			return new RedisResultBackend(gtaskRedisAsync, new RedisKeyspace(properties.getKeyPrefix()),
+					properties.getResult().getTtl(), properties.getResult().getPollInterval());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(prefix = "gtask.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
+	static class WorkerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
+				TaskMessageCodec codec, GTaskProperties properties,
+				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor) {
+			GTaskProperties.Worker worker = properties.getWorker();
+			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
+					properties.getDefaultQueue(), worker.getConcurrency(), worker.getBatchSize(),
+					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
+					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName());
+			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
+					taskDefaults(properties.getTask()));
+			workerExecutor.ifAvailable(container::setWorkerExecutor);
+			return container;
+		}
+
+		private static TaskDefaults taskDefaults(GTaskProperties.Task task) {
+			GTaskProperties.Backoff backoff = task.getBackoff();
+			return new TaskDefaults(task.getTimeout(), task.getMaxRetries(), backoff.getInitialInterval(),
+					backoff.getMultiplier(), backoff.getMaxInterval(), backoff.getJitter(),
+					List.copyOf(task.getNonRetryableExceptions()));
+		}
+
+		private static String defaultConsumerName() {
+			String host;
+			try {
+				host = InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				host = "unknown-host";
+			}
+			return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
+					+ UUID.randomUUID().toString().substring(0, 8);
+		}
+
+	}
+
+}

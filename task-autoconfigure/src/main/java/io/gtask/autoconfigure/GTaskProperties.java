@@ -1,0 +1,373 @@
+package io.gtask.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of gtask.
+ */
+@ConfigurationProperties("gtask")
+public class GTaskProperties {
+
+	/**
+	 * Prefix of every Redis key gtask writes.
+	 */
+	private String keyPrefix = "gtask";
+
+	/**
+	 * Queue of tasks whose handler and sender name none.
+	 */
+	private String defaultQueue = "default";
+
+	private final Redis redis = new Redis();
+
+	private final Message message = new Message();
+
+	private final Result result = new Result();
+
+	private final Task task = new Task();
+
+	private final Worker worker = new Worker();
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public String getDefaultQueue() {
+		return this.defaultQueue;
+	}
+
+	public void setDefaultQueue(String defaultQueue) {
+		this.defaultQueue = defaultQueue;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public Message getMessage() {
+		return this.message;
+	}
+
+	public Result getResult() {
+		return this.result;
+	}
+
+	public Task getTask() {
+		return this.task;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	/**
+	 * Redis settings of gtask; the connection itself is configured with
+	 * {@code spring.data.redis.*}.
+	 */
+	public static class Redis {
+
+		/**
+		 * Time to wait for Redis to answer one batch of gtask's commands.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Task message settings.
+	 */
+	public static class Message {
+
+		/**
+		 * Largest task message, arguments included, that a sender may queue.
+		 */
+		private DataSize maxPayloadSize = DataSize.ofKilobytes(512);
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+	}
+
+	/**
+	 * Result backend settings.
+	 */
+	public static class Result {
+
+		/**
+		 * Time a task's state and result are kept after its last change.
+		 */
+		private Duration ttl = Duration.ofHours(24);
+
+		/**
+		 * Interval at which a caller waiting for a task checks its state, in case a completion
+		 * notification was lost.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+	}
+
+	/**
+	 * Execution defaults of tasks whose handler and sender choose none.
+	 */
+	public static class Task {
+
+		/**
+		 * Time an attempt may run before it fails with a timeout.
+		 */
+		private Duration timeout = Duration.ofMinutes(5);
+
+		/**
+		 * Number of retries after a failed first attempt.
+		 */
+		private int maxRetries = 3;
+
+		/**
+		 * Exception types that fail a task at once instead of being retried.
+		 */
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
+
+		private final Backoff backoff = new Backoff();
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/**
+	 * Exponential back-off between attempts.
+	 */
+	public static class Backoff {
+
+		/**
+		 * Delay before the first retry.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Factor by which each further delay grows.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest delay between two attempts.
+		 */
+		private Duration maxInterval = Duration.ofMinutes(10);
+
+		/**
+		 * Most by which a delay is randomly lengthened or shortened, so that tasks that failed
+		 * together do not retry together.
+		 */
+		private Duration jitter = Duration.ofMillis(100);
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Consumer container settings.
+	 */
+	public static class Worker {
+
+		/**
+		 * Whether this instance runs tasks; false makes it a producer only.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Queues to consume. Empty for the default queue and every queue a registered handler
+		 * names.
+		 */
+		private List<String> queues = new ArrayList<>();
+
+		/**
+		 * Most tasks this instance runs at once.
+		 */
+		private int concurrency = 16;
+
+		/**
+		 * Most messages fetched in one round trip (never more than free worker slots).
+		 */
+		private int batchSize = 32;
+
+		/**
+		 * Time one fetch waits for a message when the queue is empty.
+		 */
+		private Duration pollTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Interval at which delayed tasks that are due are moved into their queue.
+		 */
+		private Duration promoteInterval = Duration.ofMillis(100);
+
+		/**
+		 * Time stopping waits for running tasks to finish.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Name of this consumer, unique among all instances. Defaults to host, process id and a
+		 * random suffix.
+		 */
+		private @Nullable String consumerName;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getPollTimeout() {
+			return this.pollTimeout;
+		}
+
+		public void setPollTimeout(Duration pollTimeout) {
+			this.pollTimeout = pollTimeout;
+		}
+
+		public Duration getPromoteInterval() {
+			return this.promoteInterval;
+		}
+
+		public void setPromoteInterval(Duration promoteInterval) {
+			this.promoteInterval = promoteInterval;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public @Nullable String getConsumerName() {
+			return this.consumerName;
+		}
+
+		public void setConsumerName(@Nullable String consumerName) {
+			this.consumerName = consumerName;
+		}
+
+	}
+
+}

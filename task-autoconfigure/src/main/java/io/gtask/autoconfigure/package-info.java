@@ -1,0 +1,7 @@
+/**
+ * Spring Boot auto-configuration for gtask.
+ */
+@NullMarked
+package io.gtask.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

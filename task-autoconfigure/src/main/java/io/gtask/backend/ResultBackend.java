@@ -1,0 +1,52 @@
+package io.gtask.backend;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.gtask.core.TaskInfo;
+
+/**
+ * Stores the state, result and error of tasks.
+ * <p>
+ * Methods take batches so that an implementation can write them in one round trip. Entries
+ * expire after the time to live the implementation was configured with.
+ */
+public interface ResultBackend {
+
+	/**
+	 * Record sent tasks as PENDING.
+	 * @param tasks the tasks
+	 * @return the ids of exclusive tasks that were not recorded because their id is already
+	 * known; empty when all were recorded
+	 */
+	List<String> create(List<NewTask> tasks);
+
+	/**
+	 * Apply state changes, in order.
+	 * @param changes the changes
+	 */
+	void update(List<TaskStateChange> changes);
+
+	/**
+	 * Read a task.
+	 * @param id the task id
+	 * @return the task, or empty if the id is unknown or expired
+	 */
+	Optional<TaskInfo> find(String id);
+
+	/**
+	 * Forget a task, for example one whose message could not be queued.
+	 * @param id the task id
+	 */
+	void delete(String id);
+
+	/**
+	 * A future completed once the task is finished, or exceptionally with
+	 * {@link io.gtask.core.TaskNotFoundException} if the id is unknown.
+	 * @param id the task id
+	 * @return the future
+	 */
+	CompletableFuture<TaskInfo> whenFinished(String id);
+
+}

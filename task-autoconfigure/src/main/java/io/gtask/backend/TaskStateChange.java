@@ -1,0 +1,84 @@
+package io.gtask.backend;
+
+import java.time.Instant;
+
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskStatus;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A change of a task's state, written by the consumer container.
+ *
+ * @param id the task id
+ * @param name the task name
+ * @param queue the queue
+ * @param status the new state
+ * @param at when the change happened
+ * @param attempts the number of attempts started so far
+ * @param result the result as JSON text, for {@link TaskStatus#SUCCESS}
+ * @param error the error, for {@link TaskStatus#RETRY} and {@link TaskStatus#FAILURE}
+ * @param nextAttemptAt when the next attempt is due, for {@link TaskStatus#RETRY}
+ */
+public record TaskStateChange(String id, String name, String queue, TaskStatus status, Instant at, int attempts,
+		@Nullable String result, @Nullable TaskError error, @Nullable Instant nextAttemptAt) {
+
+	/**
+	 * A task attempt started.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @param attempt the attempt number
+	 * @return the change
+	 */
+	public static TaskStateChange started(String id, String name, String queue, Instant at, int attempt) {
+		return new TaskStateChange(id, name, queue, TaskStatus.STARTED, at, attempt, null, null, null);
+	}
+
+	/**
+	 * A task succeeded.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @param attempt the attempt number
+	 * @param result the result as JSON text
+	 * @return the change
+	 */
+	public static TaskStateChange success(String id, String name, String queue, Instant at, int attempt,
+			String result) {
+		return new TaskStateChange(id, name, queue, TaskStatus.SUCCESS, at, attempt, result, null, null);
+	}
+
+	/**
+	 * A task attempt failed and another is scheduled.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @param attempt the attempt number
+	 * @param error the error
+	 * @param nextAttemptAt when the next attempt is due
+	 * @return the change
+	 */
+	public static TaskStateChange retry(String id, String name, String queue, Instant at, int attempt,
+			TaskError error, Instant nextAttemptAt) {
+		return new TaskStateChange(id, name, queue, TaskStatus.RETRY, at, attempt, null, error, nextAttemptAt);
+	}
+
+	/**
+	 * A task failed for good.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @param attempt the attempt number
+	 * @param error the error
+	 * @return the change
+	 */
+	public static TaskStateChange failure(String id, String name, String queue, Instant at, int attempt,
+			TaskError error) {
+		return new TaskStateChange(id, name, queue, TaskStatus.FAILURE, at, attempt, null, error, null);
+	}
+
+}

@@ -1,0 +1,312 @@
+package io.gtask.backend.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.gtask.backend.NewTask;
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.core.GTaskException;
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskNotFoundException;
+import io.gtask.core.TaskStatus;
+import io.gtask.redis.RedisAsync;
+import io.gtask.redis.RedisKeyspace;
+import io.lettuce.core.ScriptOutputType;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import static io.gtask.redis.RedisAsync.bytes;
+import static io.gtask.redis.RedisAsync.string;
+
+/**
+ * A {@link ResultBackend} that keeps each task in a Redis hash with a time to live.
+ * <p>
+ * Every write is one script call that sets the fields and renews the expiry, so no task key
+ * lives forever. Finishing a task publishes on a per-task channel, which callers waiting for
+ * that task subscribe to; a slow poll covers notifications lost on a reconnect.
+ */
+public class RedisResultBackend implements ResultBackend, DisposableBean {
+
+	private static final LogAccessor logger = new LogAccessor(RedisResultBackend.class);
+
+	private static final DefaultRedisScript<Long> CREATE = new DefaultRedisScript<>("""
+			if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+			redis.call('DEL', KEYS[1])
+			redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return 1
+			""", Long.class);
+
+	private static final DefaultRedisScript<Long> UPDATE = new DefaultRedisScript<>("""
+			local deleted = tonumber(ARGV[3])
+			redis.call('HSET', KEYS[1], unpack(ARGV, 4 + deleted))
+			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4, 3 + deleted)) end
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], '1') end
+			return 1
+			""", Long.class);
+
+	private static final byte[] ZERO = bytes("0");
+
+	private static final byte[] ONE = bytes("1");
+
+	private static final byte[] NO_CHANNEL = new byte[0];
+
+	private final RedisAsync redis;
+
+	private final RedisKeyspace keys;
+
+	private final Duration timeToLive;
+
+	private final byte[] ttlMillis;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Duration pollInterval;
+
+	private final ReentrantLock listenerLock = new ReentrantLock();
+
+	private @Nullable RedisMessageListenerContainer listenerContainer;
+
+	/**
+	 * Create a backend.
+	 * @param redis the connection
+	 * @param keys the keyspace
+	 * @param timeToLive how long a task is kept after its last change
+	 * @param pollInterval how often waiting callers check the state in case a notification was
+	 * lost
+	 */
+	public RedisResultBackend(RedisAsync redis, RedisKeyspace keys, Duration timeToLive, Duration pollInterval) {
+		this.redis = redis;
+		this.keys = keys;
+		this.timeToLive = timeToLive;
+		this.ttlMillis = bytes(Long.toString(timeToLive.toMillis()));
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
+				new CustomizableThreadFactory("gtask-result-"));
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler = scheduler;
+		this.pollInterval = pollInterval;
+	}
+
+	/**
+	 * How long a task is kept after its last change.
+	 * @return the time to live
+	 */
+	public Duration getTimeToLive() {
+		return this.timeToLive;
+	}
+
+	@Override
+	public List<String> create(List<NewTask> tasks) {
+		if (tasks.isEmpty()) {
+			return List.of();
+		}
+		List<Long> created = this.redis.execute((commands) -> {
+			List<CompletableFuture<Long>> stages = new ArrayList<>(tasks.size());
+			for (NewTask task : tasks) {
+				byte[][] args = { this.ttlMillis, task.exclusive() ? ONE : ZERO, bytes("name"), bytes(task.name()),
+						bytes("queue"), bytes(task.queue()), bytes("status"), bytes(TaskStatus.PENDING.name()),
+						bytes("attempts"), ZERO, bytes("createdAt"), millis(task.createdAt()) };
+				stages.add(RedisAsync.<Long>script(commands, CREATE, ScriptOutputType.INTEGER,
+						new byte[][] { bytes(this.keys.task(task.id())) }, args)
+					.toCompletableFuture());
+			}
+			return RedisAsync.all(stages).thenApply((ignored) -> stages.stream().map(CompletableFuture::join).toList());
+		});
+		List<String> refused = new ArrayList<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			if (created.get(i) == 0L) {
+				refused.add(tasks.get(i).id());
+			}
+		}
+		return refused;
+	}
+
+	@Override
+	public void update(List<TaskStateChange> changes) {
+		if (changes.isEmpty()) {
+			return;
+		}
+		this.redis.execute((commands) -> {
+			List<CompletionStage<?>> stages = new ArrayList<>(changes.size());
+			for (TaskStateChange change : changes) {
+				stages.add(RedisAsync.script(commands, UPDATE, ScriptOutputType.INTEGER,
+						new byte[][] { bytes(this.keys.task(change.id())) }, updateArgs(change)));
+			}
+			return RedisAsync.all(stages);
+		});
+	}
+
+	private byte[][] updateArgs(TaskStateChange change) {
+		List<byte[]> args = new ArrayList<>(20);
+		args.add(this.ttlMillis);
+		args.add(change.status().isFinished() ? bytes(this.keys.finishedChannel(change.id())) : NO_CHANNEL);
+		List<String> deleted = switch (change.status()) {
+			case STARTED -> List.of("nextAttemptAt");
+			case SUCCESS -> List.of("errorType", "errorMessage", "nextAttemptAt");
+			case FAILURE -> List.of("result", "nextAttemptAt");
+			default -> List.of("result");
+		};
+		args.add(bytes(Integer.toString(deleted.size())));
+		deleted.forEach((field) -> args.add(bytes(field)));
+		pair(args, "status", change.status().name());
+		pair(args, "name", change.name());
+		pair(args, "queue", change.queue());
+		pair(args, "attempts", Integer.toString(change.attempts()));
+		if (change.status() == TaskStatus.STARTED) {
+			pair(args, "startedAt", Long.toString(change.at().toEpochMilli()));
+		}
+		if (change.status().isFinished()) {
+			pair(args, "finishedAt", Long.toString(change.at().toEpochMilli()));
+		}
+		if (change.result() != null) {
+			pair(args, "result", change.result());
+		}
+		if (change.error() != null) {
+			pair(args, "errorType", change.error().type());
+			pair(args, "errorMessage", change.error().message());
+		}
+		if (change.nextAttemptAt() != null) {
+			pair(args, "nextAttemptAt", Long.toString(change.nextAttemptAt().toEpochMilli()));
+		}
+		return args.toArray(new byte[0][]);
+	}
+
+	private static void pair(List<byte[]> args, String field, String value) {
+		args.add(bytes(field));
+		args.add(bytes(value));
+	}
+
+	@Override
+	public Optional<TaskInfo> find(String id) {
+		Map<byte[], byte[]> hash = this.redis.execute((commands) -> commands.hgetall(bytes(this.keys.task(id))));
+		if (hash == null || hash.isEmpty()) {
+			return Optional.empty();
+		}
+		Map<String, String> fields = new HashMap<>();
+		hash.forEach((field, value) -> fields.put(string(field), string(value)));
+		return Optional.of(toInfo(id, fields));
+	}
+
+	private static TaskInfo toInfo(String id, Map<String, String> fields) {
+		try {
+			TaskStatus status = TaskStatus.valueOf(fields.getOrDefault("status", ""));
+			String errorType = fields.get("errorType");
+			TaskError error = (errorType != null) ? new TaskError(errorType, fields.getOrDefault("errorMessage", ""))
+					: null;
+			Instant createdAt = instant(fields.get("createdAt"));
+			return new TaskInfo(id, fields.getOrDefault("name", ""), fields.getOrDefault("queue", ""), status,
+					fields.get("result"), error, Integer.parseInt(fields.getOrDefault("attempts", "0")),
+					(createdAt != null) ? createdAt : Instant.EPOCH, instant(fields.get("startedAt")),
+					instant(fields.get("finishedAt")), instant(fields.get("nextAttemptAt")));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static @Nullable Instant instant(@Nullable String millis) {
+		return (millis != null) ? Instant.ofEpochMilli(Long.parseLong(millis)) : null;
+	}
+
+	private static byte[] millis(Instant instant) {
+		return bytes(Long.toString(instant.toEpochMilli()));
+	}
+
+	@Override
+	public void delete(String id) {
+		this.redis.execute((commands) -> commands.del(bytes(this.keys.task(id))));
+	}
+
+	@Override
+	public CompletableFuture<TaskInfo> whenFinished(String id) {
+		CompletableFuture<TaskInfo> future = new CompletableFuture<>();
+		ChannelTopic topic = new ChannelTopic(this.keys.finishedChannel(id));
+		// messages arrive on a Lettuce I/O thread, which must not wait for Redis itself
+		MessageListener listener = (message, pattern) -> this.scheduler.execute(() -> check(id, future));
+		RedisMessageListenerContainer container = listenerContainer();
+		container.addMessageListener(listener, topic);
+		ScheduledFuture<?> poll = this.scheduler.scheduleWithFixedDelay(() -> check(id, future),
+				this.pollInterval.toMillis(), this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+		future.whenComplete((info, ex) -> {
+			poll.cancel(false);
+			container.removeMessageListener(listener, topic);
+		});
+		check(id, future);
+		return future;
+	}
+
+	private void check(String id, CompletableFuture<TaskInfo> future) {
+		if (future.isDone()) {
+			return;
+		}
+		try {
+			Optional<TaskInfo> info = find(id);
+			if (info.isEmpty()) {
+				future.completeExceptionally(new TaskNotFoundException(id));
+			}
+			else if (info.get().isFinished()) {
+				future.complete(info.get());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, () -> "Could not read state of task " + id + "; will check again");
+		}
+	}
+
+	private RedisMessageListenerContainer listenerContainer() {
+		this.listenerLock.lock();
+		try {
+			RedisMessageListenerContainer container = this.listenerContainer;
+			if (container == null) {
+				container = new RedisMessageListenerContainer();
+				container.setConnectionFactory(this.redis.getConnectionFactory());
+				container.setTaskExecutor(new SyncTaskExecutor());
+				container.afterPropertiesSet();
+				container.start();
+				this.listenerContainer = container;
+			}
+			return container;
+		}
+		finally {
+			this.listenerLock.unlock();
+		}
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		this.scheduler.shutdownNow();
+		this.listenerLock.lock();
+		try {
+			if (this.listenerContainer != null) {
+				this.listenerContainer.destroy();
+				this.listenerContainer = null;
+			}
+		}
+		finally {
+			this.listenerLock.unlock();
+		}
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The default {@link io.gtask.core.TaskClient} implementation.
+ */
+@NullMarked
+package io.gtask.client;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,121 @@
+package io.gtask.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends tasks and reads their state and results.
+ * <p>
+ * The methods that read a task throw {@link TaskNotFoundException} for an id the result
+ * backend does not know, so a mistyped or expired id is never mistaken for a task that is still
+ * waiting.
+ */
+public interface TaskClient {
+
+	/**
+	 * Send a task with the default options of its handler.
+	 * @param name the task name
+	 * @param args the arguments, bound by position to the handler's parameters
+	 * @return the task id
+	 * @throws TaskSendException if the task could not be queued
+	 */
+	String send(String name, @Nullable Object... args);
+
+	/**
+	 * Send a task with per-send options.
+	 * @param request the request
+	 * @return the task id
+	 * @throws DuplicateTaskException if the request names an id already in use
+	 * @throws TaskSendException if the task could not be queued
+	 */
+	String send(TaskRequest request);
+
+	/**
+	 * Send several tasks in as few round trips to Redis as possible.
+	 * @param requests the requests
+	 * @return the task ids, in the order of the requests
+	 * @throws TaskSendException if the tasks could not be queued
+	 */
+	List<String> sendAll(List<TaskRequest> requests);
+
+	/**
+	 * Read the state of a task.
+	 * @param id the task id
+	 * @return the state
+	 * @throws TaskNotFoundException if the id is unknown
+	 */
+	TaskStatus status(String id);
+
+	/**
+	 * Read all that is known of a task.
+	 * @param id the task id
+	 * @return the task info
+	 * @throws TaskNotFoundException if the id is unknown
+	 */
+	TaskInfo info(String id);
+
+	/**
+	 * Read all that is known of a task, if anything.
+	 * @param id the task id
+	 * @return the task info, or empty if the id is unknown
+	 */
+	Optional<TaskInfo> find(String id);
+
+	/**
+	 * Read the result of a finished task, converted to the given type.
+	 * @param <T> the result type
+	 * @param id the task id
+	 * @param type the result type
+	 * @return the result, {@code null} if the handler returned {@code null} or nothing
+	 * @throws TaskNotFoundException if the id is unknown
+	 * @throws TaskNotFinishedException if the task has not finished
+	 * @throws TaskFailedException if the task failed
+	 */
+	<T> @Nullable T result(String id, Class<T> type);
+
+	/**
+	 * Wait until a task finishes, at most the given time.
+	 * @param id the task id
+	 * @param timeout how long to wait
+	 * @return the task info, in state {@link TaskStatus#SUCCESS} or {@link TaskStatus#FAILURE}
+	 * @throws TaskNotFoundException if the id is unknown
+	 * @throws TaskAwaitTimeoutException if the task did not finish in time
+	 */
+	TaskInfo awaitCompletion(String id, Duration timeout);
+
+	/**
+	 * Wait until a task finishes, at most the given time, and return its result.
+	 * @param <T> the result type
+	 * @param id the task id
+	 * @param timeout how long to wait
+	 * @param type the result type
+	 * @return the result
+	 * @throws TaskNotFoundException if the id is unknown
+	 * @throws TaskAwaitTimeoutException if the task did not finish in time
+	 * @throws TaskFailedException if the task failed
+	 */
+	<T> @Nullable T await(String id, Duration timeout, Class<T> type);
+
+	/**
+	 * A future completed when the task finishes (successfully or not), or completed
+	 * exceptionally with {@link TaskNotFoundException} for an unknown id.
+	 * @param id the task id
+	 * @return the future task info
+	 */
+	CompletableFuture<TaskInfo> whenFinished(String id);
+
+	/**
+	 * A future of the task's result: completed with the result on success, exceptionally with
+	 * {@link TaskFailedException} on failure or {@link TaskNotFoundException} for an unknown id.
+	 * @param <T> the result type
+	 * @param id the task id
+	 * @param type the result type
+	 * @return the future result
+	 */
+	<T> CompletableFuture<@Nullable T> resultAsync(String id, Class<T> type);
+
+}

@@ -1,0 +1,67 @@
+package io.gtask.core;
+
+import java.time.Instant;
+
+/**
+ * The running attempt of a task, injected into a {@link TaskHandler} method that declares a
+ * parameter of this type.
+ * <p>
+ * A handler that runs for long should check {@link #isCancelled()} (or respond to thread
+ * interruption): when its timeout passes the attempt is failed, the thread is interrupted and
+ * the context is cancelled, and nothing the handler does afterwards changes the task.
+ */
+public interface TaskContext {
+
+	/**
+	 * Id of the task.
+	 * @return the id
+	 */
+	String id();
+
+	/**
+	 * Name of the task.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * Queue the task was fetched from.
+	 * @return the queue
+	 */
+	String queue();
+
+	/**
+	 * Number of this attempt, starting at 1.
+	 * @return the attempt number
+	 */
+	int attempt();
+
+	/**
+	 * Number of retries allowed after the first attempt.
+	 * @return the retry limit
+	 */
+	int maxRetries();
+
+	/**
+	 * When this attempt times out.
+	 * @return the deadline
+	 */
+	Instant deadline();
+
+	/**
+	 * Whether this attempt was cancelled, for example because its timeout passed.
+	 * @return {@code true} once cancelled
+	 */
+	boolean isCancelled();
+
+	/**
+	 * Throw when this attempt was cancelled, as a convenient check in loops.
+	 * @throws TaskCancelledException if the attempt was cancelled
+	 */
+	default void throwIfCancelled() {
+		if (isCancelled()) {
+			throw new TaskCancelledException("Task '" + name() + "' (" + id() + ") was cancelled");
+		}
+	}
+
+}

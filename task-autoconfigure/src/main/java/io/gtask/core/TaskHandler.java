@@ -1,0 +1,59 @@
+package io.gtask.core;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of a Spring bean as the handler of a task.
+ * <p>
+ * Arguments sent with the task are bound to the method parameters by position through the
+ * application's JSON mapper. A parameter of type {@link TaskContext} is injected instead and
+ * takes no argument. The return value, written as JSON, is the task result.
+ * <p>
+ * Attributes left at their defaults take the values of the {@code gtask.task.*} properties.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface TaskHandler {
+
+	/**
+	 * Name of the task. Defaults to the bean name, a dot and the method name.
+	 */
+	String value() default "";
+
+	/**
+	 * Queue the task is sent to when the sender names none. Defaults to
+	 * {@code gtask.default-queue}.
+	 */
+	String queue() default "";
+
+	/**
+	 * Time an attempt may run before it fails with a timeout, as a duration string such as
+	 * {@code 30s} or {@code 500ms}. Defaults to {@code gtask.task.timeout}.
+	 */
+	String timeout() default "";
+
+	/**
+	 * Number of retries after the first attempt fails; {@code -1} for the default of
+	 * {@code gtask.task.max-retries}.
+	 */
+	int maxRetries() default -1;
+
+	/**
+	 * Delay before the first retry, as a duration string; later retries grow by
+	 * {@code gtask.task.backoff.multiplier}. Defaults to
+	 * {@code gtask.task.backoff.initial-interval}.
+	 */
+	String backoff() default "";
+
+	/**
+	 * Exception types that fail the task at once instead of being retried, in addition to
+	 * {@code gtask.task.non-retryable-exceptions}.
+	 */
+	Class<? extends Throwable>[] noRetryFor() default {};
+
+}

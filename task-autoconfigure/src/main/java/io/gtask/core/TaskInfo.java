@@ -1,0 +1,35 @@
+package io.gtask.core;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the result backend knows of a task.
+ *
+ * @param id the task id
+ * @param name the task name
+ * @param queue the queue the task was sent to
+ * @param status the current state
+ * @param result the result as JSON text, when {@link TaskStatus#SUCCESS}
+ * @param error the last error, when the task failed or is waiting for a retry
+ * @param attempts the number of attempts started so far
+ * @param createdAt when the task was accepted
+ * @param startedAt when its last attempt started
+ * @param finishedAt when it finished
+ * @param nextAttemptAt when its next attempt is due, when {@link TaskStatus#RETRY}
+ */
+public record TaskInfo(String id, String name, String queue, TaskStatus status, @Nullable String result,
+		@Nullable TaskError error, int attempts, Instant createdAt, @Nullable Instant startedAt,
+		@Nullable Instant finishedAt, @Nullable Instant nextAttemptAt) {
+
+	/**
+	 * Whether the task will not change state any more.
+	 * @return {@code true} when the state is {@link TaskStatus#SUCCESS} or
+	 * {@link TaskStatus#FAILURE}
+	 */
+	public boolean isFinished() {
+		return this.status.isFinished();
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.gtask.redis;
+
+import org.springframework.util.Assert;
+
+/**
+ * Names of gtask's Redis keys.
+ * <p>
+ * Every key of one queue carries the queue name as a hash tag ({@code gtask:{emails}:ready}),
+ * so a script that touches several keys of a queue stays in one Redis Cluster slot. Keys of one
+ * task (its state and result) may live in any slot.
+ */
+public final class RedisKeyspace {
+
+	/**
+	 * Name of the consumer group every worker joins.
+	 */
+	public static final String GROUP = "gtask";
+
+	private final String prefix;
+
+	/**
+	 * Create a keyspace.
+	 * @param prefix the prefix of every key, e.g. {@code gtask}
+	 */
+	public RedisKeyspace(String prefix) {
+		Assert.hasText(prefix, "Key prefix must not be empty");
+		this.prefix = prefix;
+	}
+
+	/**
+	 * Check that a queue name can be used in keys.
+	 * @param queue the name
+	 * @return the name
+	 * @throws IllegalArgumentException naming what is wrong
+	 */
+	public static String validQueue(String queue) {
+		if (queue.isEmpty() || queue.length() > 100 || queue.indexOf('{') >= 0 || queue.indexOf('}') >= 0
+				|| queue.chars().anyMatch(Character::isWhitespace)) {
+			throw new IllegalArgumentException("Invalid queue name '" + queue
+					+ "': use 1 to 100 characters without braces or white space");
+		}
+		return queue;
+	}
+
+	/**
+	 * The stream of a queue's ready messages.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String ready(String queue) {
+		return this.prefix + ":{" + queue + "}:ready";
+	}
+
+	/**
+	 * The sorted set of a queue's messages that wait for their due time.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String delayed(String queue) {
+		return this.prefix + ":{" + queue + "}:delayed";
+	}
+
+	/**
+	 * The hash of a task's state and result.
+	 * @param id the task id
+	 * @return the key
+	 */
+	public String task(String id) {
+		return this.prefix + ":task:" + id;
+	}
+
+	/**
+	 * The channel on which a task's completion is published.
+	 * @param id the task id
+	 * @return the channel
+	 */
+	public String finishedChannel(String id) {
+		return this.prefix + ":finished:" + id;
+	}
+
+}

@@ -1,0 +1,270 @@
+package io.gtask.registry;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.CompletionStage;
+
+import io.gtask.core.ArgumentBindingException;
+import io.gtask.core.TaskContext;
+import io.gtask.core.TaskHandlerDefinitionException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ReflectionUtils;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * A registered task handler: a bean method with its per-task defaults and the means to bind
+ * JSON arguments to its parameters and invoke it.
+ */
+public final class TaskHandlerMethod {
+
+	private final String name;
+
+	private final Object bean;
+
+	private final Method method;
+
+	private final @Nullable String queue;
+
+	private final @Nullable Duration timeout;
+
+	private final @Nullable Integer maxRetries;
+
+	private final @Nullable Duration backoff;
+
+	private final List<Class<? extends Throwable>> noRetryFor;
+
+	private final Type[] parameterTypes;
+
+	private final boolean[] contextParameters;
+
+	private final int argumentCount;
+
+	private final String signature;
+
+	private @Nullable JavaType[] javaTypes;
+
+	/**
+	 * Create a handler method.
+	 * @param name the task name
+	 * @param bean the bean (possibly a proxy) to invoke the method on
+	 * @param method the method, invocable on the bean
+	 * @param queue the default queue, or {@code null}
+	 * @param timeout the default timeout, or {@code null}
+	 * @param maxRetries the default number of retries, or {@code null}
+	 * @param backoff the delay before the first retry, or {@code null}
+	 * @param noRetryFor exception types not retried
+	 * @throws TaskHandlerDefinitionException if the method cannot be a task handler
+	 */
+	public TaskHandlerMethod(String name, Object bean, Method method, @Nullable String queue,
+			@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff,
+			List<Class<? extends Throwable>> noRetryFor) {
+		this.name = name;
+		this.bean = bean;
+		this.method = method;
+		this.queue = queue;
+		this.timeout = timeout;
+		this.maxRetries = maxRetries;
+		this.backoff = backoff;
+		this.noRetryFor = List.copyOf(noRetryFor);
+		if (Modifier.isStatic(method.getModifiers())) {
+			throw invalid("must not be static");
+		}
+		Class<?> returnType = method.getReturnType();
+		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
+			throw invalid("must return its result, not a " + returnType.getSimpleName()
+					+ " (the container already runs handlers on worker threads)");
+		}
+		int count = method.getParameterCount();
+		this.parameterTypes = new Type[count];
+		this.contextParameters = new boolean[count];
+		int arguments = 0;
+		List<String> described = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			Class<?> type = parameter.getParameterType();
+			if (TaskContext.class.equals(type)) {
+				this.contextParameters[i] = true;
+			}
+			else if (TaskContext.class.isAssignableFrom(type)) {
+				throw invalid("declares parameter " + i + " of type " + type.getName()
+						+ "; declare TaskContext itself to have the context injected");
+			}
+			else {
+				ResolvableType resolvable = ResolvableType.forMethodParameter(parameter);
+				if (resolvable.hasUnresolvableGenerics() && resolvable.resolve() == null) {
+					throw invalid("declares parameter " + i + " of a type that cannot be resolved: " + resolvable);
+				}
+				this.parameterTypes[i] = parameter.getGenericParameterType();
+				described.add(type.getSimpleName() + " " + ((parameter.getParameterName() != null)
+						? parameter.getParameterName() : "arg" + i));
+				arguments++;
+			}
+		}
+		this.argumentCount = arguments;
+		this.signature = "(" + String.join(", ", described) + ")";
+		ReflectionUtils.makeAccessible(method);
+	}
+
+	private TaskHandlerDefinitionException invalid(String reason) {
+		return new TaskHandlerDefinitionException(
+				"@TaskHandler method " + this.method.toGenericString() + " for task '" + this.name + "' " + reason);
+	}
+
+	/**
+	 * The task name.
+	 * @return the name
+	 */
+	public String getName() {
+		return this.name;
+	}
+
+	/**
+	 * The bean the method is invoked on.
+	 * @return the bean
+	 */
+	public Object getBean() {
+		return this.bean;
+	}
+
+	/**
+	 * The handler method.
+	 * @return the method
+	 */
+	public Method getMethod() {
+		return this.method;
+	}
+
+	/**
+	 * The queue the task goes to when the sender names none, if the handler chose one.
+	 * @return the queue or {@code null}
+	 */
+	public @Nullable String getQueue() {
+		return this.queue;
+	}
+
+	/**
+	 * The handler's timeout, if it chose one.
+	 * @return the timeout or {@code null}
+	 */
+	public @Nullable Duration getTimeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * The handler's number of retries, if it chose one.
+	 * @return the number or {@code null}
+	 */
+	public @Nullable Integer getMaxRetries() {
+		return this.maxRetries;
+	}
+
+	/**
+	 * The handler's delay before the first retry, if it chose one.
+	 * @return the delay or {@code null}
+	 */
+	public @Nullable Duration getBackoff() {
+		return this.backoff;
+	}
+
+	/**
+	 * Exception types the handler asked not to retry.
+	 * @return the types
+	 */
+	public List<Class<? extends Throwable>> getNoRetryFor() {
+		return this.noRetryFor;
+	}
+
+	/**
+	 * The parameters that take arguments, for messages: {@code (int a, int b)}.
+	 * @return the description
+	 */
+	public String getSignature() {
+		return this.signature;
+	}
+
+	/**
+	 * Bind JSON arguments to the method's parameters.
+	 * @param jsonMapper the mapper
+	 * @param args the arguments
+	 * @param context the context to inject
+	 * @return the values to invoke the method with
+	 * @throws ArgumentBindingException naming the argument that does not bind
+	 */
+	public @Nullable Object[] bind(JsonMapper jsonMapper, ArrayNode args, TaskContext context) {
+		if (args.size() != this.argumentCount) {
+			throw new ArgumentBindingException("Task '" + this.name + "' takes " + this.argumentCount
+					+ " argument(s) " + this.signature + " but was sent " + args.size());
+		}
+		JavaType[] types = javaTypes(jsonMapper);
+		Object[] values = new Object[this.parameterTypes.length];
+		int next = 0;
+		for (int i = 0; i < values.length; i++) {
+			if (this.contextParameters[i]) {
+				values[i] = context;
+				continue;
+			}
+			JsonNode arg = args.get(next++);
+			JavaType type = types[i];
+			if ((arg == null || arg.isNull()) && type.isPrimitive()) {
+				throw new ArgumentBindingException("Argument " + next + " of task '" + this.name + "' " + this.signature
+						+ " is null but the parameter is a primitive " + type.getRawClass().getName());
+			}
+			try {
+				values[i] = jsonMapper.treeToValue(arg, type);
+			}
+			catch (JacksonException ex) {
+				throw new ArgumentBindingException("Argument " + next + " of task '" + this.name + "' "
+						+ this.signature + " does not bind to " + type.toCanonical() + ": " + ex.getOriginalMessage(),
+						ex);
+			}
+		}
+		return values;
+	}
+
+	private JavaType[] javaTypes(JsonMapper jsonMapper) {
+		JavaType[] types = this.javaTypes;
+		if (types == null) {
+			types = new JavaType[this.parameterTypes.length];
+			for (int i = 0; i < types.length; i++) {
+				if (!this.contextParameters[i]) {
+					types[i] = jsonMapper.getTypeFactory().constructType(this.parameterTypes[i]);
+				}
+			}
+			this.javaTypes = types;
+		}
+		return types;
+	}
+
+	/**
+	 * Invoke the method.
+	 * @param values the bound values
+	 * @return the return value
+	 * @throws Throwable whatever the method throws
+	 */
+	public @Nullable Object invoke(@Nullable Object[] values) throws Throwable {
+		try {
+			return this.method.invoke(this.bean, values);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "TaskHandlerMethod '" + this.name + "' " + this.method.toGenericString();
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.gtask.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.broker.Delivery;
+import io.gtask.broker.TaskBroker;
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * Writes task outcomes from one thread in batches: state changes first (in the order they
+ * happened), then acknowledgements and rescheduled retries.
+ * <p>
+ * Worker threads never wait for Redis to record what they did; whatever piles up while a batch
+ * is being written goes out in the next batch, which keeps round trips per task well below one
+ * under load. A batch that fails (Redis away) is kept and written again, so no outcome is
+ * dropped while the container runs; deliveries not acknowledged when the process dies are
+ * delivered again.
+ */
+final class OutcomeWriter implements Runnable {
+
+	private static final LogAccessor logger = new LogAccessor(OutcomeWriter.class);
+
+	private static final int MAX_BATCH = 1000;
+
+	private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+
+	private final ResultBackend backend;
+
+	private final TaskBroker broker;
+
+	private volatile boolean running = true;
+
+	private volatile long stopDeadline = Long.MAX_VALUE;
+
+	OutcomeWriter(ResultBackend backend, TaskBroker broker) {
+		this.backend = backend;
+		this.broker = broker;
+	}
+
+	void add(Outcome outcome) {
+		this.outcomes.add(outcome);
+	}
+
+	int pending() {
+		return this.outcomes.size();
+	}
+
+	/**
+	 * Stop once everything queued so far is written, or the time is up.
+	 * @param timeout how long to keep trying to write
+	 */
+	void stop(Duration timeout) {
+		this.stopDeadline = System.nanoTime() + timeout.toNanos();
+		this.running = false;
+	}
+
+	@Override
+	public void run() {
+		List<Outcome> batch = new ArrayList<>();
+		boolean failing = false;
+		while (true) {
+			try {
+				if (batch.isEmpty()) {
+					Outcome first = this.outcomes.poll(100, TimeUnit.MILLISECONDS);
+					if (first == null) {
+						if (!this.running) {
+							return;
+						}
+						continue;
+					}
+					batch.add(first);
+					this.outcomes.drainTo(batch, MAX_BATCH - 1);
+				}
+				write(batch);
+				batch.clear();
+				if (failing) {
+					failing = false;
+					logger.info("Writing task outcomes to Redis works again");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!failing) {
+					failing = true;
+					logger.warn(ex, () -> "Could not write task outcomes; retrying until Redis answers");
+				}
+				if (!this.running && System.nanoTime() > this.stopDeadline) {
+					logger.warn(() -> "Giving up on " + (batch.size() + this.outcomes.size())
+							+ " task outcome(s) at shutdown; their deliveries will be delivered again");
+					return;
+				}
+				try {
+					Thread.sleep(200);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	private void write(List<Outcome> batch) {
+		List<TaskStateChange> changes = new ArrayList<>(batch.size());
+		List<Delivery> acks = new ArrayList<>(batch.size());
+		for (Outcome outcome : batch) {
+			if (outcome.change() != null) {
+				changes.add(outcome.change());
+			}
+			if (outcome.delivery() != null && outcome.retryPayload() == null) {
+				acks.add(outcome.delivery());
+			}
+		}
+		this.backend.update(changes);
+		for (Outcome outcome : batch) {
+			if (outcome.retryPayload() != null && outcome.delivery() != null && outcome.retryAt() != null) {
+				this.broker.retryLater(outcome.delivery(), outcome.retryPayload(), outcome.retryAt());
+			}
+		}
+		this.broker.acknowledge(acks);
+	}
+
+}

@@ -1,0 +1,410 @@
+package io.gtask.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.gtask.backend.ResultBackend;
+import io.gtask.broker.Delivery;
+import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.registry.TaskHandlerMethod;
+import io.gtask.registry.TaskRegistry;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Consumes task queues and runs their handlers: a fetcher thread per queue takes messages in
+ * batches, never more than free worker slots, worker threads run handlers under a timeout, and
+ * one writer thread records outcomes and acknowledges deliveries in batches.
+ * <p>
+ * Concurrency is bounded by a semaphore rather than by the thread count: when a handler ignores
+ * the interrupt after its timeout, its slot is freed anyway and a new thread takes its place;
+ * such threads are counted ({@link #getAbandonedThreads()}).
+ */
+public class TaskContainer implements SmartLifecycle {
+
+	private static final LogAccessor logger = new LogAccessor(TaskContainer.class);
+
+	private final TaskBroker broker;
+
+	private final TaskRegistry registry;
+
+	private final TaskMessageCodec codec;
+
+	private final TaskContainerSettings settings;
+
+	private final TaskDefaults defaults;
+
+	private final OutcomeWriter writer;
+
+	private final Semaphore slots;
+
+	private final ReentrantLock lifecycleLock = new ReentrantLock();
+
+	private final AtomicLong abandonedThreads = new AtomicLong();
+
+	private final List<Thread> fetchers = new ArrayList<>();
+
+	private Clock clock = Clock.systemUTC();
+
+	private volatile boolean running;
+
+	private @Nullable Executor workerExecutor;
+
+	private @Nullable ThreadPoolExecutor ownExecutor;
+
+	private volatile @Nullable Executor workers;
+
+	private volatile List<String> queues = List.of();
+
+	private @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	private @Nullable Thread writerThread;
+
+	private @Nullable ScheduledFuture<?> promoter;
+
+	/**
+	 * Create a container.
+	 * @param broker the broker to consume
+	 * @param backend the backend to record outcomes in
+	 * @param registry the task handlers
+	 * @param codec the message codec
+	 * @param settings the container settings
+	 * @param defaults the execution defaults
+	 */
+	public TaskContainer(TaskBroker broker, ResultBackend backend, TaskRegistry registry, TaskMessageCodec codec,
+			TaskContainerSettings settings, TaskDefaults defaults) {
+		this.broker = broker;
+		this.registry = registry;
+		this.codec = codec;
+		this.settings = settings;
+		this.defaults = defaults;
+		this.writer = new OutcomeWriter(backend, broker);
+		this.slots = new Semaphore(settings.concurrency());
+	}
+
+	/**
+	 * Set the executor that runs handlers. It must be able to run
+	 * {@link TaskContainerSettings#concurrency()} tasks at once; by default the container
+	 * creates and owns one.
+	 * @param workerExecutor the executor
+	 */
+	public void setWorkerExecutor(Executor workerExecutor) {
+		this.workerExecutor = workerExecutor;
+	}
+
+	/**
+	 * Set the clock, for tests that control time.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 100;
+	}
+
+	@Override
+	public void start() {
+		this.lifecycleLock.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			this.queues = resolveQueues();
+			if (this.workerExecutor != null) {
+				this.workers = this.workerExecutor;
+			}
+			else {
+				this.ownExecutor = new ThreadPoolExecutor(this.settings.concurrency(), Integer.MAX_VALUE, 60,
+						TimeUnit.SECONDS, new SynchronousQueue<>(), new CustomizableThreadFactory("gtask-worker-"));
+				this.workers = this.ownExecutor;
+			}
+			this.scheduler = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("gtask-timer-"));
+			this.scheduler.setRemoveOnCancelPolicy(true);
+			this.writerThread = new Thread(this.writer, "gtask-writer");
+			this.writerThread.start();
+			for (String queue : this.queues) {
+				Thread fetcher = new Thread(() -> fetchLoop(queue), "gtask-fetch-" + queue);
+				this.fetchers.add(fetcher);
+				fetcher.start();
+			}
+			long interval = this.settings.promoteInterval().toMillis();
+			this.promoter = this.scheduler.scheduleWithFixedDelay(this::promoteDue, 0, interval, TimeUnit.MILLISECONDS);
+			logger.info(() -> "Started task container '" + this.settings.consumerName() + "' on queues "
+					+ this.queues + " with concurrency " + this.settings.concurrency());
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	private List<String> resolveQueues() {
+		if (!this.settings.queues().isEmpty()) {
+			return this.settings.queues();
+		}
+		Set<String> queues = new LinkedHashSet<>();
+		queues.add(this.settings.defaultQueue());
+		for (TaskHandlerMethod handler : this.registry.getHandlers()) {
+			if (handler.getQueue() != null) {
+				queues.add(handler.getQueue());
+			}
+		}
+		return List.copyOf(queues);
+	}
+
+	/**
+	 * The queues this container consumes, once started.
+	 * @return the queues
+	 */
+	public List<String> getQueues() {
+		return this.queues;
+	}
+
+	private void fetchLoop(String queue) {
+		TaskBroker.Consumer consumer = this.broker.consumer(queue, this.settings.consumerName());
+		boolean failing = false;
+		try {
+			while (this.running) {
+				int permits = 0;
+				try {
+					if (!this.slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+						continue;
+					}
+					permits = 1;
+					while (permits < this.settings.batchSize() && this.slots.tryAcquire()) {
+						permits++;
+					}
+					List<Delivery> deliveries = consumer.fetch(permits, this.settings.pollTimeout());
+					if (failing) {
+						failing = false;
+						logger.info(() -> "Fetching from queue '" + queue + "' works again");
+					}
+					for (Delivery delivery : deliveries) {
+						permits--;
+						dispatch(delivery);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				catch (RuntimeException ex) {
+					if (!failing) {
+						failing = true;
+						logger.warn(ex, () -> "Could not fetch from queue '" + queue + "'; retrying until Redis answers");
+					}
+					pause(1000);
+				}
+				finally {
+					this.slots.release(permits);
+				}
+			}
+		}
+		finally {
+			consumer.close();
+		}
+	}
+
+	private void dispatch(Delivery delivery) {
+		Executor executor = this.workers;
+		if (executor == null) {
+			this.slots.release();
+			return;
+		}
+		try {
+			executor.execute(new TaskExecution(this, delivery));
+		}
+		catch (RejectedExecutionException ex) {
+			// left in flight: delivered again once this consumer is gone
+			this.slots.release();
+			logger.warn(ex, () -> "Worker executor rejected a task of queue '" + delivery.queue() + "'");
+		}
+	}
+
+	private void promoteDue() {
+		for (String queue : this.queues) {
+			try {
+				int moved;
+				do {
+					moved = this.broker.promoteDue(queue, now(), 500);
+				}
+				while (moved == 500 && this.running);
+			}
+			catch (RuntimeException ex) {
+				logger.debug(ex, () -> "Could not move due tasks of queue '" + queue + "'");
+			}
+		}
+	}
+
+	private void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.lifecycleLock.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			for (Thread fetcher : this.fetchers) {
+				join(fetcher, this.settings.pollTimeout().plusSeconds(5));
+			}
+			this.fetchers.clear();
+			awaitRunningTasks();
+			if (this.ownExecutor != null) {
+				this.ownExecutor.shutdownNow();
+				this.ownExecutor = null;
+			}
+			this.workers = null;
+			if (this.promoter != null) {
+				this.promoter.cancel(false);
+			}
+			this.writer.stop(Duration.ofSeconds(5));
+			if (this.writerThread != null) {
+				join(this.writerThread, Duration.ofSeconds(10));
+			}
+			if (this.scheduler != null) {
+				this.scheduler.shutdownNow();
+			}
+			logger.info(() -> "Stopped task container '" + this.settings.consumerName() + "'");
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	private void awaitRunningTasks() {
+		int concurrency = this.settings.concurrency();
+		try {
+			if (this.slots.tryAcquire(concurrency, this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				this.slots.release(concurrency);
+			}
+			else {
+				logger.warn(() -> getActiveCount() + " task(s) still running after the shutdown timeout of "
+						+ this.settings.shutdownTimeout().toMillis() + " ms; they will be delivered again");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		Thread stopper = new Thread(() -> {
+			try {
+				stop();
+			}
+			finally {
+				callback.run();
+			}
+		}, "gtask-stop");
+		stopper.start();
+	}
+
+	private static void join(Thread thread, Duration timeout) {
+		try {
+			thread.join(timeout.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Number of handler threads that were still running when their timeout passed and were left
+	 * behind.
+	 * @return the count since start
+	 */
+	public long getAbandonedThreads() {
+		return this.abandonedThreads.get();
+	}
+
+	/**
+	 * Number of tasks running now.
+	 * @return the count
+	 */
+	public int getActiveCount() {
+		return this.settings.concurrency() - this.slots.availablePermits();
+	}
+
+	/**
+	 * The settings of this container.
+	 * @return the settings
+	 */
+	public TaskContainerSettings getSettings() {
+		return this.settings;
+	}
+
+	Instant now() {
+		return this.clock.instant();
+	}
+
+	TaskMessageCodec getCodec() {
+		return this.codec;
+	}
+
+	TaskRegistry getRegistry() {
+		return this.registry;
+	}
+
+	TaskDefaults getDefaults() {
+		return this.defaults;
+	}
+
+	ScheduledThreadPoolExecutor getScheduler() {
+		ScheduledThreadPoolExecutor scheduler = this.scheduler;
+		if (scheduler == null) {
+			throw new IllegalStateException("Container is not started");
+		}
+		return scheduler;
+	}
+
+	void write(Outcome outcome) {
+		this.writer.add(outcome);
+	}
+
+	void release() {
+		this.slots.release();
+	}
+
+	void handlerTimedOut(Thread thread) {
+		this.abandonedThreads.incrementAndGet();
+		logger.warn(() -> "Interrupted handler thread " + thread.getName()
+				+ " after its task timed out; its slot is given to the next task");
+	}
+
+}

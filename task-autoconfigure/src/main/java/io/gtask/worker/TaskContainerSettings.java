@@ -1,0 +1,33 @@
+package io.gtask.worker;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.util.Assert;
+
+/**
+ * Settings of a {@link TaskContainer}.
+ *
+ * @param queues the queues to consume; empty for the default queue and the queues the
+ * registered handlers name
+ * @param defaultQueue the queue of handlers that name none
+ * @param concurrency the most tasks run at once by this container
+ * @param batchSize the most messages fetched in one round trip
+ * @param pollTimeout how long one fetch waits when the queue is empty
+ * @param promoteInterval how often due delayed messages are moved into their queue
+ * @param shutdownTimeout how long stopping waits for running tasks
+ * @param consumerName the name of this consumer, unique among all instances
+ */
+public record TaskContainerSettings(List<String> queues, String defaultQueue, int concurrency, int batchSize, Duration pollTimeout,
+		Duration promoteInterval, Duration shutdownTimeout, String consumerName) {
+
+	/**
+	 * Check the settings.
+	 */
+	public TaskContainerSettings {
+		Assert.isTrue(concurrency > 0, "concurrency must be positive");
+		Assert.isTrue(batchSize > 0, "batchSize must be positive");
+		queues = List.copyOf(queues);
+	}
+
+}

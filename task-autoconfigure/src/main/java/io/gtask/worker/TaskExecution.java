@@ -1,0 +1,239 @@
+package io.gtask.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.gtask.backend.TaskStateChange;
+import io.gtask.broker.Delivery;
+import io.gtask.core.ArgumentBindingException;
+import io.gtask.core.MalformedTaskMessageException;
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskTimeoutException;
+import io.gtask.core.UnknownTaskException;
+import io.gtask.registry.TaskHandlerMethod;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+import tools.jackson.core.JacksonException;
+
+/**
+ * One attempt of one task on a worker thread: decode, bind, invoke under a timeout, and report
+ * the outcome exactly once, whether the handler returns, throws, or runs past its deadline.
+ */
+final class TaskExecution implements Runnable {
+
+	private static final LogAccessor logger = new LogAccessor(TaskExecution.class);
+
+	private final TaskContainer container;
+
+	private final Delivery delivery;
+
+	private final AtomicBoolean finished = new AtomicBoolean();
+
+	private final ReentrantLock interruptLock = new ReentrantLock();
+
+	private volatile @Nullable Thread thread;
+
+	private volatile @Nullable ScheduledFuture<?> timeoutFuture;
+
+	TaskExecution(TaskContainer container, Delivery delivery) {
+		this.container = container;
+		this.delivery = delivery;
+	}
+
+	@Override
+	public void run() {
+		this.thread = Thread.currentThread();
+		try {
+			execute();
+		}
+		finally {
+			this.interruptLock.lock();
+			try {
+				this.thread = null;
+			}
+			finally {
+				this.interruptLock.unlock();
+			}
+			// a timeout may have interrupted this thread just as the handler returned
+			Thread.interrupted();
+		}
+	}
+
+	private void execute() {
+		TaskMessage message;
+		try {
+			if (this.delivery.payload() == null) {
+				throw new MalformedTaskMessageException("Queue entry " + this.delivery.deliveryId()
+						+ " has no message field", null, null);
+			}
+			message = this.container.getCodec().decode(this.delivery.payload());
+		}
+		catch (MalformedTaskMessageException ex) {
+			malformed(ex);
+			return;
+		}
+		TaskHandlerMethod handler = this.container.getRegistry().find(message.name());
+		Instant now = this.container.now();
+		if (handler == null) {
+			UnknownTaskException ex = new UnknownTaskException("No handler is registered for task '" + message.name()
+					+ "' (queue '" + message.queue() + "')");
+			finish(message, now, TaskError.of(ex));
+			return;
+		}
+		TaskDefaults defaults = this.container.getDefaults();
+		Duration timeout = (message.timeoutMillis() != null) ? Duration.ofMillis(message.timeoutMillis())
+				: (handler.getTimeout() != null) ? handler.getTimeout() : defaults.timeout();
+		int maxRetries = (message.maxRetries() != null) ? message.maxRetries()
+				: (handler.getMaxRetries() != null) ? handler.getMaxRetries() : defaults.maxRetries();
+		DefaultTaskContext context = new DefaultTaskContext(message.id(), message.name(), message.queue(),
+				message.attempt(), maxRetries, now.plus(timeout));
+		this.container.write(Outcome.state(TaskStateChange.started(message.id(), message.name(), message.queue(),
+				now, message.attempt())));
+		this.timeoutFuture = this.container.getScheduler()
+			.schedule(() -> timedOut(message, handler, context, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+		Object result;
+		try {
+			Object[] values = handler.bind(this.container.getCodec().getJsonMapper(), message.args(), context);
+			result = handler.invoke(values);
+		}
+		catch (ArgumentBindingException ex) {
+			if (claim()) {
+				finish(message, this.container.now(), TaskError.of(ex));
+			}
+			return;
+		}
+		catch (Throwable ex) {
+			if (claim()) {
+				failed(message, handler, maxRetries, ex);
+			}
+			return;
+		}
+		if (claim()) {
+			succeeded(message, result);
+		}
+	}
+
+	/**
+	 * Take the right to report the outcome of this attempt: the handler's return and its
+	 * timeout race for it.
+	 */
+	private boolean claim() {
+		if (!this.finished.compareAndSet(false, true)) {
+			return false;
+		}
+		ScheduledFuture<?> future = this.timeoutFuture;
+		if (future != null) {
+			future.cancel(false);
+		}
+		return true;
+	}
+
+	private void succeeded(TaskMessage message, @Nullable Object result) {
+		String json;
+		try {
+			json = this.container.getCodec().getJsonMapper().writeValueAsString(result);
+		}
+		catch (JacksonException ex) {
+			finish(message, this.container.now(), new TaskError(ex.getClass().getName(),
+					"Result of task '" + message.name() + "' cannot be written as JSON: " + ex.getOriginalMessage()));
+			return;
+		}
+		this.container.write(Outcome.finish(TaskStateChange.success(message.id(), message.name(), message.queue(),
+				this.container.now(), message.attempt(), json), this.delivery));
+		this.container.release();
+	}
+
+	private void failed(TaskMessage message, TaskHandlerMethod handler, int maxRetries, Throwable ex) {
+		Instant now = this.container.now();
+		TaskError error = TaskError.of(ex);
+		boolean retryable = message.attempt() <= maxRetries && isRetryable(handler, ex);
+		if (!retryable) {
+			logger.debug(ex, () -> "Task '" + message.name() + "' (" + message.id() + ") failed");
+			finish(message, now, error);
+			return;
+		}
+		Instant next = now.plusMillis(backoff(handler, message.attempt()));
+		TaskMessage retry = message.nextAttempt();
+		this.container.write(Outcome.retry(TaskStateChange.retry(message.id(), message.name(), message.queue(), now,
+				message.attempt(), error, next), this.delivery, this.container.getCodec().encode(retry), next));
+		this.container.release();
+	}
+
+	private boolean isRetryable(TaskHandlerMethod handler, Throwable ex) {
+		for (Class<? extends Throwable> type : handler.getNoRetryFor()) {
+			if (type.isInstance(ex)) {
+				return false;
+			}
+		}
+		for (Class<? extends Throwable> type : this.container.getDefaults().noRetryFor()) {
+			if (type.isInstance(ex)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private long backoff(TaskHandlerMethod handler, int attempt) {
+		TaskDefaults defaults = this.container.getDefaults();
+		ExponentialBackOff backOff = new ExponentialBackOff(
+				((handler.getBackoff() != null) ? handler.getBackoff() : defaults.initialInterval()).toMillis(),
+				defaults.multiplier());
+		backOff.setMaxInterval(defaults.maxInterval().toMillis());
+		backOff.setJitter(defaults.jitter().toMillis());
+		BackOffExecution execution = backOff.start();
+		long delay = 0;
+		for (int i = 0; i < attempt; i++) {
+			delay = execution.nextBackOff();
+		}
+		return Math.max(0, delay);
+	}
+
+	private void finish(TaskMessage message, Instant at, TaskError error) {
+		this.container.write(Outcome.finish(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
+				message.attempt(), error), this.delivery));
+		this.container.release();
+	}
+
+	private void timedOut(TaskMessage message, TaskHandlerMethod handler, DefaultTaskContext context,
+			Duration timeout) {
+		this.interruptLock.lock();
+		try {
+			if (!this.finished.compareAndSet(false, true)) {
+				return;
+			}
+			context.cancel();
+			Thread running = this.thread;
+			if (running != null) {
+				running.interrupt();
+				this.container.handlerTimedOut(running);
+			}
+		}
+		finally {
+			this.interruptLock.unlock();
+		}
+		TaskTimeoutException ex = new TaskTimeoutException("Task '" + message.name() + "' (" + message.id()
+				+ ") timed out after " + timeout.toMillis() + " ms on attempt " + message.attempt());
+		logger.info(() -> ex.getMessage());
+		failed(message, handler, context.maxRetries(), ex);
+	}
+
+	private void malformed(MalformedTaskMessageException ex) {
+		logger.warn(() -> "Dropping malformed message " + this.delivery.deliveryId() + " from queue '"
+				+ this.delivery.queue() + "': " + ex.getMessage());
+		TaskStateChange change = null;
+		if (ex.getTaskId() != null) {
+			change = TaskStateChange.failure(ex.getTaskId(), "", this.delivery.queue(), this.container.now(), 1,
+					TaskError.of(ex));
+		}
+		this.container.write(Outcome.finish(change, this.delivery));
+		this.container.release();
+	}
+
+}
