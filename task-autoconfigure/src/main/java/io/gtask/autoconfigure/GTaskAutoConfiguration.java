@@ -121,6 +121,7 @@ public final class GTaskAutoConfiguration {
 					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
 					taskDefaults(properties.getTask()));
+			container.setAutoStartup(worker.isAutoStartup());
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			return container;
 		}

@@ -268,6 +268,11 @@ public class GTaskProperties {
 		private boolean enabled = true;
 
 		/**
+		 * Whether the consumer container starts with the application context.
+		 */
+		private boolean autoStartup = true;
+
+		/**
 		 * Queues to consume. Empty for the default queue and every queue a registered handler
 		 * names.
 		 */
@@ -310,6 +315,14 @@ public class GTaskProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
 		}
 
 		public List<String> getQueues() {

@@ -114,7 +114,7 @@ public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor
 		}
 		catch (IllegalArgumentException | DateTimeParseException ex) {
 			throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString() + " for task '"
-					+ name + "' has an invalid " + attribute + " '" + value + "': " + ex.getMessage(), ex);
+					+ name + "' has an invalid " + attribute + " '" + value + "': " + ex.getMessage());
 		}
 	}
 

@@ -66,6 +66,8 @@ public class TaskContainer implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private boolean autoStartup = true;
+
 	private @Nullable Executor workerExecutor;
 
 	private @Nullable ThreadPoolExecutor ownExecutor;
@@ -116,6 +118,19 @@ public class TaskContainer implements SmartLifecycle {
 	 */
 	public void setClock(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * Set whether the container starts with the application context.
+	 * @param autoStartup {@code false} to start it by hand
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override

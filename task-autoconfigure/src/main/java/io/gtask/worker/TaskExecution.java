@@ -84,7 +84,7 @@ final class TaskExecution implements Runnable {
 		if (handler == null) {
 			UnknownTaskException ex = new UnknownTaskException("No handler is registered for task '" + message.name()
 					+ "' (queue '" + message.queue() + "')");
-			finish(message, now, TaskError.of(ex));
+			finish(message, now, TaskError.of(ex), message.attempt() - 1);
 			return;
 		}
 		TaskDefaults defaults = this.container.getDefaults();
@@ -196,8 +196,12 @@ final class TaskExecution implements Runnable {
 	}
 
 	private void finish(TaskMessage message, Instant at, TaskError error) {
+		finish(message, at, error, message.attempt());
+	}
+
+	private void finish(TaskMessage message, Instant at, TaskError error, int attempts) {
 		this.container.write(Outcome.finish(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
-				message.attempt(), error), this.delivery));
+				attempts, error), this.delivery));
 		this.container.release();
 	}
 

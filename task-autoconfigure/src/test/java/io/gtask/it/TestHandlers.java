@@ -87,13 +87,19 @@ public class TestHandlers {
 		}
 	}
 
+	volatile boolean releaseStubborn;
+
+	volatile boolean stubbornSpinning;
+
 	@TaskHandler(value = "stubborn", timeout = "200ms", maxRetries = 0)
-	String stubborn() {
-		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
-		while (System.nanoTime() < end) {
+	String stubborn() throws InterruptedException {
+		this.stubbornSpinning = true;
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!this.releaseStubborn && System.nanoTime() < end) {
 			// ignores interruption on purpose
 			Thread.onSpinWait();
 		}
+		this.stubbornSpinning = false;
 		return "done too late";
 	}
 

@@ -1,0 +1,232 @@
+package io.gtask.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.TaskBroker;
+import io.gtask.broker.redis.RedisTaskBroker;
+import io.gtask.client.DefaultTaskClient;
+import io.gtask.core.TaskClient;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
+import io.gtask.registry.TaskRegistry;
+import io.gtask.worker.TaskContainer;
+import io.gtask.worker.TaskDefaults;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Conditions, back-off and properties of {@link GTaskAutoConfiguration}. The contexts are
+ * refreshed without starting the container, so no Redis is needed here.
+ */
+class GTaskAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+				GTaskAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=1")
+		.withBean("noAutoStartup", NoAutoStartup.class);
+
+	@Test
+	void createsTheRedisBrokerBackendClientRegistryAndContainer() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisTaskBroker.class);
+			assertThat(context).hasSingleBean(RedisResultBackend.class);
+			assertThat(context).hasSingleBean(DefaultTaskClient.class);
+			assertThat(context).hasSingleBean(TaskRegistry.class);
+			assertThat(context).hasSingleBean(TaskMessageCodec.class);
+			assertThat(context).hasSingleBean(TaskContainer.class);
+			assertThat(context).hasSingleBean(TaskHandlerAnnotationBeanPostProcessor.class);
+		});
+	}
+
+	@Test
+	void codecUsesTheApplicationsJsonMapper() {
+		this.runner.run((context) -> assertThat(context.getBean(TaskMessageCodec.class).getJsonMapper())
+			.isSameAs(context.getBean(JsonMapper.class)));
+	}
+
+	@Test
+	void producerOnlyInstanceHasNoContainer() {
+		this.runner.withPropertyValues("gtask.worker.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(TaskContainer.class);
+			assertThat(context).hasSingleBean(TaskClient.class);
+		});
+	}
+
+	@Test
+	void backsOffForUserBeans() {
+		this.runner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context.getBean(TaskBroker.class)).isSameAs(context.getBean("userBroker"));
+			assertThat(context.getBean(ResultBackend.class)).isSameAs(context.getBean("userBackend"));
+			assertThat(context.getBean(TaskClient.class)).isSameAs(context.getBean("userClient"));
+			assertThat(context.getBean(TaskMessageCodec.class)).isSameAs(context.getBean("userCodec"));
+			assertThat(context.getBean(TaskRegistry.class)).isSameAs(context.getBean("userRegistry"));
+			assertThat(context).doesNotHaveBean(RedisTaskBroker.class);
+			assertThat(context).doesNotHaveBean(RedisResultBackend.class);
+		});
+	}
+
+	@Test
+	void backsOffForAUserContainer() {
+		this.runner.withUserConfiguration(UserContainer.class)
+			.run((context) -> assertThat(context.getBean(TaskContainer.class))
+				.isSameAs(context.getBean("userContainer")));
+	}
+
+	@Test
+	void usesTheWorkerExecutorBeanWhenDefined() {
+		this.runner.withUserConfiguration(UserExecutor.class).run((context) -> {
+			TaskContainer container = context.getBean(TaskContainer.class);
+			assertThat(container).extracting("workerExecutor").isSameAs(context.getBean("gtaskWorkerExecutor"));
+		});
+	}
+
+	@Test
+	void bindsWorkerProperties() {
+		this.runner
+			.withPropertyValues("gtask.worker.concurrency=7", "gtask.worker.batch-size=3", "gtask.worker.queues=a,b",
+					"gtask.worker.poll-timeout=250ms", "gtask.worker.promote-interval=50ms",
+					"gtask.worker.shutdown-timeout=9s", "gtask.worker.consumer-name=worker-1",
+					"gtask.default-queue=main")
+			.run((context) -> {
+				TaskContainer container = context.getBean(TaskContainer.class);
+				assertThat(container.getSettings().concurrency()).isEqualTo(7);
+				assertThat(container.getSettings().batchSize()).isEqualTo(3);
+				assertThat(container.getSettings().queues()).containsExactly("a", "b");
+				assertThat(container.getSettings().defaultQueue()).isEqualTo("main");
+				assertThat(container.getSettings().pollTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(container.getSettings().promoteInterval()).isEqualTo(Duration.ofMillis(50));
+				assertThat(container.getSettings().shutdownTimeout()).isEqualTo(Duration.ofSeconds(9));
+				assertThat(container.getSettings().consumerName()).isEqualTo("worker-1");
+			});
+	}
+
+	@Test
+	void bindsTaskDefaults() {
+		this.runner
+			.withPropertyValues("gtask.task.timeout=42s", "gtask.task.max-retries=9",
+					"gtask.task.backoff.initial-interval=2s", "gtask.task.backoff.multiplier=3",
+					"gtask.task.backoff.max-interval=1m", "gtask.task.backoff.jitter=0ms",
+					"gtask.task.non-retryable-exceptions=java.lang.IllegalArgumentException")
+			.run((context) -> assertThat(context.getBean(TaskContainer.class)).extracting("defaults")
+				.isEqualTo(new TaskDefaults(Duration.ofSeconds(42), 9, Duration.ofSeconds(2), 3.0, Duration.ofMinutes(1),
+						Duration.ZERO, List.of(IllegalArgumentException.class))));
+	}
+
+	@Test
+	void bindsClientAndBackendProperties() {
+		this.runner
+			.withPropertyValues("gtask.result.ttl=2h", "gtask.message.max-payload-size=1KB", "gtask.key-prefix=app1")
+			.run((context) -> {
+				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
+				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
+					.isEqualTo(DataSize.ofKilobytes(1));
+				assertThat(context.getBean(RedisTaskBroker.class)).extracting("keys")
+					.extracting((keys) -> ((io.gtask.redis.RedisKeyspace) keys).ready("q"))
+					.isEqualTo("app1:{q}:ready");
+			});
+	}
+
+	@Test
+	void propertyDefaultsAreTheLibraryDefaults() {
+		GTaskProperties properties = new GTaskProperties();
+		GTaskProperties.Task task = properties.getTask();
+		TaskDefaults defaults = TaskDefaults.standard();
+		assertThat(task.getTimeout()).isEqualTo(defaults.timeout());
+		assertThat(task.getMaxRetries()).isEqualTo(defaults.maxRetries());
+		assertThat(task.getBackoff().getInitialInterval()).isEqualTo(defaults.initialInterval());
+		assertThat(task.getBackoff().getMultiplier()).isEqualTo(defaults.multiplier());
+		assertThat(task.getBackoff().getMaxInterval()).isEqualTo(defaults.maxInterval());
+		assertThat(task.getBackoff().getJitter()).isEqualTo(defaults.jitter());
+		assertThat(task.getNonRetryableExceptions()).isEqualTo(defaults.noRetryFor());
+	}
+
+	@Test
+	void doesNothingWithoutLettuce() {
+		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(TaskClient.class));
+	}
+
+	/**
+	 * Keeps the container from starting, so these tests need no Redis.
+	 */
+	static class NoAutoStartup implements org.springframework.beans.factory.config.BeanPostProcessor {
+
+		@Override
+		public Object postProcessBeforeInitialization(Object bean, String beanName) {
+			if (bean instanceof TaskContainer container) {
+				container.setAutoStartup(false);
+			}
+			return bean;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		@Bean
+		TaskBroker userBroker() {
+			return mock(TaskBroker.class);
+		}
+
+		@Bean
+		ResultBackend userBackend() {
+			return mock(ResultBackend.class);
+		}
+
+		@Bean
+		TaskClient userClient() {
+			return mock(TaskClient.class);
+		}
+
+		@Bean
+		TaskMessageCodec userCodec() {
+			return new TaskMessageCodec(JsonMapper.builder().build());
+		}
+
+		@Bean
+		TaskRegistry userRegistry() {
+			return new TaskRegistry();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserContainer {
+
+		@Bean
+		TaskContainer userContainer() {
+			return mock(TaskContainer.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserExecutor {
+
+		@Bean(destroyMethod = "shutdown")
+		Executor gtaskWorkerExecutor() {
+			return Executors.newCachedThreadPool();
+		}
+
+	}
+
+}
