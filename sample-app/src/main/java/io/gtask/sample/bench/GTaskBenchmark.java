@@ -1,0 +1,389 @@
+package io.gtask.sample.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import io.gtask.core.TaskClient;
+import io.gtask.core.TaskHandler;
+import io.gtask.core.TaskRequest;
+import io.gtask.redis.RedisAsync;
+import io.gtask.redis.RedisKeyspace;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+
+/**
+ * Measures gtask on a Redis server: send rate, drain rate and round-trip latency of no-op
+ * tasks, printed as a summary and as one JSON line with the fields of the peer benchmark of
+ * Celery, Sidekiq and BullMQ.
+ * <p>
+ * Two application contexts boot gtask through its auto-configuration as applications would: a
+ * producer ({@code gtask.worker.enabled=false}) that sends and waits, and a worker started only
+ * when the queue is full, like a worker process started after the fact. Both use a key prefix of
+ * their own, and only keys under that prefix are deleted, before and after the run.
+ * <ol>
+ * <li>Send: {@code single-n} tasks one at a time with {@link TaskClient#send(String, Object...)},
+ * then, after deleting them, {@code n} tasks with {@link TaskClient#sendAll(List)} in chunks of
+ * 1000, with no worker running.</li>
+ * <li>Drain: start the worker and read the stored state of every task until each is SUCCESS; the
+ * rate counts from the first stored result, as the peer benchmark counts from the first observed
+ * progress.</li>
+ * <li>Latency: with the worker idle, 20 warm-up tasks and then {@code lat-n} tasks, one at a
+ * time, each sent and awaited with {@link TaskClient#await(String, Duration, Class)}.</li>
+ * </ol>
+ * Options, as {@code --name=value} arguments or {@code -Dbench.name=value} system properties:
+ * {@code n} (20000), {@code concurrency} (16), {@code redis-url} (redis://127.0.0.1:6379),
+ * {@code lat-n} (200), {@code single-n} (5000), {@code run} (1), {@code key-prefix} (random).
+ */
+public final class GTaskBenchmark {
+
+	static final String TASK = "bench.noop";
+
+	private static final int CHUNK = 1000;
+
+	private static final int WARM_UP = 20;
+
+	private static final int POLL_CHUNK = 500;
+
+	private static final Pattern SAFE_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
+
+	private static final byte[] STATUS = RedisAsync.bytes("status");
+
+	private final Options options;
+
+	private final RedisKeyspace keys;
+
+	private GTaskBenchmark(Options options) {
+		this.options = options;
+		this.keys = new RedisKeyspace(options.keyPrefix);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options = Options.parse(args);
+		Map<String, Object> result = new GTaskBenchmark(options).run();
+		System.out.println(json(result));
+		System.exit(0);
+	}
+
+	private Map<String, Object> run() throws Exception {
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("peer", "gtask");
+		out.put("config", "c=" + this.options.concurrency);
+		out.put("run", this.options.run);
+		out.put("n", this.options.n);
+		try (ConfigurableApplicationContext producer = boot(false)) {
+			TaskClient client = producer.getBean(TaskClient.class);
+			RedisAsync redis = producer.getBean(RedisAsync.class);
+			RedisConnectionFactory connectionFactory = producer.getBean(RedisConnectionFactory.class);
+			deleteKeys(connectionFactory);
+			try {
+				measure(client, redis, connectionFactory, out);
+			}
+			finally {
+				deleteKeys(connectionFactory);
+			}
+		}
+		return out;
+	}
+
+	private void measure(TaskClient client, RedisAsync redis, RedisConnectionFactory connectionFactory,
+			Map<String, Object> out) throws Exception {
+		int n = this.options.n;
+
+		// 1a. one at a time, no worker
+		double singleRate = 0;
+		if (this.options.singleN > 0) {
+			long start = System.nanoTime();
+			for (int i = 0; i < this.options.singleN; i++) {
+				client.send(TASK);
+			}
+			singleRate = this.options.singleN / seconds(System.nanoTime() - start);
+			deleteKeys(connectionFactory);
+		}
+
+		// 1b. in chunks of 1000, no worker
+		List<TaskRequest> chunk = new ArrayList<>(CHUNK);
+		List<String> ids = new ArrayList<>(n);
+		long enqueueStart = System.nanoTime();
+		for (int sent = 0; sent < n; sent += chunk.size()) {
+			chunk.clear();
+			for (int i = 0; i < Math.min(CHUNK, n - sent); i++) {
+				chunk.add(TaskRequest.of(TASK).build());
+			}
+			ids.addAll(client.sendAll(chunk));
+		}
+		double enqueueSeconds = seconds(System.nanoTime() - enqueueStart);
+		log("sent %,d one at a time at %,.0f/s; %,d in chunks of %d in %.2f s (%,.0f/s)", this.options.singleN,
+				singleRate, n, CHUNK, enqueueSeconds, n / enqueueSeconds);
+
+		// 2. drain: start the worker, wait until every result is stored
+		long bootStart = System.nanoTime();
+		try (ConfigurableApplicationContext worker = boot(true)) {
+			double bootSeconds = seconds(System.nanoTime() - bootStart);
+			Drain drain = awaitResults(redis, ids, bootStart);
+			double drainSeconds = seconds(drain.end - drain.firstProgress);
+			double drainRate = (n - drain.doneAtFirstProgress) / drainSeconds;
+			double totalRate = n / seconds(drain.end - bootStart);
+			double startup = seconds(drain.firstProgress - bootStart);
+			log("worker context started in %.2f s; first result after %.3f s; drained in %.2f s incl. start "
+					+ "(%,.0f/s), %,.0f/s from the first result", bootSeconds, startup,
+					seconds(drain.end - bootStart), totalRate, drainRate);
+
+			// 3. latency, worker idle
+			double[] latencies = latency(client);
+			double p50 = median(latencies);
+			double p99 = percentile(latencies, 99);
+			log("latency send -> SUCCESS over %d tasks: p50 %.3f ms, p99 %.3f ms, max %.3f ms", latencies.length,
+					p50, p99, latencies[latencies.length - 1]);
+
+			out.put("enqueue_s", round(enqueueSeconds, 4));
+			out.put("enqueue_rate", round(n / enqueueSeconds, 1));
+			out.put("enqueue_single_rate", round(singleRate, 1));
+			out.put("startup_s", round(startup, 3));
+			out.put("drain_s", round(drainSeconds, 4));
+			out.put("drain_rate", round(drainRate, 1));
+			out.put("drain_total_rate", round(totalRate, 1));
+			out.put("worker_context_start_s", round(bootSeconds, 3));
+			out.put("lat_native", true);
+			out.put("lat_method", "TaskClient.await");
+			out.put("lat_n", latencies.length);
+			out.put("lat_p50_ms", round(p50, 3));
+			out.put("lat_p99_ms", round(p99, 3));
+		}
+	}
+
+	/**
+	 * Read the status field of the oldest tasks not yet seen finished, in one pipeline, every 10 ms
+	 * until all are SUCCESS. The number read adapts to the progress, so that polling adds little
+	 * load on Redis: one state while the oldest is unfinished, up to 500 when all were finished.
+	 */
+	private Drain awaitResults(RedisAsync redis, List<String> ids, long since) throws InterruptedException {
+		byte[][] taskKeys = new byte[ids.size()][];
+		for (int i = 0; i < taskKeys.length; i++) {
+			taskKeys[i] = RedisAsync.bytes(this.keys.task(ids.get(i)));
+		}
+		long deadline = since + TimeUnit.SECONDS.toNanos(this.options.timeoutSeconds);
+		int done = 0;
+		long firstProgress = 0;
+		int doneAtFirstProgress = 0;
+		int chunk = 1;
+		while (done < taskKeys.length) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Only " + done + " of " + taskKeys.length + " tasks finished within "
+						+ this.options.timeoutSeconds + " s");
+			}
+			int from = done;
+			int to = Math.min(taskKeys.length, from + chunk);
+			List<byte[]> states = redis.execute((commands) -> {
+				List<CompletableFuture<byte[]>> stages = new ArrayList<>(to - from);
+				for (int i = from; i < to; i++) {
+					stages.add(commands.hget(taskKeys[i], STATUS).toCompletableFuture());
+				}
+				return RedisAsync.all(stages)
+					.thenApply((ignored) -> stages.stream().map(CompletableFuture::join).toList());
+			});
+			long now = System.nanoTime();
+			int finished = 0;
+			for (byte[] state : states) {
+				String status = (state != null) ? RedisAsync.string(state) : "UNKNOWN";
+				if (status.equals("FAILURE") || status.equals("UNKNOWN")) {
+					throw new IllegalStateException("Task " + ids.get(from + finished) + " is " + status);
+				}
+				if (!status.equals("SUCCESS")) {
+					break;
+				}
+				finished++;
+			}
+			if (finished > 0 && firstProgress == 0) {
+				firstProgress = now;
+				doneAtFirstProgress = from + finished;
+			}
+			done = from + finished;
+			if (finished < states.size()) {
+				// about what the worker finishes in the next 10 ms, so few states are read twice
+				chunk = Math.min(POLL_CHUNK, Math.max(1, 2 * finished));
+				Thread.sleep(10);
+			}
+			else {
+				chunk = POLL_CHUNK;
+			}
+			if (done == taskKeys.length) {
+				return new Drain(firstProgress, doneAtFirstProgress, now);
+			}
+		}
+		return new Drain(firstProgress, doneAtFirstProgress, System.nanoTime());
+	}
+
+	private double[] latency(TaskClient client) {
+		double[] latencies = new double[this.options.latN];
+		Duration timeout = Duration.ofSeconds(10);
+		for (int i = 0; i < WARM_UP + this.options.latN; i++) {
+			long start = System.nanoTime();
+			String id = client.send(TASK);
+			String result = client.await(id, timeout, String.class);
+			long end = System.nanoTime();
+			if (!"ok".equals(result)) {
+				throw new IllegalStateException("Task " + id + " returned " + result);
+			}
+			if (i >= WARM_UP) {
+				latencies[i - WARM_UP] = (end - start) / 1e6;
+			}
+		}
+		Arrays.sort(latencies);
+		return latencies;
+	}
+
+	/**
+	 * Delete every key under this run's prefix, and nothing else.
+	 */
+	private void deleteKeys(RedisConnectionFactory connectionFactory) {
+		ScanOptions scan = ScanOptions.scanOptions().match(this.options.keyPrefix + ":*").count(1000).build();
+		try (RedisConnection connection = connectionFactory.getConnection();
+				Cursor<byte[]> cursor = connection.keyCommands().scan(scan)) {
+			List<byte[]> batch = new ArrayList<>(1000);
+			while (cursor.hasNext()) {
+				batch.add(cursor.next());
+				if (batch.size() == 1000) {
+					connection.keyCommands().unlink(batch.toArray(new byte[0][]));
+					batch.clear();
+				}
+			}
+			if (!batch.isEmpty()) {
+				connection.keyCommands().unlink(batch.toArray(new byte[0][]));
+			}
+		}
+	}
+
+	private ConfigurableApplicationContext boot(boolean worker) {
+		List<String> args = new ArrayList<>(List.of("--spring.config.name=gtask-benchmark",
+				"--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
+				"--logging.level.root=WARN", "--logging.level.io.gtask=WARN",
+				"--logging.level.org.springframework=WARN", "--spring.data.redis.url=" + this.options.redisUrl,
+				"--gtask.key-prefix=" + this.options.keyPrefix, "--gtask.worker.enabled=" + worker,
+				"--gtask.worker.concurrency=" + this.options.concurrency));
+		if (this.options.batchSize != null) {
+			args.add("--gtask.worker.batch-size=" + this.options.batchSize);
+		}
+		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
+			.registerShutdownHook(false)
+			.run(args.toArray(new String[0]));
+	}
+
+	private static double seconds(long nanos) {
+		return nanos / 1e9;
+	}
+
+	private static double median(double[] sorted) {
+		int n = sorted.length;
+		return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	}
+
+	/**
+	 * Nearest-rank percentile.
+	 */
+	private static double percentile(double[] sorted, int p) {
+		int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+		return sorted[Math.max(0, rank - 1)];
+	}
+
+	private static double round(double value, int digits) {
+		double scale = Math.pow(10, digits);
+		return Math.round(value * scale) / scale;
+	}
+
+	private static void log(String format, Object... args) {
+		System.err.println("[gtask] " + String.format(Locale.ROOT, format, args));
+	}
+
+	private static String json(Map<String, Object> fields) {
+		StringBuilder json = new StringBuilder("{");
+		fields.forEach((name, value) -> {
+			if (json.length() > 1) {
+				json.append(", ");
+			}
+			json.append('"').append(name).append("\": ");
+			json.append((value instanceof String) ? "\"" + value + "\"" : value);
+		});
+		return json.append('}').toString();
+	}
+
+	private record Drain(long firstProgress, int doneAtFirstProgress, long end) {
+	}
+
+	private record Options(int n, int concurrency, String redisUrl, int latN, int singleN, int run, String keyPrefix,
+			int timeoutSeconds, @Nullable Integer batchSize) {
+
+		static Options parse(String[] args) {
+			Map<String, String> given = new LinkedHashMap<>();
+			for (String arg : args) {
+				if (!arg.startsWith("--") || arg.indexOf('=') < 0) {
+					throw new IllegalArgumentException("Expected --name=value, got '" + arg + "'");
+				}
+				given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+			}
+			String prefix = option(given, "key-prefix",
+					"gtask-bench-" + UUID.randomUUID().toString().substring(0, 8));
+			if (!SAFE_PREFIX.matcher(prefix).matches()) {
+				throw new IllegalArgumentException("key-prefix may hold only letters, digits, '.', '_' and '-'");
+			}
+			String batchSize = option(given, "batch-size", "");
+			return new Options(Integer.parseInt(option(given, "n", "20000")),
+					Integer.parseInt(option(given, "concurrency", "16")),
+					option(given, "redis-url", "redis://127.0.0.1:6379"),
+					Integer.parseInt(option(given, "lat-n", "200")),
+					Integer.parseInt(option(given, "single-n", "5000")), Integer.parseInt(option(given, "run", "1")),
+					prefix, Integer.parseInt(option(given, "timeout-seconds", "300")),
+					batchSize.isEmpty() ? null : Integer.valueOf(batchSize));
+		}
+
+		private static String option(Map<String, String> given, String name, String fallback) {
+			String value = given.get(name);
+			return (value != null) ? value : System.getProperty("bench." + name, fallback);
+		}
+
+	}
+
+	/**
+	 * The application both contexts run. Deliberately not a {@code @SpringBootConfiguration}:
+	 * this package lies under the sample application's, whose component scan must not pick up
+	 * the benchmark's handler and configuration.
+	 */
+	@EnableAutoConfiguration
+	static class BenchmarkApplication {
+
+		@Bean
+		NoopTask benchmarkNoopTask() {
+			return new NoopTask();
+		}
+
+	}
+
+	/**
+	 * The task every benchmark sends.
+	 */
+	public static class NoopTask {
+
+		@TaskHandler(TASK)
+		public String noop() {
+			return "ok";
+		}
+
+	}
+
+}
