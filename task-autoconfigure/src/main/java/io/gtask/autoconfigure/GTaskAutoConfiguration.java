@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -72,35 +73,37 @@ public final class GTaskAutoConfiguration {
 	@ConditionalOnMissingBean(TaskClient.class)
 	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
 			TaskRegistry registry, GTaskProperties properties) {
-		return new DefaultTaskClient(taskBroker, resultBackend, codec, registry, properties.getDefaultQueue(),
-				properties.getMessage().getMaxPayloadSize());
+		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
+				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
+		client.setRoutes(properties.getRoutes());
+		return client;
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class RedisConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
-		RedisAsync gtaskRedisAsync(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+		@ConditionalOnMissingBean(TaskBroker.class)
+		RedisTaskBroker taskBroker(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+			return new RedisTaskBroker(redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ResultBackend.class)
+		RedisResultBackend resultBackend(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+			return new RedisResultBackend(redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()), properties.getResult().getTtl(),
+					properties.getResult().getPollInterval());
+		}
+
+		private static RedisAsync redisAsync(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
 			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("gtask's Redis broker and backend need Lettuce, but the "
 						+ "RedisConnectionFactory is a " + connectionFactory.getClass().getName()
 						+ "; use spring.data.redis.client-type=lettuce or define your own TaskBroker and ResultBackend");
 			}
 			return new RedisAsync(lettuce, properties.getRedis().getTimeout());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(TaskBroker.class)
-		RedisTaskBroker taskBroker(RedisAsync gtaskRedisAsync, GTaskProperties properties) {
-			return new RedisTaskBroker(gtaskRedisAsync, new RedisKeyspace(properties.getKeyPrefix()));
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(ResultBackend.class)
-		RedisResultBackend resultBackend(RedisAsync gtaskRedisAsync, GTaskProperties properties) {
-			return new RedisResultBackend(gtaskRedisAsync, new RedisKeyspace(properties.getKeyPrefix()),
-					properties.getResult().getTtl(), properties.getResult().getPollInterval());
 		}
 
 	}
@@ -116,7 +119,7 @@ public final class GTaskAutoConfiguration {
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
-					properties.getDefaultQueue(), worker.getConcurrency(), worker.getBatchSize(),
+					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
 					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
 					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,

@@ -2,7 +2,9 @@ package io.gtask.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,6 +25,12 @@ public class GTaskProperties {
 	 * Queue of tasks whose handler and sender name none.
 	 */
 	private String defaultQueue = "default";
+
+	/**
+	 * Queue of each task name, for tasks sent without a queue; it takes precedence over the
+	 * queue of a local handler, so producers that have no handler route tasks like workers do.
+	 */
+	private Map<String, String> routes = new LinkedHashMap<>();
 
 	private final Redis redis = new Redis();
 
@@ -48,6 +56,14 @@ public class GTaskProperties {
 
 	public void setDefaultQueue(String defaultQueue) {
 		this.defaultQueue = defaultQueue;
+	}
+
+	public Map<String, String> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(Map<String, String> routes) {
+		this.routes = routes;
 	}
 
 	public Redis getRedis() {

@@ -15,12 +15,13 @@ import io.gtask.core.TaskInfo;
 public interface ResultBackend {
 
 	/**
-	 * Record sent tasks as PENDING.
+	 * Record sent tasks as PENDING, unless their id is already known. Returns at once; the
+	 * future tells when the tasks are recorded, so a sender can queue their messages meanwhile.
 	 * @param tasks the tasks
-	 * @return the ids of exclusive tasks that were not recorded because their id is already
-	 * known; empty when all were recorded
+	 * @return a future of the ids of exclusive tasks that were not recorded because their id is
+	 * already known (empty when all were recorded)
 	 */
-	List<String> create(List<NewTask> tasks);
+	CompletableFuture<List<String>> create(List<NewTask> tasks);
 
 	/**
 	 * Apply state changes, in order.

@@ -18,9 +18,22 @@ import org.jspecify.annotations.Nullable;
  * @param result the result as JSON text, for {@link TaskStatus#SUCCESS}
  * @param error the error, for {@link TaskStatus#RETRY} and {@link TaskStatus#FAILURE}
  * @param nextAttemptAt when the next attempt is due, for {@link TaskStatus#RETRY}
+ * @param startedAt when the attempt started, if this change also records that
  */
 public record TaskStateChange(String id, String name, String queue, TaskStatus status, Instant at, int attempts,
-		@Nullable String result, @Nullable TaskError error, @Nullable Instant nextAttemptAt) {
+		@Nullable String result, @Nullable TaskError error, @Nullable Instant nextAttemptAt,
+		@Nullable Instant startedAt) {
+
+	/**
+	 * The same change, also recording when its attempt started, so that a STARTED change and
+	 * the outcome that follows it can be written as one.
+	 * @param startedAt when the attempt started
+	 * @return the merged change
+	 */
+	public TaskStateChange withStartedAt(Instant startedAt) {
+		return new TaskStateChange(this.id, this.name, this.queue, this.status, this.at, this.attempts, this.result,
+				this.error, this.nextAttemptAt, startedAt);
+	}
 
 	/**
 	 * A task attempt started.
@@ -32,7 +45,7 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 	 * @return the change
 	 */
 	public static TaskStateChange started(String id, String name, String queue, Instant at, int attempt) {
-		return new TaskStateChange(id, name, queue, TaskStatus.STARTED, at, attempt, null, null, null);
+		return new TaskStateChange(id, name, queue, TaskStatus.STARTED, at, attempt, null, null, null, at);
 	}
 
 	/**
@@ -47,7 +60,7 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 	 */
 	public static TaskStateChange success(String id, String name, String queue, Instant at, int attempt,
 			String result) {
-		return new TaskStateChange(id, name, queue, TaskStatus.SUCCESS, at, attempt, result, null, null);
+		return new TaskStateChange(id, name, queue, TaskStatus.SUCCESS, at, attempt, result, null, null, null);
 	}
 
 	/**
@@ -63,7 +76,7 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 	 */
 	public static TaskStateChange retry(String id, String name, String queue, Instant at, int attempt,
 			TaskError error, Instant nextAttemptAt) {
-		return new TaskStateChange(id, name, queue, TaskStatus.RETRY, at, attempt, null, error, nextAttemptAt);
+		return new TaskStateChange(id, name, queue, TaskStatus.RETRY, at, attempt, null, error, nextAttemptAt, null);
 	}
 
 	/**
@@ -78,7 +91,7 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 	 */
 	public static TaskStateChange failure(String id, String name, String queue, Instant at, int attempt,
 			TaskError error) {
-		return new TaskStateChange(id, name, queue, TaskStatus.FAILURE, at, attempt, null, error, null);
+		return new TaskStateChange(id, name, queue, TaskStatus.FAILURE, at, attempt, null, error, null, null);
 	}
 
 }

@@ -3,6 +3,7 @@ package io.gtask.broker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where task messages wait until a worker takes them.
@@ -12,10 +13,11 @@ import java.util.List;
 public interface TaskBroker {
 
 	/**
-	 * Queue messages, each at once or at its due time.
+	 * Queue messages, each at once or at its due time. Returns at once.
 	 * @param tasks the messages
+	 * @return a future completed when the messages are queued
 	 */
-	void enqueue(List<OutgoingTask> tasks);
+	CompletableFuture<Void> enqueue(List<OutgoingTask> tasks);
 
 	/**
 	 * Open a consumer of one queue. A consumer is used by one thread at a time.

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +60,8 @@ public class DefaultTaskClient implements TaskClient {
 
 	private final DataSize maxPayloadSize;
 
+	private Map<String, String> routes = Map.of();
+
 	private Clock clock = Clock.systemUTC();
 
 	/**
@@ -78,6 +81,15 @@ public class DefaultTaskClient implements TaskClient {
 		this.registry = registry;
 		this.defaultQueue = RedisKeyspace.validQueue(defaultQueue);
 		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	/**
+	 * Set the queue of each task name, used for tasks sent without a queue before the queue of a
+	 * local handler.
+	 * @param routes the queues by task name
+	 */
+	public void setRoutes(Map<String, String> routes) {
+		this.routes = Map.copyOf(routes);
 	}
 
 	/**
@@ -111,23 +123,14 @@ public class DefaultTaskClient implements TaskClient {
 			records.add(new NewTask(id, request.name(), queue, now, request.id() != null));
 			messages.add(new OutgoingTask(queue, id, payload, due));
 		}
-		List<String> refused;
-		try {
-			refused = this.backend.create(records);
+		if (records.stream().noneMatch(NewTask::exclusive)) {
+			// generated ids cannot clash: record and queue in one round trip
+			join(this.backend.create(records), this.broker.enqueue(messages), requests, messages);
+			return records.stream().map(NewTask::id).toList();
 		}
-		catch (DataAccessException ex) {
-			throw unavailable(requests, ex);
-		}
-		if (!refused.isEmpty()) {
-			messages.removeIf((message) -> refused.contains(message.id()));
-		}
-		try {
-			this.broker.enqueue(messages);
-		}
-		catch (DataAccessException ex) {
-			forget(messages);
-			throw unavailable(requests, ex);
-		}
+		List<String> refused = join(this.backend.create(records), null, requests, messages);
+		messages.removeIf((message) -> refused.contains(message.id()));
+		join(null, this.broker.enqueue(messages), requests, messages);
 		if (!refused.isEmpty()) {
 			throw new DuplicateTaskException("Task id '" + refused.get(0) + "' is already in use"
 					+ ((requests.size() > 1) ? " (the other tasks were sent)" : ""));
@@ -135,9 +138,40 @@ public class DefaultTaskClient implements TaskClient {
 		return records.stream().map(NewTask::id).toList();
 	}
 
+	private List<String> join(@Nullable CompletableFuture<List<String>> created,
+			@Nullable CompletableFuture<Void> queued, List<TaskRequest> requests, List<OutgoingTask> messages) {
+		List<String> refused = List.of();
+		RuntimeException failure = null;
+		if (created != null) {
+			try {
+				refused = created.join();
+			}
+			catch (CompletionException ex) {
+				failure = unavailable(requests, ex.getCause());
+			}
+		}
+		if (queued != null) {
+			try {
+				queued.join();
+			}
+			catch (CompletionException ex) {
+				forget(messages);
+				failure = (failure != null) ? failure : unavailable(requests, ex.getCause());
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		return refused;
+	}
+
 	private String queueOf(TaskRequest request) {
 		if (request.queue() != null) {
 			return request.queue();
+		}
+		String routed = this.routes.get(request.name());
+		if (routed != null) {
+			return routed;
 		}
 		TaskHandlerMethod handler = this.registry.find(request.name());
 		return (handler != null && handler.getQueue() != null) ? handler.getQueue() : this.defaultQueue;
@@ -176,10 +210,12 @@ public class DefaultTaskClient implements TaskClient {
 		}
 	}
 
-	private static TaskSendException unavailable(List<TaskRequest> requests, DataAccessException ex) {
+	private static TaskSendException unavailable(List<TaskRequest> requests, Throwable ex) {
 		String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "'" : requests.size() + " tasks";
-		return new TaskSendException("Could not send " + what + ": Redis is unavailable ("
-				+ ex.getMostSpecificCause().getMessage() + "); nothing was queued", ex);
+		String reason = (ex instanceof DataAccessException dae) ? dae.getMostSpecificCause().getMessage()
+				: ex.getMessage();
+		return new TaskSendException("Could not send " + what + ": Redis is unavailable (" + reason
+				+ "); nothing was queued", ex);
 	}
 
 	@Override

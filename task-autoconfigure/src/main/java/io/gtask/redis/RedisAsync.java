@@ -78,6 +78,43 @@ public final class RedisAsync {
 	}
 
 	/**
+	 * Run commands on the shared connection without waiting: the returned stage completes when
+	 * Redis answered, fails with a {@link DataAccessException} if it did not, and times out
+	 * after the configured timeout. Dependent actions must not block: they may run on a Lettuce
+	 * I/O thread.
+	 * @param <T> the result type
+	 * @param callback issues the commands and returns the stage to wait for
+	 * @return the stage
+	 */
+	public <T> CompletableFuture<T> submit(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> callback) {
+		CompletionStage<T> stage;
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			stage = callback.apply(commands);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(translate(ex));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		stage.toCompletableFuture()
+			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((value, ex) -> {
+				if (ex == null) {
+					result.complete(value);
+				}
+				else {
+					Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+					result.completeExceptionally((cause instanceof TimeoutException) ? new QueryTimeoutException(
+							"Redis did not answer within " + this.timeout.toMillis() + " ms", cause) : translate(cause));
+				}
+			});
+		return result;
+	}
+
+	/**
 	 * Wait for a stage.
 	 * @param <T> the result type
 	 * @param stage the stage

@@ -70,12 +70,12 @@ public final class RedisKeyspace {
 	}
 
 	/**
-	 * The channel on which a task's completion is published.
-	 * @param id the task id
+	 * The channel on which one client is told that tasks it waits for have finished.
+	 * @param clientId the client's id
 	 * @return the channel
 	 */
-	public String finishedChannel(String id) {
-		return this.prefix + ":finished:" + id;
+	public String notifyChannel(String clientId) {
+		return this.prefix + ":notify:" + clientId;
 	}
 
 }

@@ -2,7 +2,10 @@ package io.gtask.worker;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +14,8 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskStatus;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
 /**
@@ -111,16 +116,28 @@ final class OutcomeWriter implements Runnable {
 	}
 
 	private void write(List<Outcome> batch) {
-		List<TaskStateChange> changes = new ArrayList<>(batch.size());
+		List<@Nullable TaskStateChange> changes = new ArrayList<>(batch.size());
+		Map<String, Integer> started = new HashMap<>();
 		List<Delivery> acks = new ArrayList<>(batch.size());
 		for (Outcome outcome : batch) {
-			if (outcome.change() != null) {
-				changes.add(outcome.change());
+			TaskStateChange change = outcome.change();
+			if (change != null) {
+				// a task that started and finished within one batch is written once
+				Integer index = started.remove(change.id());
+				if (index != null && change.status() != TaskStatus.STARTED) {
+					TaskStateChange start = changes.set(index, null);
+					change = change.withStartedAt(start.at());
+				}
+				if (change.status() == TaskStatus.STARTED) {
+					started.put(change.id(), changes.size());
+				}
+				changes.add(change);
 			}
 			if (outcome.delivery() != null && outcome.retryPayload() == null) {
 				acks.add(outcome.delivery());
 			}
 		}
+		changes.removeIf(Objects::isNull);
 		this.backend.update(changes);
 		for (Outcome outcome : batch) {
 			if (outcome.retryPayload() != null && outcome.delivery() != null && outcome.retryAt() != null) {

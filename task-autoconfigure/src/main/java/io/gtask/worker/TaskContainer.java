@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.gtask.backend.ResultBackend;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
@@ -181,7 +182,11 @@ public class TaskContainer implements SmartLifecycle {
 		Set<String> queues = new LinkedHashSet<>();
 		queues.add(this.settings.defaultQueue());
 		for (TaskHandlerMethod handler : this.registry.getHandlers()) {
-			if (handler.getQueue() != null) {
+			String routed = this.settings.routes().get(handler.getName());
+			if (routed != null) {
+				queues.add(routed);
+			}
+			else if (handler.getQueue() != null) {
 				queues.add(handler.getQueue());
 			}
 		}
@@ -196,27 +201,33 @@ public class TaskContainer implements SmartLifecycle {
 		return this.queues;
 	}
 
+	/**
+	 * Fetch from one queue for as long as the container runs. A fetcher holds no slot while it
+	 * waits on an empty queue, so that the fetchers of other queues can fill the free slots; it
+	 * asks for no more messages than there are free slots, and takes a slot for each message
+	 * before running it.
+	 */
 	private void fetchLoop(String queue) {
 		TaskBroker.Consumer consumer = this.broker.consumer(queue, this.settings.consumerName());
 		boolean failing = false;
 		try {
 			while (this.running) {
-				int permits = 0;
 				try {
 					if (!this.slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
 						continue;
 					}
-					permits = 1;
-					while (permits < this.settings.batchSize() && this.slots.tryAcquire()) {
-						permits++;
-					}
-					List<Delivery> deliveries = consumer.fetch(permits, this.settings.pollTimeout());
+					int max = Math.min(this.settings.batchSize(), this.slots.availablePermits() + 1);
+					this.slots.release();
+					List<Delivery> deliveries = consumer.fetch(max, this.settings.pollTimeout());
 					if (failing) {
 						failing = false;
 						logger.info(() -> "Fetching from queue '" + queue + "' works again");
 					}
 					for (Delivery delivery : deliveries) {
-						permits--;
+						if (!takeSlot()) {
+							// stopping: what was not started stays in flight, unacknowledged
+							break;
+						}
 						dispatch(delivery);
 					}
 				}
@@ -231,14 +242,20 @@ public class TaskContainer implements SmartLifecycle {
 					}
 					pause(1000);
 				}
-				finally {
-					this.slots.release(permits);
-				}
 			}
 		}
 		finally {
 			consumer.close();
 		}
+	}
+
+	private boolean takeSlot() throws InterruptedException {
+		while (!this.slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+			if (!this.running) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void dispatch(Delivery delivery) {
@@ -251,7 +268,7 @@ public class TaskContainer implements SmartLifecycle {
 			executor.execute(new TaskExecution(this, delivery));
 		}
 		catch (RejectedExecutionException ex) {
-			// left in flight: delivered again once this consumer is gone
+			// the delivery stays in flight, unacknowledged, in the consumer group
 			this.slots.release();
 			logger.warn(ex, () -> "Worker executor rejected a task of queue '" + delivery.queue() + "'");
 		}
@@ -360,9 +377,9 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Number of handler threads that were still running when their timeout passed and were left
-	 * behind.
-	 * @return the count since start
+	 * Number of handler threads that ignored the interrupt of their timeout: still running a
+	 * second after it, while their slot went to the next task.
+	 * @return the count since the container was created
 	 */
 	public long getAbandonedThreads() {
 		return this.abandonedThreads.get();
@@ -416,10 +433,12 @@ public class TaskContainer implements SmartLifecycle {
 		this.slots.release();
 	}
 
-	void handlerTimedOut(Thread thread) {
-		this.abandonedThreads.incrementAndGet();
-		logger.warn(() -> "Interrupted handler thread " + thread.getName()
-				+ " after its task timed out; its slot is given to the next task");
+	void handlerAbandoned(Thread thread, TaskMessage message) {
+		long count = this.abandonedThreads.incrementAndGet();
+		logger.warn(() -> "Handler of task '" + message.name() + "' (" + message.id() + ") still runs on thread "
+				+ thread.getName() + " " + TaskExecution.ABANDON_GRACE.toMillis()
+				+ " ms after its timeout interrupted it; its slot went to the next task (" + count
+				+ " such thread(s) so far). Handlers should respond to interruption or check TaskContext.isCancelled()");
 	}
 
 }

@@ -2,6 +2,7 @@ package io.gtask.worker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.util.Assert;
 
@@ -11,6 +12,8 @@ import org.springframework.util.Assert;
  * @param queues the queues to consume; empty for the default queue and the queues the
  * registered handlers name
  * @param defaultQueue the queue of handlers that name none
+ * @param routes the queue of each task name, as configured for senders; the queues of locally
+ * handled tasks are consumed when {@code queues} is empty
  * @param concurrency the most tasks run at once by this container
  * @param batchSize the most messages fetched in one round trip
  * @param pollTimeout how long one fetch waits when the queue is empty
@@ -18,7 +21,8 @@ import org.springframework.util.Assert;
  * @param shutdownTimeout how long stopping waits for running tasks
  * @param consumerName the name of this consumer, unique among all instances
  */
-public record TaskContainerSettings(List<String> queues, String defaultQueue, int concurrency, int batchSize, Duration pollTimeout,
+public record TaskContainerSettings(List<String> queues, String defaultQueue, Map<String, String> routes,
+		int concurrency, int batchSize, Duration pollTimeout,
 		Duration promoteInterval, Duration shutdownTimeout, String consumerName) {
 
 	/**
@@ -28,6 +32,7 @@ public record TaskContainerSettings(List<String> queues, String defaultQueue, in
 		Assert.isTrue(concurrency > 0, "concurrency must be positive");
 		Assert.isTrue(batchSize > 0, "batchSize must be positive");
 		queues = List.copyOf(queues);
+		routes = Map.copyOf(routes);
 	}
 
 }

@@ -30,6 +30,12 @@ final class TaskExecution implements Runnable {
 
 	private static final LogAccessor logger = new LogAccessor(TaskExecution.class);
 
+	/**
+	 * How long a handler may take to return after the interrupt of its timeout before its thread
+	 * counts as abandoned.
+	 */
+	static final Duration ABANDON_GRACE = Duration.ofSeconds(1);
+
 	private final TaskContainer container;
 
 	private final Delivery delivery;
@@ -216,7 +222,9 @@ final class TaskExecution implements Runnable {
 			Thread running = this.thread;
 			if (running != null) {
 				running.interrupt();
-				this.container.handlerTimedOut(running);
+				// a handler that responds to the interrupt is gone well before this check
+				this.container.getScheduler()
+					.schedule(() -> checkAbandoned(running, message), ABANDON_GRACE.toMillis(), TimeUnit.MILLISECONDS);
 			}
 		}
 		finally {
@@ -226,6 +234,12 @@ final class TaskExecution implements Runnable {
 				+ ") timed out after " + timeout.toMillis() + " ms on attempt " + message.attempt());
 		logger.info(() -> ex.getMessage());
 		failed(message, handler, context.maxRetries(), ex);
+	}
+
+	private void checkAbandoned(Thread running, TaskMessage message) {
+		if (this.thread == running) {
+			this.container.handlerAbandoned(running, message);
+		}
 	}
 
 	private void malformed(MalformedTaskMessageException ex) {

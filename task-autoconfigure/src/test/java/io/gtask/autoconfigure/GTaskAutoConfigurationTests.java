@@ -133,8 +133,11 @@ class GTaskAutoConfigurationTests {
 	@Test
 	void bindsClientAndBackendProperties() {
 		this.runner
-			.withPropertyValues("gtask.result.ttl=2h", "gtask.message.max-payload-size=1KB", "gtask.key-prefix=app1")
+			.withPropertyValues("gtask.result.ttl=2h", "gtask.message.max-payload-size=1KB", "gtask.key-prefix=app1",
+					"gtask.routes.report=reports")
 			.run((context) -> {
+				assertThat(context.getBean(DefaultTaskClient.class)).extracting("routes")
+					.isEqualTo(java.util.Map.of("report", "reports"));
 				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));

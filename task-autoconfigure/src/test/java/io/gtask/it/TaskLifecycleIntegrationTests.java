@@ -180,6 +180,8 @@ class TaskLifecycleIntegrationTests {
 			assertThat(handlers.cancelledAfterTimeout).containsExactly(true);
 			// what the handler returned after its timeout changes nothing
 			assertThat(client.info(id).status()).isEqualTo(TaskStatus.FAILURE);
+			// it responded to the interrupt, so its thread was not abandoned
+			assertThat(context.getBean(TaskContainer.class).getAbandonedThreads()).isZero();
 		});
 	}
 
@@ -209,7 +211,7 @@ class TaskLifecycleIntegrationTests {
 			TaskInfo info = client.info(stuck);
 			assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
 			assertThat(info.error().type()).isEqualTo(TaskTimeoutException.class.getName());
-			assertThat(container.getAbandonedThreads()).isEqualTo(1);
+			await().atMost(WAIT).until(() -> container.getAbandonedThreads() == 1);
 			handlers.releaseStubborn = true;
 			await().atMost(WAIT).until(() -> !handlers.stubbornSpinning);
 			assertThat(client.info(stuck).status()).isEqualTo(TaskStatus.FAILURE);
@@ -333,12 +335,36 @@ class TaskLifecycleIntegrationTests {
 	}
 
 	@Test
+	void idleQueueDoesNotHoldTheSlotsOfABusyOne() {
+		this.runner.withPropertyValues("gtask.worker.queues=idle,default", "gtask.worker.poll-timeout=2s")
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				// a fetcher waiting on the idle queue for 2 s must not keep these waiting as long
+				for (int i = 0; i < 20; i++) {
+					assertThat(client.await(client.send("add", i, 1), Duration.ofMillis(1500), Integer.class))
+						.isEqualTo(i + 1);
+				}
+			});
+	}
+
+	@Test
 	void queueChosenAtSendIsUsed() {
 		this.runner.withPropertyValues("gtask.worker.queues=default,special").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
 			String id = client.send(TaskRequest.of("add").args(3, 4).queue("special").build());
 			assertThat(client.await(id, WAIT, Integer.class)).isEqualTo(7);
 			assertThat(client.info(id).queue()).isEqualTo("special");
+		});
+	}
+
+	@Test
+	void routesChooseTheQueueOfTasksSentWithoutOne() {
+		this.runner.withPropertyValues("gtask.routes.add=fast").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("add", 5, 6);
+			assertThat(client.await(id, WAIT, Integer.class)).isEqualTo(11);
+			assertThat(client.info(id).queue()).isEqualTo("fast");
+			assertThat(context.getBean(TaskContainer.class).getQueues()).contains("fast");
 		});
 	}
 

@@ -7,8 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,7 +33,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.SyncTaskExecutor;
-import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -43,35 +45,51 @@ import static io.gtask.redis.RedisAsync.string;
  * A {@link ResultBackend} that keeps each task in a Redis hash with a time to live.
  * <p>
  * Every write is one script call that sets the fields and renews the expiry, so no task key
- * lives forever. Finishing a task publishes on a per-task channel, which callers waiting for
- * that task subscribe to; a slow poll covers notifications lost on a reconnect.
+ * lives forever. A caller that waits for a task adds its backend's own notification channel to
+ * the task's {@code waiters} field, in the same script that reads the task; the script that
+ * finishes the task publishes its id on each of those channels. A backend subscribes once to its
+ * own channel, so waiting costs one round trip, no subscription per task, and no notification
+ * is sent for a task nobody waits for. A slow poll covers notifications lost on a reconnect.
  */
 public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private static final LogAccessor logger = new LogAccessor(RedisResultBackend.class);
 
 	private static final DefaultRedisScript<Long> CREATE = new DefaultRedisScript<>("""
-			if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-			redis.call('DEL', KEYS[1])
-			redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			return 1
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> UPDATE = new DefaultRedisScript<>("""
-			local deleted = tonumber(ARGV[3])
-			redis.call('HSET', KEYS[1], unpack(ARGV, 4 + deleted))
-			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4, 3 + deleted)) end
+			local deleted = tonumber(ARGV[4])
+			redis.call('HSET', KEYS[1], unpack(ARGV, 5 + deleted))
+			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 5, 4 + deleted)) end
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], '1') end
+			if ARGV[2] == '1' then
+			  local waiters = redis.call('HGET', KEYS[1], 'waiters')
+			  if waiters then
+			    for channel in string.gmatch(waiters, '%S+') do redis.call('PUBLISH', channel, ARGV[3]) end
+			  end
+			end
 			return 1
 			""", Long.class);
+
+	private static final DefaultRedisScript<List<Object>> WATCH = new DefaultRedisScript<>("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+			local waiters = redis.call('HGET', KEYS[1], 'waiters')
+			if not waiters then
+			  redis.call('HSET', KEYS[1], 'waiters', ARGV[1])
+			elseif not string.find(' ' .. waiters .. ' ', ' ' .. ARGV[1] .. ' ', 1, true) then
+			  redis.call('HSET', KEYS[1], 'waiters', waiters .. ' ' .. ARGV[1])
+			end
+			return redis.call('HGETALL', KEYS[1])
+			""", (Class<List<Object>>) (Class<?>) List.class);
 
 	private static final byte[] ZERO = bytes("0");
 
 	private static final byte[] ONE = bytes("1");
-
-	private static final byte[] NO_CHANNEL = new byte[0];
 
 	private final RedisAsync redis;
 
@@ -84,6 +102,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private final ScheduledExecutorService scheduler;
 
 	private final Duration pollInterval;
+
+	private final String channel;
+
+	private final Map<String, List<CompletableFuture<TaskInfo>>> waiting = new ConcurrentHashMap<>();
 
 	private final ReentrantLock listenerLock = new ReentrantLock();
 
@@ -107,6 +129,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
 		this.pollInterval = pollInterval;
+		this.channel = keys.notifyChannel(UUID.randomUUID().toString());
 	}
 
 	/**
@@ -118,29 +141,31 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	@Override
-	public List<String> create(List<NewTask> tasks) {
+	public CompletableFuture<List<String>> create(List<NewTask> tasks) {
 		if (tasks.isEmpty()) {
-			return List.of();
+			return CompletableFuture.completedFuture(List.of());
 		}
-		List<Long> created = this.redis.execute((commands) -> {
-			List<CompletableFuture<Long>> stages = new ArrayList<>(tasks.size());
+		List<CompletableFuture<Long>> created = new ArrayList<>(tasks.size());
+		CompletableFuture<Void> all = this.redis.submit((commands) -> {
 			for (NewTask task : tasks) {
-				byte[][] args = { this.ttlMillis, task.exclusive() ? ONE : ZERO, bytes("name"), bytes(task.name()),
-						bytes("queue"), bytes(task.queue()), bytes("status"), bytes(TaskStatus.PENDING.name()),
-						bytes("attempts"), ZERO, bytes("createdAt"), millis(task.createdAt()) };
-				stages.add(RedisAsync.<Long>script(commands, CREATE, ScriptOutputType.INTEGER,
+				byte[][] args = { this.ttlMillis, bytes("name"), bytes(task.name()), bytes("queue"), bytes(task.queue()),
+						bytes("status"), bytes(TaskStatus.PENDING.name()), bytes("attempts"), ZERO, bytes("createdAt"),
+						millis(task.createdAt()) };
+				created.add(RedisAsync.<Long>script(commands, CREATE, ScriptOutputType.INTEGER,
 						new byte[][] { bytes(this.keys.task(task.id())) }, args)
 					.toCompletableFuture());
 			}
-			return RedisAsync.all(stages).thenApply((ignored) -> stages.stream().map(CompletableFuture::join).toList());
+			return RedisAsync.all(created);
 		});
-		List<String> refused = new ArrayList<>();
-		for (int i = 0; i < tasks.size(); i++) {
-			if (created.get(i) == 0L) {
-				refused.add(tasks.get(i).id());
+		return all.thenApply((ignored) -> {
+			List<String> refused = new ArrayList<>();
+			for (int i = 0; i < tasks.size(); i++) {
+				if (tasks.get(i).exclusive() && created.get(i).join() == 0L) {
+					refused.add(tasks.get(i).id());
+				}
 			}
-		}
-		return refused;
+			return refused;
+		});
 	}
 
 	@Override
@@ -159,9 +184,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	private byte[][] updateArgs(TaskStateChange change) {
-		List<byte[]> args = new ArrayList<>(20);
+		List<byte[]> args = new ArrayList<>(24);
 		args.add(this.ttlMillis);
-		args.add(change.status().isFinished() ? bytes(this.keys.finishedChannel(change.id())) : NO_CHANNEL);
+		args.add(change.status().isFinished() ? ONE : ZERO);
+		args.add(bytes(change.id()));
 		List<String> deleted = switch (change.status()) {
 			case STARTED -> List.of("nextAttemptAt");
 			case SUCCESS -> List.of("errorType", "errorMessage", "nextAttemptAt");
@@ -174,8 +200,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		pair(args, "name", change.name());
 		pair(args, "queue", change.queue());
 		pair(args, "attempts", Integer.toString(change.attempts()));
-		if (change.status() == TaskStatus.STARTED) {
-			pair(args, "startedAt", Long.toString(change.at().toEpochMilli()));
+		if (change.startedAt() != null) {
+			pair(args, "startedAt", Long.toString(change.startedAt().toEpochMilli()));
 		}
 		if (change.status().isFinished()) {
 			pair(args, "finishedAt", Long.toString(change.at().toEpochMilli()));
@@ -242,52 +268,90 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	@Override
 	public CompletableFuture<TaskInfo> whenFinished(String id) {
 		CompletableFuture<TaskInfo> future = new CompletableFuture<>();
-		ChannelTopic topic = new ChannelTopic(this.keys.finishedChannel(id));
-		// messages arrive on a Lettuce I/O thread, which must not wait for Redis itself
-		MessageListener listener = (message, pattern) -> this.scheduler.execute(() -> check(id, future));
-		RedisMessageListenerContainer container = listenerContainer();
-		container.addMessageListener(listener, topic);
-		ScheduledFuture<?> poll = this.scheduler.scheduleWithFixedDelay(() -> check(id, future),
-				this.pollInterval.toMillis(), this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+		listen();
+		this.waiting.computeIfAbsent(id, (key) -> new CopyOnWriteArrayList<>()).add(future);
+		ScheduledFuture<?> poll = this.scheduler.scheduleWithFixedDelay(() -> check(id), this.pollInterval.toMillis(),
+				this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
 		future.whenComplete((info, ex) -> {
 			poll.cancel(false);
-			container.removeMessageListener(listener, topic);
+			this.waiting.computeIfPresent(id, (key, futures) -> {
+				futures.remove(future);
+				return futures.isEmpty() ? null : futures;
+			});
 		});
-		check(id, future);
+		this.redis
+			.<List<Object>>submit((commands) -> RedisAsync.script(commands, WATCH, ScriptOutputType.MULTI,
+					new byte[][] { bytes(this.keys.task(id)) }, bytes(this.channel)))
+			.whenCompleteAsync((hash, ex) -> {
+				if (ex != null) {
+					logger.debug(ex, () -> "Could not watch task " + id + "; polling instead");
+				}
+				else {
+					settle(id, (hash.isEmpty()) ? null : toInfo(id, fields(hash)));
+				}
+			}, this.scheduler);
 		return future;
 	}
 
-	private void check(String id, CompletableFuture<TaskInfo> future) {
-		if (future.isDone()) {
+	private static Map<String, String> fields(List<Object> flat) {
+		Map<String, String> fields = new HashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			fields.put(string((byte[]) flat.get(i)), string((byte[]) flat.get(i + 1)));
+		}
+		return fields;
+	}
+
+	private void check(String id) {
+		if (!this.waiting.containsKey(id)) {
 			return;
 		}
 		try {
-			Optional<TaskInfo> info = find(id);
-			if (info.isEmpty()) {
-				future.completeExceptionally(new TaskNotFoundException(id));
-			}
-			else if (info.get().isFinished()) {
-				future.complete(info.get());
-			}
+			settle(id, find(id).orElse(null));
 		}
 		catch (RuntimeException ex) {
 			logger.debug(ex, () -> "Could not read state of task " + id + "; will check again");
 		}
 	}
 
-	private RedisMessageListenerContainer listenerContainer() {
+	private void settle(String id, @Nullable TaskInfo info) {
+		if (info != null && !info.isFinished()) {
+			return;
+		}
+		List<CompletableFuture<TaskInfo>> futures = this.waiting.get(id);
+		if (futures == null) {
+			return;
+		}
+		for (CompletableFuture<TaskInfo> future : futures) {
+			if (info == null) {
+				future.completeExceptionally(new TaskNotFoundException(id));
+			}
+			else {
+				future.complete(info);
+			}
+		}
+	}
+
+	private void listen() {
+		if (this.listenerContainer != null) {
+			return;
+		}
 		this.listenerLock.lock();
 		try {
-			RedisMessageListenerContainer container = this.listenerContainer;
-			if (container == null) {
-				container = new RedisMessageListenerContainer();
+			if (this.listenerContainer == null) {
+				RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 				container.setConnectionFactory(this.redis.getConnectionFactory());
 				container.setTaskExecutor(new SyncTaskExecutor());
 				container.afterPropertiesSet();
+				// messages arrive on a Lettuce I/O thread, which must not wait for Redis itself
+				container.addMessageListener(
+						(message, pattern) -> this.scheduler.execute(() -> check(string(message.getBody()))),
+						new ChannelTopic(this.channel));
 				container.start();
 				this.listenerContainer = container;
 			}
-			return container;
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, "Could not subscribe to task notifications; waiting callers poll until it works");
 		}
 		finally {
 			this.listenerLock.unlock();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.gtask.broker.Delivery;
@@ -14,6 +15,7 @@ import io.gtask.broker.TaskBroker;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -76,11 +78,11 @@ public class RedisTaskBroker implements TaskBroker {
 	}
 
 	@Override
-	public void enqueue(List<OutgoingTask> tasks) {
+	public CompletableFuture<Void> enqueue(List<OutgoingTask> tasks) {
 		if (tasks.isEmpty()) {
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
-		this.redis.execute((commands) -> {
+		return this.redis.submit((commands) -> {
 			List<CompletionStage<?>> stages = new ArrayList<>(tasks.size());
 			for (OutgoingTask task : tasks) {
 				if (task.due() == null) {
@@ -192,7 +194,7 @@ public class RedisTaskBroker implements TaskBroker {
 			return deliveries;
 		}
 
-		private byte[] messageOf(ByteRecord record) {
+		private byte @Nullable [] messageOf(ByteRecord record) {
 			for (Map.Entry<byte[], byte[]> field : record.getValue().entrySet()) {
 				if (java.util.Arrays.equals(field.getKey(), MESSAGE_FIELD)) {
 					return field.getValue();
