@@ -9,10 +9,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
@@ -75,6 +79,43 @@ public final class RedisAsync {
 			throw translate(ex);
 		}
 		return await(stage);
+	}
+
+	/**
+	 * Write a batch of commands to the shared connection with one flush and wait for all of
+	 * them.
+	 * @param filler adds the commands to the batch
+	 * @throws DataAccessException if Redis failed or did not answer in time
+	 */
+	public void executeBatch(Consumer<RedisBatch> filler) {
+		await(submitBatch(filler));
+	}
+
+	/**
+	 * Write a batch of commands to the shared connection with one flush, without waiting.
+	 * @param filler adds the commands to the batch
+	 * @return a future completed when Redis answered all of them
+	 */
+	public CompletableFuture<Void> submitBatch(Consumer<RedisBatch> filler) {
+		return submit((commands) -> {
+			RedisBatch batch = new RedisBatch(commands);
+			filler.accept(batch);
+			if (batch.isEmpty()) {
+				return CompletableFuture.completedFuture(null);
+			}
+			if (commands instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
+				standalone.getStatefulConnection().dispatch(batch.commands());
+			}
+			else if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+				cluster.getStatefulConnection().dispatch(batch.commands());
+			}
+			else {
+				for (RedisCommand<byte[], byte[], ?> command : batch.commands()) {
+					commands.dispatch(command.getType(), command.getOutput(), command.getArgs());
+				}
+			}
+			return batch.all();
+		});
 	}
 
 	/**

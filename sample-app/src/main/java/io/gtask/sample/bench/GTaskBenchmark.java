@@ -25,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 
@@ -89,8 +90,8 @@ public final class GTaskBenchmark {
 		out.put("n", this.options.n);
 		try (ConfigurableApplicationContext producer = boot(false)) {
 			TaskClient client = producer.getBean(TaskClient.class);
-			RedisAsync redis = producer.getBean(RedisAsync.class);
 			RedisConnectionFactory connectionFactory = producer.getBean(RedisConnectionFactory.class);
+			RedisAsync redis = new RedisAsync((LettuceConnectionFactory) connectionFactory, Duration.ofSeconds(10));
 			deleteKeys(connectionFactory);
 			try {
 				measure(client, redis, connectionFactory, out);
@@ -215,13 +216,11 @@ public final class GTaskBenchmark {
 				doneAtFirstProgress = from + finished;
 			}
 			done = from + finished;
-			if (finished < states.size()) {
-				// about what the worker finishes in the next 10 ms, so few states are read twice
-				chunk = Math.min(POLL_CHUNK, Math.max(1, 2 * finished));
+			// poll every 10 ms like the peer harness, reading about what finished since the last poll
+			chunk = (finished < states.size()) ? Math.min(POLL_CHUNK, Math.max(1, 2 * finished))
+					: Math.min(POLL_CHUNK, 2 * chunk);
+			if (done < taskKeys.length) {
 				Thread.sleep(10);
-			}
-			else {
-				chunk = POLL_CHUNK;
 			}
 			if (done == taskKeys.length) {
 				return new Drain(firstProgress, doneAtFirstProgress, now);

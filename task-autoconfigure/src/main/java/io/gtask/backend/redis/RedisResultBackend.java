@@ -31,6 +31,7 @@ import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -51,7 +52,7 @@ import static io.gtask.redis.RedisAsync.string;
  * own channel, so waiting costs one round trip, no subscription per task, and no notification
  * is sent for a task nobody waits for. A slow poll covers notifications lost on a reconnect.
  */
-public class RedisResultBackend implements ResultBackend, DisposableBean {
+public class RedisResultBackend implements ResultBackend, SmartLifecycle, DisposableBean {
 
 	private static final LogAccessor logger = new LogAccessor(RedisResultBackend.class);
 
@@ -89,6 +90,42 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private static final byte[] ZERO = bytes("0");
 
+	private static final byte[] NAME = bytes("name");
+
+	private static final byte[] QUEUE = bytes("queue");
+
+	private static final byte[] STATUS = bytes("status");
+
+	private static final byte[] ATTEMPTS = bytes("attempts");
+
+	private static final byte[] CREATED_AT = bytes("createdAt");
+
+	private static final byte[] STARTED_AT = bytes("startedAt");
+
+	private static final byte[] FINISHED_AT = bytes("finishedAt");
+
+	private static final byte[] RESULT = bytes("result");
+
+	private static final byte[] ERROR_TYPE = bytes("errorType");
+
+	private static final byte[] ERROR_MESSAGE = bytes("errorMessage");
+
+	private static final byte[] NEXT_ATTEMPT_AT = bytes("nextAttemptAt");
+
+	private static final byte[] PENDING = bytes(TaskStatus.PENDING.name());
+
+	private static final byte[][] STATUS_VALUES = java.util.Arrays.stream(TaskStatus.values())
+		.map((status) -> bytes(status.name()))
+		.toArray(byte[][]::new);
+
+	private static final byte[][] STARTED_DELETES = { NEXT_ATTEMPT_AT };
+
+	private static final byte[][] SUCCESS_DELETES = { ERROR_TYPE, ERROR_MESSAGE, NEXT_ATTEMPT_AT };
+
+	private static final byte[][] FAILURE_DELETES = { RESULT, NEXT_ATTEMPT_AT };
+
+	private static final byte[][] OTHER_DELETES = { RESULT };
+
 	private static final byte[] ONE = bytes("1");
 
 	private final RedisAsync redis;
@@ -110,6 +147,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private final ReentrantLock listenerLock = new ReentrantLock();
 
 	private @Nullable RedisMessageListenerContainer listenerContainer;
+
+	private volatile boolean running;
 
 	/**
 	 * Create a backend.
@@ -146,16 +185,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			return CompletableFuture.completedFuture(List.of());
 		}
 		List<CompletableFuture<Long>> created = new ArrayList<>(tasks.size());
-		CompletableFuture<Void> all = this.redis.submit((commands) -> {
+		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
 			for (NewTask task : tasks) {
-				byte[][] args = { this.ttlMillis, bytes("name"), bytes(task.name()), bytes("queue"), bytes(task.queue()),
-						bytes("status"), bytes(TaskStatus.PENDING.name()), bytes("attempts"), ZERO, bytes("createdAt"),
-						millis(task.createdAt()) };
-				created.add(RedisAsync.<Long>script(commands, CREATE, ScriptOutputType.INTEGER,
-						new byte[][] { bytes(this.keys.task(task.id())) }, args)
-					.toCompletableFuture());
+				created.add(batch.script(CREATE, new byte[][] { bytes(this.keys.task(task.id())) }, this.ttlMillis,
+						NAME, bytes(task.name()), QUEUE, bytes(task.queue()), STATUS, PENDING, ATTEMPTS, ZERO,
+						CREATED_AT, millis(task.createdAt())));
 			}
-			return RedisAsync.all(created);
 		});
 		return all.thenApply((ignored) -> {
 			List<String> refused = new ArrayList<>();
@@ -173,13 +208,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		if (changes.isEmpty()) {
 			return;
 		}
-		this.redis.execute((commands) -> {
-			List<CompletionStage<?>> stages = new ArrayList<>(changes.size());
+		this.redis.executeBatch((batch) -> {
 			for (TaskStateChange change : changes) {
-				stages.add(RedisAsync.script(commands, UPDATE, ScriptOutputType.INTEGER,
-						new byte[][] { bytes(this.keys.task(change.id())) }, updateArgs(change)));
+				batch.script(UPDATE, new byte[][] { bytes(this.keys.task(change.id())) }, updateArgs(change));
 			}
-			return RedisAsync.all(stages);
 		});
 	}
 
@@ -188,40 +220,40 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		args.add(this.ttlMillis);
 		args.add(change.status().isFinished() ? ONE : ZERO);
 		args.add(bytes(change.id()));
-		List<String> deleted = switch (change.status()) {
-			case STARTED -> List.of("nextAttemptAt");
-			case SUCCESS -> List.of("errorType", "errorMessage", "nextAttemptAt");
-			case FAILURE -> List.of("result", "nextAttemptAt");
-			default -> List.of("result");
+		byte[][] deleted = switch (change.status()) {
+			case STARTED -> STARTED_DELETES;
+			case SUCCESS -> SUCCESS_DELETES;
+			case FAILURE -> FAILURE_DELETES;
+			default -> OTHER_DELETES;
 		};
-		args.add(bytes(Integer.toString(deleted.size())));
-		deleted.forEach((field) -> args.add(bytes(field)));
-		pair(args, "status", change.status().name());
-		pair(args, "name", change.name());
-		pair(args, "queue", change.queue());
-		pair(args, "attempts", Integer.toString(change.attempts()));
+		args.add(bytes(Integer.toString(deleted.length)));
+		args.addAll(List.of(deleted));
+		pair(args, STATUS, STATUS_VALUES[change.status().ordinal()]);
+		pair(args, NAME, bytes(change.name()));
+		pair(args, QUEUE, bytes(change.queue()));
+		pair(args, ATTEMPTS, bytes(Integer.toString(change.attempts())));
 		if (change.startedAt() != null) {
-			pair(args, "startedAt", Long.toString(change.startedAt().toEpochMilli()));
+			pair(args, STARTED_AT, millis(change.startedAt()));
 		}
 		if (change.status().isFinished()) {
-			pair(args, "finishedAt", Long.toString(change.at().toEpochMilli()));
+			pair(args, FINISHED_AT, millis(change.at()));
 		}
 		if (change.result() != null) {
-			pair(args, "result", change.result());
+			pair(args, RESULT, bytes(change.result()));
 		}
 		if (change.error() != null) {
-			pair(args, "errorType", change.error().type());
-			pair(args, "errorMessage", change.error().message());
+			pair(args, ERROR_TYPE, bytes(change.error().type()));
+			pair(args, ERROR_MESSAGE, bytes(change.error().message()));
 		}
 		if (change.nextAttemptAt() != null) {
-			pair(args, "nextAttemptAt", Long.toString(change.nextAttemptAt().toEpochMilli()));
+			pair(args, NEXT_ATTEMPT_AT, millis(change.nextAttemptAt()));
 		}
 		return args.toArray(new byte[0][]);
 	}
 
-	private static void pair(List<byte[]> args, String field, String value) {
-		args.add(bytes(field));
-		args.add(bytes(value));
+	private static void pair(List<byte[]> args, byte[] field, byte[] value) {
+		args.add(field);
+		args.add(value);
 	}
 
 	@Override
@@ -359,18 +391,48 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	@Override
-	public void destroy() throws Exception {
-		this.scheduler.shutdownNow();
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Close the notification subscription, before the connection factory stops.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
 		this.listenerLock.lock();
 		try {
 			if (this.listenerContainer != null) {
-				this.listenerContainer.destroy();
+				try {
+					this.listenerContainer.destroy();
+				}
+				catch (Exception ex) {
+					logger.debug(ex, "Could not close the notification subscription");
+				}
 				this.listenerContainer = null;
 			}
 		}
 		finally {
 			this.listenerLock.unlock();
 		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// stops after the consumer container, before the connection factory
+		return Integer.MAX_VALUE - 200;
+	}
+
+	@Override
+	public void destroy() {
+		stop();
+		this.scheduler.shutdownNow();
 	}
 
 }

@@ -82,18 +82,15 @@ public class RedisTaskBroker implements TaskBroker {
 		if (tasks.isEmpty()) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return this.redis.submit((commands) -> {
-			List<CompletionStage<?>> stages = new ArrayList<>(tasks.size());
+		return this.redis.submitBatch((batch) -> {
 			for (OutgoingTask task : tasks) {
 				if (task.due() == null) {
-					stages.add(commands.xadd(bytes(this.keys.ready(task.queue())), MESSAGE_FIELD, task.payload()));
+					batch.xadd(bytes(this.keys.ready(task.queue())), MESSAGE_FIELD, task.payload());
 				}
 				else {
-					stages.add(commands.zadd(bytes(this.keys.delayed(task.queue())), task.due().toEpochMilli(),
-							task.payload()));
+					batch.zadd(bytes(this.keys.delayed(task.queue())), task.due().toEpochMilli(), task.payload());
 				}
 			}
-			return RedisAsync.all(stages);
 		});
 	}
 
@@ -111,19 +108,14 @@ public class RedisTaskBroker implements TaskBroker {
 		for (Delivery delivery : deliveries) {
 			byQueue.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
 		}
-		this.redis.execute((commands) -> {
-			List<CompletionStage<?>> stages = new ArrayList<>(byQueue.size());
-			byQueue.forEach((queue, list) -> {
-				byte[][] args = new byte[list.size() + 1][];
-				args[0] = GROUP;
-				for (int i = 0; i < list.size(); i++) {
-					args[i + 1] = bytes(list.get(i).deliveryId());
-				}
-				stages.add(RedisAsync.script(commands, ACK, ScriptOutputType.INTEGER,
-						new byte[][] { bytes(this.keys.ready(queue)) }, args));
-			});
-			return RedisAsync.all(stages);
-		});
+		this.redis.executeBatch((batch) -> byQueue.forEach((queue, list) -> {
+			byte[][] args = new byte[list.size() + 1][];
+			args[0] = GROUP;
+			for (int i = 0; i < list.size(); i++) {
+				args[i + 1] = bytes(list.get(i).deliveryId());
+			}
+			batch.script(ACK, new byte[][] { bytes(this.keys.ready(queue)) }, args);
+		}));
 	}
 
 	@Override
