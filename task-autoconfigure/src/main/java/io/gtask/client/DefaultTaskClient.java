@@ -188,7 +188,8 @@ public class DefaultTaskClient implements TaskClient {
 					ex);
 		}
 		TaskMessage message = new TaskMessage(id, request.name(), queue, args, 1, request.maxRetries(),
-				(request.timeout() != null) ? request.timeout().toMillis() : null, now.toEpochMilli(),
+				(request.timeout() != null) ? request.timeout().toMillis() : null,
+				(request.backoff() != null) ? request.backoff().toMillis() : null, now.toEpochMilli(),
 				Collections.emptyMap());
 		byte[] payload = this.codec.encode(message);
 		if (payload.length > this.maxPayloadSize.toBytes()) {

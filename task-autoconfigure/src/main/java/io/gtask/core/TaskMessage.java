@@ -15,11 +15,13 @@ import tools.jackson.databind.node.ArrayNode;
  * @param attempt the number of the attempt this message is for, starting at 1
  * @param maxRetries the retry limit chosen by the sender, or {@code null} for the handler's
  * @param timeoutMillis the timeout chosen by the sender, or {@code null} for the handler's
+ * @param backoffMillis the first retry delay chosen by the sender, or {@code null} for the handler's
  * @param createdAt when the task was sent, in epoch milliseconds
  * @param headers free-form string headers
  */
 public record TaskMessage(String id, String name, String queue, ArrayNode args, int attempt,
-		@Nullable Integer maxRetries, @Nullable Long timeoutMillis, long createdAt, Map<String, String> headers) {
+		@Nullable Integer maxRetries, @Nullable Long timeoutMillis, @Nullable Long backoffMillis, long createdAt,
+		Map<String, String> headers) {
 
 	/**
 	 * The envelope version this code writes.
@@ -32,7 +34,7 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 	 */
 	public TaskMessage nextAttempt() {
 		return new TaskMessage(this.id, this.name, this.queue, this.args, this.attempt + 1, this.maxRetries,
-				this.timeoutMillis, this.createdAt, this.headers);
+				this.timeoutMillis, this.backoffMillis, this.createdAt, this.headers);
 	}
 
 }

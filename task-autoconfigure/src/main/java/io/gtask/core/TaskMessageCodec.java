@@ -71,6 +71,9 @@ public class TaskMessageCodec {
 		if (message.timeoutMillis() != null) {
 			node.put("timeoutMs", message.timeoutMillis());
 		}
+		if (message.backoffMillis() != null) {
+			node.put("backoffMs", message.backoffMillis());
+		}
 		node.put("createdAt", message.createdAt());
 		if (!message.headers().isEmpty()) {
 			ObjectNode headers = node.putObject("headers");
@@ -121,9 +124,11 @@ public class TaskMessageCodec {
 				: (int) requiredLong(node, "maxRetries", id, 0, Integer.MAX_VALUE);
 		Long timeoutMillis = (node.get("timeoutMs") == null || node.get("timeoutMs").isNull()) ? null
 				: requiredLong(node, "timeoutMs", id, 1, Long.MAX_VALUE);
+		Long backoffMillis = (node.get("backoffMs") == null || node.get("backoffMs").isNull()) ? null
+				: requiredLong(node, "backoffMs", id, 0, Long.MAX_VALUE);
 		long createdAt = requiredLong(node, "createdAt", id, 0, Long.MAX_VALUE);
-		return new TaskMessage(id, name, queue, (ArrayNode) args, attempt, maxRetries, timeoutMillis, createdAt,
-				headers(node.get("headers"), id));
+		return new TaskMessage(id, name, queue, (ArrayNode) args, attempt, maxRetries, timeoutMillis, backoffMillis,
+				createdAt, headers(node.get("headers"), id));
 	}
 
 	private static Map<String, String> headers(@Nullable JsonNode node, String id) {

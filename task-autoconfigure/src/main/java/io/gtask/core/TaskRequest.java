@@ -27,10 +27,11 @@ import org.springframework.util.Assert;
  * @param queue the queue, or {@code null} for the handler's queue or the default queue
  * @param timeout the timeout of each attempt, or {@code null} for the handler's
  * @param maxRetries the number of retries, or {@code null} for the handler's
+ * @param backoff the delay before the first retry, or {@code null} for the handler's
  * @param eta when the task may run at the earliest, or {@code null} for at once
  */
 public record TaskRequest(String name, List<@Nullable Object> args, @Nullable String id, @Nullable String queue,
-		@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Instant eta) {
+		@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta) {
 
 	/**
 	 * Start building a request for the named task.
@@ -57,6 +58,8 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		private @Nullable Duration timeout;
 
 		private @Nullable Integer maxRetries;
+
+		private @Nullable Duration backoff;
 
 		private @Nullable Duration countdown;
 
@@ -128,6 +131,17 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		}
 
 		/**
+		 * Set the delay before the first retry; later retries grow by
+		 * {@code gtask.task.backoff.multiplier}.
+		 * @param backoff the delay
+		 * @return this builder
+		 */
+		public Builder backoff(Duration backoff) {
+			this.backoff = backoff;
+			return this;
+		}
+
+		/**
 		 * Run the task no earlier than this long after it is sent.
 		 * @param countdown the delay
 		 * @return this builder
@@ -160,8 +174,10 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 			Assert.isTrue(this.timeout == null || (!this.timeout.isNegative() && !this.timeout.isZero()),
 					"timeout must be positive");
 			Assert.isTrue(this.countdown == null || !this.countdown.isNegative(), "countdown must not be negative");
+			Assert.isTrue(this.backoff == null || !this.backoff.isNegative(), "backoff must not be negative");
 			Instant due = (this.countdown != null) ? Instant.now().plus(this.countdown) : this.eta;
-			return new TaskRequest(this.name, this.args, this.id, this.queue, this.timeout, this.maxRetries, due);
+			return new TaskRequest(this.name, this.args, this.id, this.queue, this.timeout, this.maxRetries, this.backoff,
+					due);
 		}
 
 	}

@@ -165,7 +165,7 @@ final class TaskExecution implements Runnable {
 			finish(message, now, error);
 			return;
 		}
-		Instant next = now.plusMillis(backoff(handler, message.attempt()));
+		Instant next = now.plusMillis(backoff(handler, message));
 		TaskMessage retry = message.nextAttempt();
 		this.container.write(Outcome.retry(TaskStateChange.retry(message.id(), message.name(), message.queue(), now,
 				message.attempt(), error, next), this.delivery, this.container.getCodec().encode(retry), next));
@@ -186,16 +186,16 @@ final class TaskExecution implements Runnable {
 		return true;
 	}
 
-	private long backoff(TaskHandlerMethod handler, int attempt) {
+	private long backoff(TaskHandlerMethod handler, TaskMessage message) {
 		TaskDefaults defaults = this.container.getDefaults();
-		ExponentialBackOff backOff = new ExponentialBackOff(
-				((handler.getBackoff() != null) ? handler.getBackoff() : defaults.initialInterval()).toMillis(),
-				defaults.multiplier());
+		long initial = (message.backoffMillis() != null) ? message.backoffMillis()
+				: ((handler.getBackoff() != null) ? handler.getBackoff() : defaults.initialInterval()).toMillis();
+		ExponentialBackOff backOff = new ExponentialBackOff(initial, defaults.multiplier());
 		backOff.setMaxInterval(defaults.maxInterval().toMillis());
 		backOff.setJitter(defaults.jitter().toMillis());
 		BackOffExecution execution = backOff.start();
 		long delay = 0;
-		for (int i = 0; i < attempt; i++) {
+		for (int i = 0; i < message.attempt(); i++) {
 			delay = execution.nextBackOff();
 		}
 		return Math.max(0, delay);

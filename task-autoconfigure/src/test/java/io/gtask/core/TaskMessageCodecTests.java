@@ -20,7 +20,7 @@ class TaskMessageCodecTests {
 	@Test
 	void messageSurvivesARoundTrip() {
 		TaskMessage message = new TaskMessage("id-1", "add", "default", this.codec.toArgs(Arrays.asList(2, "x", null)), 3,
-				5, 1500L, 1_700_000_000_000L, Map.of("trace", "abc"));
+				5, 1500L, 250L, 1_700_000_000_000L, Map.of("trace", "abc"));
 		TaskMessage decoded = this.codec.decode(this.codec.encode(message));
 		assertThat(decoded).isEqualTo(message);
 		assertThat(decoded.nextAttempt().attempt()).isEqualTo(4);

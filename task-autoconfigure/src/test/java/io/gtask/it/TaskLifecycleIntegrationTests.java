@@ -116,6 +116,22 @@ class TaskLifecycleIntegrationTests {
 	}
 
 	@Test
+	void backoffChosenAtSendSpacesTheRetries() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send(TaskRequest.of("fail").args("spaced").maxRetries(1).backoff(Duration.ofMillis(700)).build());
+			await().atMost(WAIT).until(() -> client.status(id) == TaskStatus.RETRY);
+			TaskInfo retrying = client.info(id);
+			// handler and defaults say 100 ms; the sender asked for 700 ms, without jitter in these tests
+			assertThat(Duration.between(retrying.startedAt(), retrying.nextAttemptAt()))
+				.isGreaterThanOrEqualTo(Duration.ofMillis(650));
+			TaskInfo info = client.awaitCompletion(id, WAIT);
+			assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
+			assertThat(info.attempts()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void taskThatKeepsFailingEndsInFailureAfterItsRetries() {
 		this.runner.withPropertyValues("gtask.task.max-retries=2").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
