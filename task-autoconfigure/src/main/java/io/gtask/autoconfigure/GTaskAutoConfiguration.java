@@ -12,7 +12,9 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
 import io.gtask.broker.TaskBroker;
 import io.gtask.broker.redis.RedisTaskBroker;
+import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskClient;
+import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.redis.RedisAsync;
@@ -79,6 +81,12 @@ public final class GTaskAutoConfiguration {
 		return client;
 	}
 
+	@Bean
+	@ConditionalOnMissingBean(DeadLetters.class)
+	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec) {
+		return new DefaultDeadLetters(taskBroker, resultBackend, codec);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class RedisConfiguration {
 
@@ -86,7 +94,8 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean(TaskBroker.class)
 		RedisTaskBroker taskBroker(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
 			return new RedisTaskBroker(redisAsync(connectionFactory, properties),
-					new RedisKeyspace(properties.getKeyPrefix()));
+					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
+					properties.getDeadLetter().getMaxAge());
 		}
 
 		@Bean
@@ -121,7 +130,8 @@ public final class GTaskAutoConfiguration {
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
 					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
-					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName());
+					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName(),
+					worker.getVisibilityTimeout(), worker.getMaxDeliveries(), worker.getReclaimInterval());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
 					taskDefaults(properties.getTask()));
 			container.setAutoStartup(worker.isAutoStartup());

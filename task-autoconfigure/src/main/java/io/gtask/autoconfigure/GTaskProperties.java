@@ -42,6 +42,8 @@ public class GTaskProperties {
 
 	private final Worker worker = new Worker();
 
+	private final DeadLetter deadLetter = new DeadLetter();
+
 	public String getKeyPrefix() {
 		return this.keyPrefix;
 	}
@@ -84,6 +86,43 @@ public class GTaskProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public DeadLetter getDeadLetter() {
+		return this.deadLetter;
+	}
+
+	/**
+	 * Dead letter settings.
+	 */
+	public static class DeadLetter {
+
+		/**
+		 * Most dead letters kept per queue; the oldest are removed first.
+		 */
+		private int maxSize = 10_000;
+
+		/**
+		 * Time a dead letter is kept.
+		 */
+		private Duration maxAge = Duration.ofDays(7);
+
+		public int getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(int maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
 	}
 
 	/**
@@ -320,6 +359,25 @@ public class GTaskProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
+		 * Time a fetched task may go without a sign of life from its worker before another
+		 * worker takes it over. A running task's worker renews its claim well within this time,
+		 * so only tasks of dead workers are taken over.
+		 */
+		private Duration visibilityTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Number of deliveries without finishing after which a task is set aside as a dead
+		 * letter (a poison task that keeps killing its worker).
+		 */
+		private int maxDeliveries = 5;
+
+		/**
+		 * Interval at which tasks abandoned by dead workers are looked for and claims of running
+		 * tasks renewed (at most a third of the visibility timeout is used).
+		 */
+		private Duration reclaimInterval = Duration.ofSeconds(5);
+
+		/**
 		 * Name of this consumer, unique among all instances. Defaults to host, process id and a
 		 * random suffix.
 		 */
@@ -387,6 +445,30 @@ public class GTaskProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getVisibilityTimeout() {
+			return this.visibilityTimeout;
+		}
+
+		public void setVisibilityTimeout(Duration visibilityTimeout) {
+			this.visibilityTimeout = visibilityTimeout;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
+		}
+
+		public Duration getReclaimInterval() {
+			return this.reclaimInterval;
+		}
+
+		public void setReclaimInterval(Duration reclaimInterval) {
+			this.reclaimInterval = reclaimInterval;
 		}
 
 		public @Nullable String getConsumerName() {

@@ -36,6 +36,18 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 	}
 
 	/**
+	 * A task was queued again, as a new first attempt.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @return the change
+	 */
+	public static TaskStateChange requeued(String id, String name, String queue, Instant at) {
+		return new TaskStateChange(id, name, queue, TaskStatus.PENDING, at, 0, null, null, null, null);
+	}
+
+	/**
 	 * A task attempt started.
 	 * @param id the task id
 	 * @param name the task name

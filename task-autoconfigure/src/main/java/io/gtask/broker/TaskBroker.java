@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.gtask.core.DeadLetter;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where task messages wait until a worker takes them.
  * <p>
@@ -41,6 +44,72 @@ public interface TaskBroker {
 	 * @param due when it may run
 	 */
 	void retryLater(Delivery delivery, byte[] payload, Instant due);
+
+	/**
+	 * Take over messages that another consumer fetched and left unacknowledged for at least
+	 * {@code minIdle}, presumably because it died. A message is taken by one consumer only.
+	 * @param queue the queue
+	 * @param consumerName the consumer taking them over
+	 * @param minIdle how long a message must have been left alone
+	 * @param max the most messages to take
+	 * @return the deliveries, with their delivery counts
+	 */
+	List<Delivery> reclaim(String queue, String consumerName, Duration minIdle, int max);
+
+	/**
+	 * Tell the broker that deliveries are still being worked on, so that they are not taken
+	 * over by another consumer.
+	 * @param queue the queue
+	 * @param consumerName the consumer that holds them
+	 * @param deliveryIds the ids of the deliveries
+	 */
+	void keepAlive(String queue, String consumerName, List<String> deliveryIds);
+
+	/**
+	 * Hand deliveries back to their queue, to be fetched at once by any consumer.
+	 * @param deliveries the deliveries
+	 */
+	void handBack(List<Delivery> deliveries);
+
+	/**
+	 * Acknowledge a delivery and keep its message as a dead letter.
+	 * @param delivery the delivery
+	 * @param deadLetter what to keep
+	 */
+	void deadLetter(Delivery delivery, DeadLetter deadLetter);
+
+	/**
+	 * The number of dead letters of a queue.
+	 * @param queue the queue
+	 * @return the count
+	 */
+	long deadLetterCount(String queue);
+
+	/**
+	 * Dead letters of a queue, newest first.
+	 * @param queue the queue
+	 * @param offset how many to skip
+	 * @param limit the most to return
+	 * @return the dead letters
+	 */
+	List<DeadLetter> deadLetters(String queue, int offset, int limit);
+
+	/**
+	 * One dead letter.
+	 * @param queue the queue
+	 * @param id the dead letter id
+	 * @return the dead letter or {@code null}
+	 */
+	@Nullable DeadLetter deadLetter(String queue, String id);
+
+	/**
+	 * Remove a dead letter and, if a payload is given, queue it, in one step.
+	 * @param queue the queue
+	 * @param id the dead letter id
+	 * @param payload the message to queue, or {@code null} to only remove
+	 * @return whether the dead letter existed
+	 */
+	boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload);
 
 	/**
 	 * Move messages whose due time has passed into their queue.

@@ -61,6 +61,34 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The sorted set of a queue's dead letter ids, scored by the time they died.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String dead(String queue) {
+		return this.prefix + ":{" + queue + "}:dead";
+	}
+
+	/**
+	 * The hash of one dead letter.
+	 * @param queue the queue
+	 * @param id the dead letter id
+	 * @return the key
+	 */
+	public String deadLetter(String queue, String id) {
+		return deadLetterPrefix(queue) + id;
+	}
+
+	/**
+	 * The prefix of the hashes of a queue's dead letters.
+	 * @param queue the queue
+	 * @return the prefix
+	 */
+	public String deadLetterPrefix(String queue) {
+		return this.prefix + ":{" + queue + "}:dead:";
+	}
+
+	/**
 	 * The hash of a task's state and result.
 	 * @param id the task id
 	 * @return the key

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
+import io.gtask.core.DeadLetter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,20 +15,25 @@ import org.jspecify.annotations.Nullable;
  * @param delivery the delivery to acknowledge or reschedule, or {@code null}
  * @param retryPayload the message of the next attempt, or {@code null} to acknowledge
  * @param retryAt when the next attempt is due, with {@code retryPayload}
+ * @param deadLetter what to keep of the delivery instead of acknowledging it, or {@code null}
  */
 record Outcome(@Nullable TaskStateChange change, @Nullable Delivery delivery, byte @Nullable [] retryPayload,
-		@Nullable Instant retryAt) {
+		@Nullable Instant retryAt, @Nullable DeadLetter deadLetter) {
 
 	static Outcome state(TaskStateChange change) {
-		return new Outcome(change, null, null, null);
+		return new Outcome(change, null, null, null, null);
 	}
 
 	static Outcome finish(@Nullable TaskStateChange change, Delivery delivery) {
-		return new Outcome(change, delivery, null, null);
+		return new Outcome(change, delivery, null, null, null);
 	}
 
 	static Outcome retry(TaskStateChange change, Delivery delivery, byte[] payload, Instant at) {
-		return new Outcome(change, delivery, payload, at);
+		return new Outcome(change, delivery, payload, at, null);
+	}
+
+	static Outcome dead(@Nullable TaskStateChange change, Delivery delivery, DeadLetter deadLetter) {
+		return new Outcome(change, delivery, null, null, deadLetter);
 	}
 
 }

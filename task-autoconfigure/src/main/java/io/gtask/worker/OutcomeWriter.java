@@ -44,9 +44,12 @@ final class OutcomeWriter implements Runnable {
 
 	private volatile long stopDeadline = Long.MAX_VALUE;
 
-	OutcomeWriter(ResultBackend backend, TaskBroker broker) {
+	private final java.util.function.Consumer<Delivery> settled;
+
+	OutcomeWriter(ResultBackend backend, TaskBroker broker, java.util.function.Consumer<Delivery> settled) {
 		this.backend = backend;
 		this.broker = broker;
+		this.settled = settled;
 	}
 
 	void add(Outcome outcome) {
@@ -133,7 +136,7 @@ final class OutcomeWriter implements Runnable {
 				}
 				changes.add(change);
 			}
-			if (outcome.delivery() != null && outcome.retryPayload() == null) {
+			if (outcome.delivery() != null && outcome.retryPayload() == null && outcome.deadLetter() == null) {
 				acks.add(outcome.delivery());
 			}
 		}
@@ -143,8 +146,16 @@ final class OutcomeWriter implements Runnable {
 			if (outcome.retryPayload() != null && outcome.delivery() != null && outcome.retryAt() != null) {
 				this.broker.retryLater(outcome.delivery(), outcome.retryPayload(), outcome.retryAt());
 			}
+			if (outcome.deadLetter() != null && outcome.delivery() != null) {
+				this.broker.deadLetter(outcome.delivery(), outcome.deadLetter());
+			}
 		}
 		this.broker.acknowledge(acks);
+		for (Outcome outcome : batch) {
+			if (outcome.delivery() != null) {
+				this.settled.accept(outcome.delivery());
+			}
+		}
 	}
 
 }

@@ -4,9 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -19,8 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
+import io.gtask.core.DeadLetter;
+import io.gtask.core.MalformedTaskMessageException;
+import io.gtask.core.PoisonTaskException;
+import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerMethod;
@@ -63,6 +71,12 @@ public class TaskContainer implements SmartLifecycle {
 
 	private final List<Thread> fetchers = new ArrayList<>();
 
+	private final Map<Delivery, TaskExecution> inFlight = new ConcurrentHashMap<>();
+
+	private final AtomicLong poisonTasks = new AtomicLong();
+
+	private @Nullable ScheduledThreadPoolExecutor recovery;
+
 	private Clock clock = Clock.systemUTC();
 
 	private volatile boolean running;
@@ -99,7 +113,7 @@ public class TaskContainer implements SmartLifecycle {
 		this.codec = codec;
 		this.settings = settings;
 		this.defaults = defaults;
-		this.writer = new OutcomeWriter(backend, broker);
+		this.writer = new OutcomeWriter(backend, broker, this::settled);
 		this.slots = new Semaphore(settings.concurrency());
 	}
 
@@ -167,6 +181,11 @@ public class TaskContainer implements SmartLifecycle {
 			}
 			long interval = this.settings.promoteInterval().toMillis();
 			this.promoter = this.scheduler.scheduleWithFixedDelay(this::promoteDue, 0, interval, TimeUnit.MILLISECONDS);
+			this.recovery = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("gtask-recovery-"));
+			long recoveryInterval = Math.min(this.settings.reclaimInterval().toMillis(),
+					this.settings.visibilityTimeout().toMillis() / 3);
+			this.recovery.scheduleWithFixedDelay(this::recover, recoveryInterval, recoveryInterval,
+					TimeUnit.MILLISECONDS);
 			logger.info(() -> "Started task container '" + this.settings.consumerName() + "' on queues "
 					+ this.queues + " with concurrency " + this.settings.concurrency());
 		}
@@ -223,13 +242,7 @@ public class TaskContainer implements SmartLifecycle {
 						failing = false;
 						logger.info(() -> "Fetching from queue '" + queue + "' works again");
 					}
-					for (Delivery delivery : deliveries) {
-						if (!takeSlot()) {
-							// stopping: what was not started stays in flight, unacknowledged
-							break;
-						}
-						dispatch(delivery);
-					}
+					dispatchAll(deliveries);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -258,20 +271,120 @@ public class TaskContainer implements SmartLifecycle {
 		return true;
 	}
 
+	private void dispatchAll(List<Delivery> deliveries) throws InterruptedException {
+		for (int i = 0; i < deliveries.size(); i++) {
+			if (!takeSlot()) {
+				// stopping: fetched but not started, so another worker may take them at once
+				handBack(deliveries.subList(i, deliveries.size()));
+				return;
+			}
+			dispatch(deliveries.get(i));
+		}
+	}
+
 	private void dispatch(Delivery delivery) {
 		Executor executor = this.workers;
 		if (executor == null) {
 			this.slots.release();
+			handBack(List.of(delivery));
 			return;
 		}
+		TaskExecution execution = new TaskExecution(this, delivery);
+		this.inFlight.put(delivery, execution);
 		try {
-			executor.execute(new TaskExecution(this, delivery));
+			executor.execute(execution);
 		}
 		catch (RejectedExecutionException ex) {
-			// the delivery stays in flight, unacknowledged, in the consumer group
+			this.inFlight.remove(delivery);
 			this.slots.release();
-			logger.warn(ex, () -> "Worker executor rejected a task of queue '" + delivery.queue() + "'");
+			logger.warn(ex, () -> "Worker executor rejected a task of queue '" + delivery.queue()
+					+ "'; handing it back to the queue");
+			handBack(List.of(delivery));
 		}
+	}
+
+	private void handBack(List<Delivery> deliveries) {
+		try {
+			this.broker.handBack(deliveries);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "Could not hand back " + deliveries.size()
+					+ " task(s); they will be taken over after the visibility timeout");
+		}
+	}
+
+	private void settled(Delivery delivery) {
+		this.inFlight.remove(delivery);
+	}
+
+	/**
+	 * Keep the claims of this container's deliveries alive, then take over deliveries that
+	 * other consumers abandoned, setting aside as dead letters those delivered too often.
+	 */
+	private void recover() {
+		try {
+			Map<String, List<String>> held = new HashMap<>();
+			for (Delivery delivery : this.inFlight.keySet()) {
+				held.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery.deliveryId());
+			}
+			held.forEach((queue, ids) -> this.broker.keepAlive(queue, this.settings.consumerName(), ids));
+			for (String queue : this.queues) {
+				int free = this.slots.availablePermits();
+				if (free <= 0 || !this.running) {
+					return;
+				}
+				List<Delivery> reclaimed = this.broker.reclaim(queue, this.settings.consumerName(),
+						this.settings.visibilityTimeout(), Math.min(free, this.settings.batchSize()));
+				if (!reclaimed.isEmpty()) {
+					logger.info(() -> "Took over " + reclaimed.size() + " task(s) of queue '" + queue
+							+ "' left unfinished by another worker");
+				}
+				List<Delivery> runnable = new ArrayList<>(reclaimed.size());
+				for (Delivery delivery : reclaimed) {
+					if (delivery.deliveryCount() > this.settings.maxDeliveries()) {
+						poison(delivery);
+					}
+					else {
+						runnable.add(delivery);
+					}
+				}
+				dispatchAll(runnable);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, "Could not look for abandoned tasks; will try again");
+		}
+	}
+
+	private void poison(Delivery delivery) {
+		this.poisonTasks.incrementAndGet();
+		String reason = "Delivered " + delivery.deliveryCount() + " times without finishing (more than "
+				+ "gtask.worker.max-deliveries=" + this.settings.maxDeliveries() + "); its worker may have died each time";
+		TaskMessage message = null;
+		try {
+			if (delivery.payload() != null) {
+				message = this.codec.decode(delivery.payload());
+			}
+		}
+		catch (MalformedTaskMessageException ex) {
+			// kept as it is; the dead letter says why it was set aside
+		}
+		TaskMessage known = message;
+		logger.warn(() -> "Setting aside task " + ((known != null) ? "'" + known.name() + "' (" + known.id() + ")"
+				: delivery.deliveryId()) + " of queue '" + delivery.queue() + "': " + reason);
+		TaskStateChange change = null;
+		if (message != null) {
+			change = TaskStateChange.failure(message.id(), message.name(), message.queue(), now(), message.attempt(),
+					new TaskError(PoisonTaskException.class.getName(), reason));
+		}
+		DeadLetter letter = new DeadLetter(delivery.deliveryId(), delivery.queue(),
+				(message != null) ? message.id() : null, (message != null) ? message.name() : null, reason,
+				PoisonTaskException.class.getName(), (message != null) ? message.attempt() : 0, delivery.deliveryCount(),
+				now(), (delivery.payload() != null) ? delivery.payload() : new byte[0]);
+		write(Outcome.dead(change, delivery, letter));
 	}
 
 	private void promoteDue() {
@@ -310,7 +423,12 @@ public class TaskContainer implements SmartLifecycle {
 				join(fetcher, this.settings.pollTimeout().plusSeconds(5));
 			}
 			this.fetchers.clear();
+			if (this.recovery != null) {
+				this.recovery.shutdownNow();
+				join(this.recovery);
+			}
 			awaitRunningTasks();
+			handBackUnfinished();
 			if (this.ownExecutor != null) {
 				this.ownExecutor.shutdownNow();
 				this.ownExecutor = null;
@@ -333,6 +451,35 @@ public class TaskContainer implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Hand back the deliveries whose tasks did not finish within the shutdown timeout, so that
+	 * another worker runs them at once instead of after the visibility timeout; their handlers
+	 * are interrupted and whatever they do afterwards is ignored.
+	 */
+	private void handBackUnfinished() {
+		List<Delivery> unfinished = new ArrayList<>();
+		for (TaskExecution execution : this.inFlight.values()) {
+			if (execution.abandon()) {
+				unfinished.add(execution.getDelivery());
+				this.inFlight.remove(execution.getDelivery());
+			}
+		}
+		if (!unfinished.isEmpty()) {
+			logger.warn(() -> "Handing back " + unfinished.size() + " task(s) still running after the shutdown timeout of "
+					+ this.settings.shutdownTimeout().toMillis() + " ms, for another worker to run");
+			handBack(unfinished);
+		}
+	}
+
+	private static void join(ScheduledThreadPoolExecutor executor) {
+		try {
+			executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private void awaitRunningTasks() {
 		int concurrency = this.settings.concurrency();
 		try {
@@ -340,8 +487,7 @@ public class TaskContainer implements SmartLifecycle {
 				this.slots.release(concurrency);
 			}
 			else {
-				logger.warn(() -> getActiveCount() + " task(s) still running after the shutdown timeout of "
-						+ this.settings.shutdownTimeout().toMillis() + " ms; they will be delivered again");
+				logger.debug(() -> getActiveCount() + " task(s) still running after the shutdown timeout");
 			}
 		}
 		catch (InterruptedException ex) {
@@ -383,6 +529,15 @@ public class TaskContainer implements SmartLifecycle {
 	 */
 	public long getAbandonedThreads() {
 		return this.abandonedThreads.get();
+	}
+
+	/**
+	 * Number of messages this container set aside as dead letters because they were delivered
+	 * more than {@link TaskContainerSettings#maxDeliveries()} times.
+	 * @return the count since the container was created
+	 */
+	public long getPoisonTasks() {
+		return this.poisonTasks.get();
 	}
 
 	/**

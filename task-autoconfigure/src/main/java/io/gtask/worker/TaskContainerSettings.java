@@ -20,10 +20,16 @@ import org.springframework.util.Assert;
  * @param promoteInterval how often due delayed messages are moved into their queue
  * @param shutdownTimeout how long stopping waits for running tasks
  * @param consumerName the name of this consumer, unique among all instances
+ * @param visibilityTimeout how long a delivery may be left without a sign of life before
+ * another consumer takes it over
+ * @param maxDeliveries how many times a message may be delivered without finishing before it
+ * is set aside as a dead letter
+ * @param reclaimInterval how often deliveries abandoned by dead consumers are looked for
  */
 public record TaskContainerSettings(List<String> queues, String defaultQueue, Map<String, String> routes,
 		int concurrency, int batchSize, Duration pollTimeout,
-		Duration promoteInterval, Duration shutdownTimeout, String consumerName) {
+		Duration promoteInterval, Duration shutdownTimeout, String consumerName, Duration visibilityTimeout,
+		int maxDeliveries, Duration reclaimInterval) {
 
 	/**
 	 * Check the settings.
@@ -31,6 +37,8 @@ public record TaskContainerSettings(List<String> queues, String defaultQueue, Ma
 	public TaskContainerSettings {
 		Assert.isTrue(concurrency > 0, "concurrency must be positive");
 		Assert.isTrue(batchSize > 0, "batchSize must be positive");
+		Assert.isTrue(maxDeliveries > 0, "maxDeliveries must be positive");
+		Assert.isTrue(visibilityTimeout.toMillis() >= 100, "visibilityTimeout must be at least 100 ms");
 		queues = List.copyOf(queues);
 		routes = Map.copyOf(routes);
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.core.ArgumentBindingException;
+import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
@@ -48,13 +49,53 @@ final class TaskExecution implements Runnable {
 
 	private volatile @Nullable ScheduledFuture<?> timeoutFuture;
 
+	private volatile @Nullable DefaultTaskContext context;
+
 	TaskExecution(TaskContainer container, Delivery delivery) {
 		this.container = container;
 		this.delivery = delivery;
 	}
 
+	Delivery getDelivery() {
+		return this.delivery;
+	}
+
+	/**
+	 * Give up this attempt at shutdown: if it has not finished, claim its outcome so that
+	 * nothing the handler does later is recorded, cancel its context and interrupt it.
+	 * @return whether the attempt was given up (it had not finished)
+	 */
+	boolean abandon() {
+		this.interruptLock.lock();
+		try {
+			if (!this.finished.compareAndSet(false, true)) {
+				return false;
+			}
+			ScheduledFuture<?> future = this.timeoutFuture;
+			if (future != null) {
+				future.cancel(false);
+			}
+			DefaultTaskContext context = this.context;
+			if (context != null) {
+				context.cancel();
+			}
+			Thread running = this.thread;
+			if (running != null) {
+				running.interrupt();
+			}
+			return true;
+		}
+		finally {
+			this.interruptLock.unlock();
+		}
+	}
+
 	@Override
 	public void run() {
+		if (this.finished.get()) {
+			// given up at shutdown before it started
+			return;
+		}
 		this.thread = Thread.currentThread();
 		try {
 			execute();
@@ -100,6 +141,7 @@ final class TaskExecution implements Runnable {
 				: (handler.getMaxRetries() != null) ? handler.getMaxRetries() : defaults.maxRetries();
 		DefaultTaskContext context = new DefaultTaskContext(message.id(), message.name(), message.queue(),
 				message.attempt(), maxRetries, now.plus(timeout));
+		this.context = context;
 		this.container.write(Outcome.state(TaskStateChange.started(message.id(), message.name(), message.queue(),
 				now, message.attempt())));
 		this.timeoutFuture = this.container.getScheduler()
@@ -206,9 +248,16 @@ final class TaskExecution implements Runnable {
 	}
 
 	private void finish(TaskMessage message, Instant at, TaskError error, int attempts) {
-		this.container.write(Outcome.finish(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
-				attempts, error), this.delivery));
+		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), message.id(),
+				message.name(), error.message(), error.type(), attempts, this.delivery.deliveryCount(), at, payload());
+		this.container.write(Outcome.dead(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
+				attempts, error), this.delivery, letter));
 		this.container.release();
+	}
+
+	private byte[] payload() {
+		byte[] payload = this.delivery.payload();
+		return (payload != null) ? payload : new byte[0];
 	}
 
 	private void timedOut(TaskMessage message, TaskHandlerMethod handler, DefaultTaskContext context,
@@ -243,14 +292,17 @@ final class TaskExecution implements Runnable {
 	}
 
 	private void malformed(MalformedTaskMessageException ex) {
-		logger.warn(() -> "Dropping malformed message " + this.delivery.deliveryId() + " from queue '"
-				+ this.delivery.queue() + "': " + ex.getMessage());
+		logger.warn(() -> "Setting aside malformed message " + this.delivery.deliveryId() + " of queue '"
+				+ this.delivery.queue() + "' as a dead letter: " + ex.getMessage());
+		Instant now = this.container.now();
 		TaskStateChange change = null;
 		if (ex.getTaskId() != null) {
-			change = TaskStateChange.failure(ex.getTaskId(), "", this.delivery.queue(), this.container.now(), 1,
-					TaskError.of(ex));
+			change = TaskStateChange.failure(ex.getTaskId(), "", this.delivery.queue(), now, 0, TaskError.of(ex));
 		}
-		this.container.write(Outcome.finish(change, this.delivery));
+		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), ex.getTaskId(), null,
+				String.valueOf(ex.getMessage()), ex.getClass().getName(), 0, this.delivery.deliveryCount(), now,
+				payload());
+		this.container.write(Outcome.dead(change, this.delivery, letter));
 		this.container.release();
 	}
 

@@ -53,6 +53,7 @@ class GTaskAutoConfigurationTests {
 			assertThat(context).hasSingleBean(TaskMessageCodec.class);
 			assertThat(context).hasSingleBean(TaskContainer.class);
 			assertThat(context).hasSingleBean(TaskHandlerAnnotationBeanPostProcessor.class);
+			assertThat(context).hasSingleBean(io.gtask.core.DeadLetters.class);
 		});
 	}
 
@@ -104,6 +105,8 @@ class GTaskAutoConfigurationTests {
 			.withPropertyValues("gtask.worker.concurrency=7", "gtask.worker.batch-size=3", "gtask.worker.queues=a,b",
 					"gtask.worker.poll-timeout=250ms", "gtask.worker.promote-interval=50ms",
 					"gtask.worker.shutdown-timeout=9s", "gtask.worker.consumer-name=worker-1",
+					"gtask.worker.visibility-timeout=20s", "gtask.worker.max-deliveries=3",
+					"gtask.worker.reclaim-interval=2s",
 					"gtask.default-queue=main")
 			.run((context) -> {
 				TaskContainer container = context.getBean(TaskContainer.class);
@@ -115,6 +118,9 @@ class GTaskAutoConfigurationTests {
 				assertThat(container.getSettings().promoteInterval()).isEqualTo(Duration.ofMillis(50));
 				assertThat(container.getSettings().shutdownTimeout()).isEqualTo(Duration.ofSeconds(9));
 				assertThat(container.getSettings().consumerName()).isEqualTo("worker-1");
+				assertThat(container.getSettings().visibilityTimeout()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(container.getSettings().maxDeliveries()).isEqualTo(3);
+				assertThat(container.getSettings().reclaimInterval()).isEqualTo(Duration.ofSeconds(2));
 			});
 	}
 
@@ -134,13 +140,16 @@ class GTaskAutoConfigurationTests {
 	void bindsClientAndBackendProperties() {
 		this.runner
 			.withPropertyValues("gtask.result.ttl=2h", "gtask.message.max-payload-size=1KB", "gtask.key-prefix=app1",
-					"gtask.routes.report=reports")
+					"gtask.routes.report=reports", "gtask.dead-letter.max-size=12", "gtask.dead-letter.max-age=1h")
 			.run((context) -> {
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("routes")
 					.isEqualTo(java.util.Map.of("report", "reports"));
 				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));
+				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxSize").isEqualTo(12);
+				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxAge")
+					.isEqualTo(Duration.ofHours(1));
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("keys")
 					.extracting((keys) -> ((io.gtask.redis.RedisKeyspace) keys).ready("q"))
 					.isEqualTo("app1:{q}:ready");

@@ -142,6 +142,35 @@ public class TestHandlers {
 		return "from other";
 	}
 
+	/**
+	 * Calls by key, shared by every application context of the test JVM, so that tests with
+	 * several workers can count how often a task really ran.
+	 */
+	static final Map<String, AtomicInteger> SHARED_CALLS = new ConcurrentHashMap<>();
+
+	static int sharedCalls(String key) {
+		AtomicInteger calls = SHARED_CALLS.get(key);
+		return (calls != null) ? calls.get() : 0;
+	}
+
+	@TaskHandler(value = "once", maxRetries = 0)
+	String once(String key, long firstSleep) throws InterruptedException {
+		int call = SHARED_CALLS.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+		if (call == 1 && firstSleep > 0) {
+			Thread.sleep(firstSleep);
+		}
+		return key + ":" + call;
+	}
+
+	@TaskHandler(value = "failFirst", maxRetries = 0)
+	String failFirst(String key) {
+		int call = SHARED_CALLS.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+		if (call == 1) {
+			throw new IllegalStateException("first run of " + key + " fails");
+		}
+		return "ok on run " + call;
+	}
+
 	@TaskHandler("crash")
 	void crash(int depth) {
 		crash(depth + 1);

@@ -126,6 +126,9 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private static final byte[][] OTHER_DELETES = { RESULT };
 
+	private static final byte[][] PENDING_DELETES = { RESULT, ERROR_TYPE, ERROR_MESSAGE, NEXT_ATTEMPT_AT, STARTED_AT,
+			FINISHED_AT };
+
 	private static final byte[] ONE = bytes("1");
 
 	private final RedisAsync redis;
@@ -224,6 +227,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			case STARTED -> STARTED_DELETES;
 			case SUCCESS -> SUCCESS_DELETES;
 			case FAILURE -> FAILURE_DELETES;
+			case PENDING -> PENDING_DELETES;
 			default -> OTHER_DELETES;
 		};
 		args.add(bytes(Integer.toString(deleted.length)));

@@ -1,0 +1,140 @@
+package io.gtask.client;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.broker.TaskBroker;
+import io.gtask.core.DeadLetter;
+import io.gtask.core.DeadLetters;
+import io.gtask.core.MalformedTaskMessageException;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageCodec;
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * The default {@link DeadLetters}: reads dead letters from the broker and sends their tasks
+ * again as new first attempts, recording them as PENDING in the result backend.
+ */
+public class DefaultDeadLetters implements DeadLetters {
+
+	private static final LogAccessor logger = new LogAccessor(DefaultDeadLetters.class);
+
+	private final TaskBroker broker;
+
+	private final ResultBackend backend;
+
+	private final TaskMessageCodec codec;
+
+	private Clock clock = Clock.systemUTC();
+
+	/**
+	 * Create an instance.
+	 * @param broker the broker that keeps the dead letters
+	 * @param backend the result backend
+	 * @param codec the message codec
+	 */
+	public DefaultDeadLetters(TaskBroker broker, ResultBackend backend, TaskMessageCodec codec) {
+		this.broker = broker;
+		this.backend = backend;
+		this.codec = codec;
+	}
+
+	/**
+	 * Set the clock, for tests that control time.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	@Override
+	public long count(String queue) {
+		return this.broker.deadLetterCount(queue);
+	}
+
+	@Override
+	public List<DeadLetter> list(String queue, int offset, int limit) {
+		return this.broker.deadLetters(queue, offset, limit);
+	}
+
+	@Override
+	public Optional<DeadLetter> find(String queue, String id) {
+		return Optional.ofNullable(this.broker.deadLetter(queue, id));
+	}
+
+	@Override
+	public Optional<String> requeue(String queue, String id) {
+		DeadLetter letter = this.broker.deadLetter(queue, id);
+		if (letter == null) {
+			return Optional.empty();
+		}
+		TaskMessage message;
+		try {
+			message = this.codec.decode(letter.payload());
+		}
+		catch (MalformedTaskMessageException ex) {
+			throw new MalformedTaskMessageException("Dead letter " + id + " of queue '" + queue
+					+ "' is not a valid task message and cannot run; delete it instead (" + ex.getMessage() + ")",
+					ex.getTaskId(), ex);
+		}
+		TaskMessage first = new TaskMessage(message.id(), message.name(), message.queue(), message.args(), 1,
+				message.maxRetries(), message.timeoutMillis(), message.backoffMillis(), message.createdAt(),
+				message.headers());
+		this.backend.update(List.of(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
+				this.clock.instant())));
+		if (!this.broker.removeDeadLetter(queue, id, this.codec.encode(first))) {
+			return Optional.empty();
+		}
+		logger.info(() -> "Sent task '" + message.name() + "' (" + message.id() + ") again from the dead letters of queue '"
+				+ queue + "'");
+		return Optional.of(message.id());
+	}
+
+	@Override
+	public int requeueAll(String queue) {
+		int sent = 0;
+		int offset = 0;
+		while (true) {
+			List<DeadLetter> page = this.broker.deadLetters(queue, offset, 100);
+			if (page.isEmpty()) {
+				return sent;
+			}
+			for (DeadLetter letter : page) {
+				try {
+					if (requeue(queue, letter.id()).isPresent()) {
+						sent++;
+					}
+				}
+				catch (MalformedTaskMessageException ex) {
+					// stays where it is, for a person to look at
+					offset++;
+				}
+			}
+		}
+	}
+
+	@Override
+	public boolean delete(String queue, String id) {
+		return this.broker.removeDeadLetter(queue, id, null);
+	}
+
+	@Override
+	public long deleteAll(String queue) {
+		long deleted = 0;
+		while (true) {
+			List<DeadLetter> page = this.broker.deadLetters(queue, 0, 100);
+			if (page.isEmpty()) {
+				return deleted;
+			}
+			for (DeadLetter letter : page) {
+				if (delete(queue, letter.id())) {
+					deleted++;
+				}
+			}
+		}
+	}
+
+}
