@@ -20,6 +20,7 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -73,6 +74,7 @@ public final class RedisAsync {
 			@SuppressWarnings("unchecked")
 			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
+			failFastWhenDisconnected(commands);
 			stage = callback.apply(commands);
 		}
 		catch (RuntimeException ex) {
@@ -134,6 +136,7 @@ public final class RedisAsync {
 			@SuppressWarnings("unchecked")
 			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
+			failFastWhenDisconnected(commands);
 			stage = callback.apply(commands);
 		}
 		catch (RuntimeException ex) {
@@ -153,6 +156,24 @@ public final class RedisAsync {
 				}
 			});
 		return result;
+	}
+
+	/**
+	 * Refuse at once to issue commands while the shared connection is reconnecting: Lettuce
+	 * would otherwise hold them until Redis returns or the timeout passes, and a caller that
+	 * sends a task wants to know now.
+	 */
+	private static void failFastWhenDisconnected(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		boolean open = true;
+		if (commands instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
+			open = standalone.getStatefulConnection().isOpen();
+		}
+		else if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			open = cluster.getStatefulConnection().isOpen();
+		}
+		if (!open) {
+			throw new RedisConnectionFailureException("Redis connection is down; reconnecting");
+		}
 	}
 
 	/**

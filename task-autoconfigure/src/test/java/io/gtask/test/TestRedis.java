@@ -142,6 +142,22 @@ public final class TestRedis {
 	}
 
 	/**
+	 * Whether anything accepts TCP connections at the address.
+	 * @param host the host
+	 * @param port the port
+	 * @return {@code true} if a connection was accepted
+	 */
+	public static boolean listening(String host, int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(host, port), 500);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * A TCP port nothing listens on now.
 	 * @return the port
 	 */
