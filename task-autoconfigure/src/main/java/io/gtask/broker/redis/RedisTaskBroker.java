@@ -386,7 +386,7 @@ public class RedisTaskBroker implements TaskBroker {
 
 		private final org.springframework.data.redis.connection.stream.Consumer consumer;
 
-		private RedisConnection connection;
+		private @Nullable RedisConnection connection;
 
 		private boolean groupReady;
 
@@ -395,20 +395,22 @@ public class RedisTaskBroker implements TaskBroker {
 			this.key = bytes(RedisTaskBroker.this.keys.ready(queue));
 			this.consumer = org.springframework.data.redis.connection.stream.Consumer.from(RedisKeyspace.GROUP,
 					consumerName);
-			this.connection = RedisTaskBroker.this.redis.getConnectionFactory().getConnection();
 		}
 
 		@Override
 		public List<Delivery> fetch(int max, Duration wait) {
-			if (this.connection.isClosed()) {
-				this.connection = RedisTaskBroker.this.redis.getConnectionFactory().getConnection();
+			RedisConnection connection = this.connection;
+			if (connection == null || connection.isClosed()) {
+				// opened here, not when the consumer is created, so that a failure is one the fetcher retries
+				connection = RedisTaskBroker.this.redis.getConnectionFactory().getConnection();
+				this.connection = connection;
 			}
 			if (!this.groupReady) {
-				createGroup();
+				createGroup(connection);
 			}
 			List<ByteRecord> records;
 			try {
-				records = this.connection.streamCommands()
+				records = connection.streamCommands()
 					.xReadGroup(this.consumer, StreamReadOptions.empty().count(max).block(wait),
 							StreamOffset.create(this.key, ReadOffset.lastConsumed()));
 			}
@@ -440,9 +442,9 @@ public class RedisTaskBroker implements TaskBroker {
 			return null;
 		}
 
-		private void createGroup() {
+		private void createGroup(RedisConnection connection) {
 			try {
-				this.connection.streamCommands().xGroupCreate(this.key, RedisKeyspace.GROUP, ReadOffset.from("0-0"), true);
+				connection.streamCommands().xGroupCreate(this.key, RedisKeyspace.GROUP, ReadOffset.from("0-0"), true);
 				logger.debug(() -> "Created consumer group for queue '" + this.queue + "'");
 			}
 			catch (DataAccessException ex) {
@@ -459,7 +461,7 @@ public class RedisTaskBroker implements TaskBroker {
 
 		private void reconnect() {
 			try {
-				this.connection.close();
+				close();
 			}
 			catch (RuntimeException ex) {
 				logger.trace(ex, "Failed to close connection");
@@ -468,7 +470,11 @@ public class RedisTaskBroker implements TaskBroker {
 
 		@Override
 		public void close() {
-			this.connection.close();
+			RedisConnection connection = this.connection;
+			this.connection = null;
+			if (connection != null) {
+				connection.close();
+			}
 		}
 
 	}
