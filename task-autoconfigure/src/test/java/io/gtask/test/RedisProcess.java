@@ -25,10 +25,35 @@ public final class RedisProcess implements AutoCloseable {
 
 	private Process process;
 
+	private Path config;
+
 	private RedisProcess(int port, Path dir, List<String> extraArgs) {
 		this.port = port;
 		this.dir = dir;
 		this.extraArgs = extraArgs;
+	}
+
+	/**
+	 * Start a Sentinel that monitors a master under the name {@code mymaster}, with short
+	 * timeouts so that a failover takes a few seconds.
+	 * @param masterPort the port of the master on 127.0.0.1
+	 * @return the running sentinel
+	 */
+	public static RedisProcess startSentinel(int masterPort) {
+		try {
+			Path dir = Files.createTempDirectory("gtask-sentinel");
+			Path config = dir.resolve("sentinel.conf");
+			Files.writeString(config, String.join("\n", "sentinel monitor mymaster 127.0.0.1 " + masterPort + " 1",
+					"sentinel down-after-milliseconds mymaster 1000", "sentinel failover-timeout mymaster 5000",
+					"sentinel parallel-syncs mymaster 1", ""));
+			RedisProcess sentinel = new RedisProcess(TestRedis.freePort(), dir, List.of("--sentinel"));
+			sentinel.config = config;
+			sentinel.start();
+			return sentinel;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
@@ -61,8 +86,13 @@ public final class RedisProcess implements AutoCloseable {
 	 */
 	public void start() {
 		try {
-			List<String> command = new ArrayList<>(List.of(executable(), "--port", Integer.toString(this.port),
-					"--bind", "127.0.0.1", "--dir", this.dir.toString(), "--save", ""));
+			List<String> command = new ArrayList<>();
+			command.add(executable());
+			if (this.config != null) {
+				command.add(this.config.toString());
+			}
+			command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--dir",
+					this.dir.toString(), "--save", ""));
 			command.addAll(this.extraArgs);
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(this.dir.resolve("redis.log").toFile())
