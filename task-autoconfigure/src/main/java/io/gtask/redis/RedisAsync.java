@@ -70,18 +70,26 @@ public final class RedisAsync {
 	 */
 	public <T> T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> callback) {
 		CompletionStage<T> stage;
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			@SuppressWarnings("unchecked")
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
-			failFastWhenDisconnected(commands);
-			stage = callback.apply(commands);
+		try {
+			stage = issue(callback);
 		}
 		catch (RuntimeException ex) {
 			throw translate(ex);
 		}
 		return await(stage);
 	}
+
+	private <T> CompletionStage<T> issue(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> callback) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			failFastWhenDisconnected(commands);
+			return callback.apply(commands);
+		}
+	}
+
 
 	/**
 	 * Write a batch of commands to the shared connection with one flush and wait for all of
@@ -132,12 +140,8 @@ public final class RedisAsync {
 	public <T> CompletableFuture<T> submit(
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> callback) {
 		CompletionStage<T> stage;
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			@SuppressWarnings("unchecked")
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
-			failFastWhenDisconnected(commands);
-			stage = callback.apply(commands);
+		try {
+			stage = issue(callback);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(translate(ex));
