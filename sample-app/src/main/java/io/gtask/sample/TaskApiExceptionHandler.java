@@ -1,6 +1,7 @@
 package io.gtask.sample;
 
 import io.gtask.core.DuplicateTaskException;
+import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.PayloadTooLargeException;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskSendException;
@@ -52,6 +53,14 @@ public class TaskApiExceptionHandler extends ResponseEntityExceptionHandler {
 				"Redis is unavailable: " + ex.getMostSpecificCause().getMessage());
 		problem.setTitle("Redis unavailable");
 		return problem;
+	}
+
+	/**
+	 * A dead letter that is not a valid message cannot be sent again.
+	 */
+	@ExceptionHandler
+	ProblemDetail malformedMessage(MalformedTaskMessageException ex) {
+		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Not a valid task message", ex);
 	}
 
 	/**
