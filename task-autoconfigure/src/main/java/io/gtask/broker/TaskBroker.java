@@ -31,19 +31,11 @@ public interface TaskBroker {
 	Consumer consumer(String queue, String consumerName);
 
 	/**
-	 * Acknowledge finished deliveries: they leave the queue for good.
-	 * @param deliveries the deliveries
+	 * Settle deliveries, all in one round trip where the broker can: acknowledge them, schedule
+	 * their next attempt, or keep them as dead letters. Each settlement is atomic.
+	 * @param settlements the settlements
 	 */
-	void acknowledge(List<Delivery> deliveries);
-
-	/**
-	 * Acknowledge a delivery and queue a new message for the same task at a later time, in one
-	 * step.
-	 * @param delivery the delivery
-	 * @param payload the new message
-	 * @param due when it may run
-	 */
-	void retryLater(Delivery delivery, byte[] payload, Instant due);
+	void settle(List<Settlement> settlements);
 
 	/**
 	 * Take over messages that another consumer fetched and left unacknowledged for at least
@@ -70,13 +62,6 @@ public interface TaskBroker {
 	 * @param deliveries the deliveries
 	 */
 	void handBack(List<Delivery> deliveries);
-
-	/**
-	 * Acknowledge a delivery and keep its message as a dead letter.
-	 * @param delivery the delivery
-	 * @param deadLetter what to keep
-	 */
-	void deadLetter(Delivery delivery, DeadLetter deadLetter);
 
 	/**
 	 * The number of dead letters of a queue.

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
+import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskStatus;
 import org.jspecify.annotations.Nullable;
@@ -121,7 +122,7 @@ final class OutcomeWriter implements Runnable {
 	private void write(List<Outcome> batch) {
 		List<@Nullable TaskStateChange> changes = new ArrayList<>(batch.size());
 		Map<String, Integer> started = new HashMap<>();
-		List<Delivery> acks = new ArrayList<>(batch.size());
+		List<Settlement> settlements = new ArrayList<>(batch.size());
 		for (Outcome outcome : batch) {
 			TaskStateChange change = outcome.change();
 			if (change != null) {
@@ -136,21 +137,14 @@ final class OutcomeWriter implements Runnable {
 				}
 				changes.add(change);
 			}
-			if (outcome.delivery() != null && outcome.retryPayload() == null && outcome.deadLetter() == null) {
-				acks.add(outcome.delivery());
+			if (outcome.delivery() != null) {
+				settlements.add(new Settlement(outcome.delivery(), outcome.retryPayload(), outcome.retryAt(),
+						outcome.deadLetter()));
 			}
 		}
 		changes.removeIf(Objects::isNull);
 		this.backend.update(changes);
-		for (Outcome outcome : batch) {
-			if (outcome.retryPayload() != null && outcome.delivery() != null && outcome.retryAt() != null) {
-				this.broker.retryLater(outcome.delivery(), outcome.retryPayload(), outcome.retryAt());
-			}
-			if (outcome.deadLetter() != null && outcome.delivery() != null) {
-				this.broker.deadLetter(outcome.delivery(), outcome.deadLetter());
-			}
-		}
-		this.broker.acknowledge(acks);
+		this.broker.settle(settlements);
 		for (Outcome outcome : batch) {
 			if (outcome.delivery() != null) {
 				this.settled.accept(outcome.delivery());

@@ -13,9 +13,11 @@ import java.util.concurrent.CompletionStage;
 
 import io.gtask.broker.Delivery;
 import io.gtask.broker.OutgoingTask;
+import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.DeadLetter;
 import io.gtask.redis.RedisAsync;
+import io.gtask.redis.RedisBatch;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
@@ -179,20 +181,35 @@ public class RedisTaskBroker implements TaskBroker {
 	}
 
 	@Override
-	public void acknowledge(List<Delivery> deliveries) {
-		if (deliveries.isEmpty()) {
+	public void settle(List<Settlement> settlements) {
+		if (settlements.isEmpty()) {
 			return;
 		}
-		Map<String, List<Delivery>> byQueue = byQueue(deliveries);
-		this.redis.executeBatch((batch) -> byQueue.forEach((queue, list) -> batch.script(ACK,
-				new byte[][] { bytes(this.keys.ready(queue)) }, groupAndIds(list))));
+		List<Delivery> acks = new ArrayList<>(settlements.size());
+		for (Settlement settlement : settlements) {
+			if (settlement.retryPayload() == null && settlement.deadLetter() == null) {
+				acks.add(settlement.delivery());
+			}
+		}
+		Map<String, List<Delivery>> byQueue = byQueue(acks);
+		this.redis.executeBatch((batch) -> {
+			for (Settlement settlement : settlements) {
+				if (settlement.retryPayload() != null && settlement.retryAt() != null) {
+					retryLater(batch, settlement.delivery(), settlement.retryPayload(), settlement.retryAt());
+				}
+				else if (settlement.deadLetter() != null) {
+					deadLetter(batch, settlement.delivery(), settlement.deadLetter());
+				}
+			}
+			byQueue.forEach((queue, list) -> batch.script(ACK, new byte[][] { bytes(this.keys.ready(queue)) },
+					groupAndIds(list)));
+		});
 	}
 
-	@Override
-	public void retryLater(Delivery delivery, byte[] payload, Instant due) {
-		this.redis.execute((commands) -> RedisAsync.script(commands, RETRY_LATER, ScriptOutputType.INTEGER,
+	private void retryLater(RedisBatch batch, Delivery delivery, byte[] payload, Instant due) {
+		batch.script(RETRY_LATER,
 				new byte[][] { bytes(this.keys.ready(delivery.queue())), bytes(this.keys.delayed(delivery.queue())) },
-				GROUP, bytes(delivery.deliveryId()), bytes(Long.toString(due.toEpochMilli())), payload));
+				GROUP, bytes(delivery.deliveryId()), bytes(Long.toString(due.toEpochMilli())), payload);
 	}
 
 	@Override
@@ -243,8 +260,7 @@ public class RedisTaskBroker implements TaskBroker {
 				new byte[][] { bytes(this.keys.ready(queue)) }, groupAndIds(list))));
 	}
 
-	@Override
-	public void deadLetter(Delivery delivery, DeadLetter deadLetter) {
+	private void deadLetter(RedisBatch batch, Delivery delivery, DeadLetter deadLetter) {
 		String queue = delivery.queue();
 		List<byte[]> args = new ArrayList<>(26);
 		args.add(GROUP);
@@ -262,10 +278,10 @@ public class RedisTaskBroker implements TaskBroker {
 		field(args, "deadAt", Long.toString(deadLetter.deadAt().toEpochMilli()));
 		args.add(bytes("payload"));
 		args.add(deadLetter.payload());
-		this.redis.executeBatch((batch) -> batch.script(DEAD_LETTER,
+		batch.script(DEAD_LETTER,
 				new byte[][] { bytes(this.keys.ready(queue)), bytes(this.keys.dead(queue)),
 						bytes(this.keys.deadLetter(queue, delivery.deliveryId())) },
-				args.toArray(new byte[0][])));
+				args.toArray(new byte[0][]));
 	}
 
 	private static void field(List<byte[]> args, String name, @Nullable String value) {
