@@ -273,9 +273,11 @@ public class TaskContainer implements SmartLifecycle {
 
 	private void dispatchAll(List<Delivery> deliveries) throws InterruptedException {
 		for (int i = 0; i < deliveries.size(); i++) {
-			if (!takeSlot()) {
+			if (!this.running || !takeSlot()) {
 				// stopping: fetched but not started, so another worker may take them at once
-				handBack(deliveries.subList(i, deliveries.size()));
+				List<Delivery> notStarted = deliveries.subList(i, deliveries.size());
+				logger.info(() -> "Handing back " + notStarted.size() + " fetched task(s) not started before stopping");
+				handBack(notStarted);
 				return;
 			}
 			dispatch(deliveries.get(i));

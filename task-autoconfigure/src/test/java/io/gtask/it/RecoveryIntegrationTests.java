@@ -16,7 +16,10 @@ import io.gtask.core.TaskStatus;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.worker.TaskContainer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -27,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * What happens to tasks whose worker dies, runs long, or stops, on a real Redis.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RecoveryIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
@@ -117,6 +121,27 @@ class RecoveryIntegrationTests {
 			String stream = new RedisKeyspace(this.prefix).ready("default");
 			StringRedisTemplate redis = other.getBean(StringRedisTemplate.class);
 			assertThat(redis.opsForStream().pending(stream, RedisKeyspace.GROUP, Range.unbounded(), 10)).isEmpty();
+		}));
+	}
+
+	@Test
+	void taskFetchedWhileStoppingIsHandedBackWithoutRunning(CapturedOutput output) {
+		ApplicationContextRunner second = this.runner.withPropertyValues("gtask.worker.auto-startup=false",
+				"gtask.worker.visibility-timeout=1h");
+		this.runner.withPropertyValues("gtask.worker.poll-timeout=3s").run((first) -> second.run((other) -> {
+			TaskContainer container = first.getBean(TaskContainer.class);
+			// let the fetcher settle into its blocking read of the empty queue
+			Thread.sleep(500);
+			Thread stopper = new Thread(container::stop);
+			stopper.start();
+			await().atMost(WAIT).until(() -> !container.isRunning());
+			String key = UUID.randomUUID().toString();
+			String id = first.getBean(TaskClient.class).send("once", key, 0L);
+			stopper.join();
+			assertThat(output.getAll()).contains("Handing back 1 fetched task(s) not started before stopping");
+			assertThat(TestHandlers.sharedCalls(key)).isZero();
+			other.getBean(TaskContainer.class).start();
+			assertThat(other.getBean(TaskClient.class).await(id, WAIT, String.class)).isEqualTo(key + ":1");
 		}));
 	}
 
