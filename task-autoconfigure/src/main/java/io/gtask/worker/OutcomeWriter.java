@@ -62,6 +62,14 @@ final class OutcomeWriter implements Runnable {
 	}
 
 	/**
+	 * Make the writer ready to run again after a stop.
+	 */
+	void reset() {
+		this.stopDeadline = Long.MAX_VALUE;
+		this.running = true;
+	}
+
+	/**
 	 * Stop once everything queued so far is written, or the time is up.
 	 * @param timeout how long to keep trying to write
 	 */

@@ -172,6 +172,7 @@ public class TaskContainer implements SmartLifecycle {
 			}
 			this.scheduler = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("gtask-timer-"));
 			this.scheduler.setRemoveOnCancelPolicy(true);
+			this.writer.reset();
 			this.writerThread = new Thread(this.writer, "gtask-writer");
 			this.writerThread.start();
 			for (String queue : this.queues) {

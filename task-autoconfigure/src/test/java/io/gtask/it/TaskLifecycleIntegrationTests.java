@@ -456,6 +456,23 @@ class TaskLifecycleIntegrationTests {
 	}
 
 	@Test
+	void containerCanBeStoppedAndStartedAgain() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskContainer container = context.getBean(TaskContainer.class);
+			assertThat(client.await(client.send("add", 1, 1), WAIT, Integer.class)).isEqualTo(2);
+			container.stop();
+			String id = client.send("add", 2, 2);
+			assertThat(client.status(id)).isEqualTo(TaskStatus.PENDING);
+			container.start();
+			assertThat(client.await(id, WAIT, Integer.class)).isEqualTo(4);
+			// and keeps working once idle
+			Thread.sleep(500);
+			assertThat(client.await(client.send("add", 3, 3), WAIT, Integer.class)).isEqualTo(6);
+		});
+	}
+
+	@Test
 	void stoppingTheContainerWaitsForRunningTasks() {
 		this.runner.run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
