@@ -465,6 +465,8 @@ public class TaskContainer implements SmartLifecycle {
 			if (execution.abandon()) {
 				unfinished.add(execution.getDelivery());
 				this.inFlight.remove(execution.getDelivery());
+				// its outcome will never be reported, so its slot is given back here
+				release();
 			}
 		}
 		if (!unfinished.isEmpty()) {
