@@ -82,6 +82,18 @@ class TaskLifecycleIntegrationTests {
 	}
 
 	@Test
+	void waitingCallerIsNotifiedWithoutPolling() {
+		this.runner.withPropertyValues("gtask.result.poll-interval=1h").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("sleep", 300L);
+			// the only poll is an hour away: only the notification can end these waits
+			assertThat(client.await(id, WAIT, Long.class)).isEqualTo(300L);
+			assertThat(client.whenFinished(client.send("add", 2, 40))).succeedsWithin(WAIT)
+				.satisfies((info) -> assertThat(info.result()).isEqualTo("42"));
+		});
+	}
+
+	@Test
 	void runningTaskIsStarted() {
 		this.runner.run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);

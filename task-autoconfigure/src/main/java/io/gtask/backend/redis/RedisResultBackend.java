@@ -38,6 +38,8 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static io.gtask.redis.RedisAsync.bytes;
 import static io.gtask.redis.RedisAsync.string;
@@ -71,7 +73,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			if ARGV[2] == '1' then
 			  local waiters = redis.call('HGET', KEYS[1], 'waiters')
 			  if waiters then
-			    for channel in string.gmatch(waiters, '%S+') do redis.call('PUBLISH', channel, ARGV[3]) end
+			    local state = cjson.encode({ARGV[3], redis.call('HGETALL', KEYS[1])})
+			    for channel in string.gmatch(waiters, '%S+') do redis.call('PUBLISH', channel, state) end
 			  end
 			end
 			return 1
@@ -89,6 +92,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			""", (Class<List<Object>>) (Class<?>) List.class);
 
 	private static final byte[] ZERO = bytes("0");
+
+	private static final JsonMapper NOTIFICATION_READER = JsonMapper.builder().build();
 
 	private static final byte[] NAME = bytes("name");
 
@@ -337,6 +342,34 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		return fields;
 	}
 
+	/**
+	 * A finished task's id and state, as the script that finished it published them: a JSON
+	 * array {@code [id, [field, value, ...]]}, so that no read is needed before waiters are told.
+	 */
+	private void notified(byte[] body) {
+		String id = null;
+		try {
+			JsonNode message = NOTIFICATION_READER.readTree(body);
+			id = message.get(0).stringValue();
+			JsonNode flat = message.get(1);
+			Map<String, String> fields = new HashMap<>();
+			for (int i = 0; i + 1 < flat.size(); i += 2) {
+				fields.put(flat.get(i).stringValue(), flat.get(i + 1).stringValue());
+			}
+			if (this.waiting.containsKey(id)) {
+				settle(id, toInfo(id, fields));
+			}
+		}
+		catch (RuntimeException ex) {
+			if (id != null) {
+				check(id);
+			}
+			else {
+				logger.debug(ex, "Ignoring a notification that is not a task state");
+			}
+		}
+	}
+
 	private void check(String id) {
 		if (!this.waiting.containsKey(id)) {
 			return;
@@ -380,7 +413,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 				container.afterPropertiesSet();
 				// messages arrive on a Lettuce I/O thread, which must not wait for Redis itself
 				container.addMessageListener(
-						(message, pattern) -> this.scheduler.execute(() -> check(string(message.getBody()))),
+						(message, pattern) -> this.scheduler.execute(() -> notified(message.getBody())),
 						new ChannelTopic(this.channel));
 				container.start();
 				this.listenerContainer = container;
