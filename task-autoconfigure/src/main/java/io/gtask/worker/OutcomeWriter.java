@@ -166,18 +166,15 @@ final class OutcomeWriter implements Runnable {
 				}
 				changes.add(change);
 			}
-			if (outcome.delivery() != null) {
-				settlements.add(new Settlement(outcome.delivery(), outcome.retryPayload(), outcome.retryAt(),
-						outcome.deadLetter()));
+			if (outcome.settlement() != null) {
+				settlements.add(outcome.settlement());
 			}
 		}
 		changes.removeIf(Objects::isNull);
 		this.backend.update(changes);
 		this.broker.settle(settlements);
-		for (Outcome outcome : batch) {
-			if (outcome.delivery() != null) {
-				this.settled.accept(outcome.delivery());
-			}
+		for (Settlement settlement : settlements) {
+			this.settled.accept(settlement.delivery());
 		}
 	}
 
