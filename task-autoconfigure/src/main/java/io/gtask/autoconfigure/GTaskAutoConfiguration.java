@@ -3,6 +3,7 @@ package io.gtask.autoconfigure;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,10 +12,13 @@ import java.util.concurrent.Executor;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
 import io.gtask.broker.TaskBroker;
+import io.gtask.broker.TaskLimit;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultDeadLetters;
+import io.gtask.client.DefaultTaskQueues;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.redis.RedisAsync;
@@ -82,6 +86,12 @@ public final class GTaskAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(TaskQueues.class)
+	DefaultTaskQueues taskQueues(TaskBroker taskBroker, TaskMessageCodec codec) {
+		return new DefaultTaskQueues(taskBroker, codec);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(DeadLetters.class)
 	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec) {
 		return new DefaultDeadLetters(taskBroker, resultBackend, codec);
@@ -93,9 +103,11 @@ public final class GTaskAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(TaskBroker.class)
 		RedisTaskBroker taskBroker(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
-			return new RedisTaskBroker(redisAsync(connectionFactory, properties),
+			RedisTaskBroker broker = new RedisTaskBroker(redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
 					properties.getDeadLetter().getMaxAge());
+			broker.setLeaseTime(properties.getWorker().getVisibilityTimeout());
+			return broker;
 		}
 
 		@Bean
@@ -135,6 +147,12 @@ public final class GTaskAutoConfiguration {
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
 					taskDefaults(properties.getTask()));
 			container.setAutoStartup(worker.isAutoStartup());
+			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());
+			Map<String, TaskLimit> limits = new LinkedHashMap<>();
+			properties.getLimits()
+				.forEach((name, limit) -> limits.put(name, new TaskLimit(limit.getConcurrency(),
+						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
+			container.setTaskLimits(limits);
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			return container;
 		}

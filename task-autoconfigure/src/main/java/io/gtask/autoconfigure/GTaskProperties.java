@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import io.gtask.worker.QueueOrder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -43,6 +44,20 @@ public class GTaskProperties {
 	private final Worker worker = new Worker();
 
 	private final DeadLetter deadLetter = new DeadLetter();
+
+	/**
+	 * Limits of task names on how many run at once and how often they start; they take
+	 * precedence over the limits declared on handlers.
+	 */
+	private Map<String, Limit> limits = new LinkedHashMap<>();
+
+	public Map<String, Limit> getLimits() {
+		return this.limits;
+	}
+
+	public void setLimits(Map<String, Limit> limits) {
+		this.limits = limits;
+	}
 
 	public String getKeyPrefix() {
 		return this.keyPrefix;
@@ -90,6 +105,65 @@ public class GTaskProperties {
 
 	public DeadLetter getDeadLetter() {
 		return this.deadLetter;
+	}
+
+	/**
+	 * Limits of one task name.
+	 */
+	public static class Limit {
+
+		/**
+		 * Most tasks of the name running at once across all instances; 0 for no limit.
+		 */
+		private int concurrency;
+
+		/**
+		 * Most tasks of the name running at once in one instance; 0 for no limit.
+		 */
+		private int localConcurrency;
+
+		/**
+		 * Most tasks of the name started per rate period across all instances; 0 for no limit.
+		 */
+		private int rate;
+
+		/**
+		 * Period of the rate limit.
+		 */
+		private Duration ratePeriod = Duration.ofSeconds(1);
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getLocalConcurrency() {
+			return this.localConcurrency;
+		}
+
+		public void setLocalConcurrency(int localConcurrency) {
+			this.localConcurrency = localConcurrency;
+		}
+
+		public int getRate() {
+			return this.rate;
+		}
+
+		public void setRate(int rate) {
+			this.rate = rate;
+		}
+
+		public Duration getRatePeriod() {
+			return this.ratePeriod;
+		}
+
+		public void setRatePeriod(Duration ratePeriod) {
+			this.ratePeriod = ratePeriod;
+		}
+
 	}
 
 	/**
@@ -337,6 +411,34 @@ public class GTaskProperties {
 		 * Most tasks this instance runs at once.
 		 */
 		private int concurrency = 16;
+
+		/**
+		 * How free worker slots are shared among several queues: 'strict' serves a queue only
+		 * while the queues listed before it have nothing to run; 'weighted' draws among the
+		 * queues that have tasks by their weights, so that none starves.
+		 */
+		private QueueOrder queueOrder = QueueOrder.WEIGHTED;
+
+		/**
+		 * Weight of each queue in weighted order; queues not listed weigh 1.
+		 */
+		private Map<String, Integer> queueWeights = new LinkedHashMap<>();
+
+		public QueueOrder getQueueOrder() {
+			return this.queueOrder;
+		}
+
+		public void setQueueOrder(QueueOrder queueOrder) {
+			this.queueOrder = queueOrder;
+		}
+
+		public Map<String, Integer> getQueueWeights() {
+			return this.queueWeights;
+		}
+
+		public void setQueueWeights(Map<String, Integer> queueWeights) {
+			this.queueWeights = queueWeights;
+		}
 
 		/**
 		 * Most messages fetched in one round trip (never more than free worker slots).

@@ -50,4 +50,14 @@ public interface ResultBackend {
 	 */
 	CompletableFuture<TaskInfo> whenFinished(String id);
 
+	/**
+	 * Mark a task {@link io.gtask.core.TaskStatus#REVOKED} if it has not started: it is
+	 * {@link io.gtask.core.TaskStatus#PENDING} or waits for a retry. Waiting callers are told.
+	 * @param id the task id
+	 * @param at when it was revoked
+	 * @return {@code true} if the task was marked, {@code false} if it is unknown, running or
+	 * finished
+	 */
+	boolean revoke(String id, java.time.Instant at);
+
 }

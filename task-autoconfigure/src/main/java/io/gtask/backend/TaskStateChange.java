@@ -106,4 +106,34 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 		return new TaskStateChange(id, name, queue, TaskStatus.FAILURE, at, attempt, null, error, null, null);
 	}
 
+	/**
+	 * A running task was cancelled on request.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @param attempt the attempt number
+	 * @param error why
+	 * @return the change
+	 */
+	public static TaskStateChange revoked(String id, String name, String queue, Instant at, int attempt,
+			TaskError error) {
+		return new TaskStateChange(id, name, queue, TaskStatus.REVOKED, at, attempt, null, error, null, null);
+	}
+
+	/**
+	 * A task was not started before its expiry time.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when
+	 * @param attempt the attempt number that did not start
+	 * @param error why
+	 * @return the change
+	 */
+	public static TaskStateChange expired(String id, String name, String queue, Instant at, int attempt,
+			TaskError error) {
+		return new TaskStateChange(id, name, queue, TaskStatus.EXPIRED, at, attempt, null, error, null, null);
+	}
+
 }

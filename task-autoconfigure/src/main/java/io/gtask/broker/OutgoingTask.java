@@ -1,5 +1,6 @@
 package io.gtask.broker;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +12,22 @@ import org.jspecify.annotations.Nullable;
  * @param id the task id
  * @param payload the encoded message
  * @param due when the task may run, or {@code null} for at once
+ * @param priority the priority lane
+ * @param uniqueKey the uniqueness key to take before queueing, or {@code null}
+ * @param uniqueFor how long the uniqueness key is held at most, with {@code uniqueKey}
  */
-public record OutgoingTask(String queue, String id, byte[] payload, @Nullable Instant due) {
+public record OutgoingTask(String queue, String id, byte[] payload, @Nullable Instant due, int priority,
+		@Nullable String uniqueKey, @Nullable Duration uniqueFor) {
+
+	/**
+	 * Create a task of normal priority without uniqueness key.
+	 * @param queue the queue
+	 * @param id the task id
+	 * @param payload the encoded message
+	 * @param due when the task may run, or {@code null} for at once
+	 */
+	public OutgoingTask(String queue, String id, byte[] payload, @Nullable Instant due) {
+		this(queue, id, payload, due, 0, null, null);
+	}
+
 }

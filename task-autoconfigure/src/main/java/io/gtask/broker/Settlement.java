@@ -13,9 +13,35 @@ import org.jspecify.annotations.Nullable;
  * @param retryPayload the message of the next attempt, or {@code null}
  * @param retryAt when the next attempt is due, with {@code retryPayload}
  * @param deadLetter what to keep as a dead letter, or {@code null}
+ * @param uniqueKey the uniqueness key the task held, released unless the task runs again
+ * @param taskId the id of the task, with {@code uniqueKey}
  */
 public record Settlement(Delivery delivery, byte @Nullable [] retryPayload, @Nullable Instant retryAt,
-		@Nullable DeadLetter deadLetter) {
+		@Nullable DeadLetter deadLetter, @Nullable String uniqueKey, @Nullable String taskId) {
+
+	/**
+	 * Create a settlement that releases no uniqueness key.
+	 * @param delivery the delivery
+	 * @param retryPayload the message of the next attempt, or {@code null}
+	 * @param retryAt when the next attempt is due
+	 * @param deadLetter what to keep as a dead letter, or {@code null}
+	 */
+	public Settlement(Delivery delivery, byte @Nullable [] retryPayload, @Nullable Instant retryAt,
+			@Nullable DeadLetter deadLetter) {
+		this(delivery, retryPayload, retryAt, deadLetter, null, null);
+	}
+
+	/**
+	 * The same settlement, releasing the uniqueness key a task held unless it runs again.
+	 * @param uniqueKey the key, or {@code null} for none
+	 * @param taskId the id of the task holding it
+	 * @return the settlement
+	 */
+	public Settlement releasing(@Nullable String uniqueKey, String taskId) {
+		return (uniqueKey != null)
+				? new Settlement(this.delivery, this.retryPayload, this.retryAt, this.deadLetter, uniqueKey, taskId)
+				: this;
+	}
 
 	/**
 	 * The task is done with.

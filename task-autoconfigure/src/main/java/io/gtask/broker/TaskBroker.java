@@ -3,9 +3,11 @@ package io.gtask.broker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.gtask.core.DeadLetter;
+import io.gtask.core.QueueInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,11 +18,19 @@ import org.jspecify.annotations.Nullable;
 public interface TaskBroker {
 
 	/**
-	 * Queue messages, each at once or at its due time. Returns at once.
+	 * Queue messages, each at once or at its due time, in its priority lane. A message with a
+	 * uniqueness key is queued only if it takes the key. Returns at once.
 	 * @param tasks the messages
-	 * @return a future completed when the messages are queued
+	 * @return a future of one entry per message, in order: {@code null} when it was queued, else
+	 * the id of the task that holds its uniqueness key
 	 */
-	CompletableFuture<Void> enqueue(List<OutgoingTask> tasks);
+	CompletableFuture<List<@Nullable String>> enqueue(List<OutgoingTask> tasks);
+
+	/**
+	 * Set the limits of task names, used from now on by this broker's consumers.
+	 * @param limits the limits by task name
+	 */
+	void setTaskLimits(Map<String, TaskLimit> limits);
 
 	/**
 	 * Open a consumer of one queue. A consumer is used by one thread at a time.
@@ -38,24 +48,31 @@ public interface TaskBroker {
 	void settle(List<Settlement> settlements);
 
 	/**
-	 * Take over messages that another consumer fetched and left unacknowledged for at least
-	 * {@code minIdle}, presumably because it died. A message is taken by one consumer only.
+	 * Put back into their queue messages that a consumer fetched and left unacknowledged for at
+	 * least {@code minIdle}, presumably because it died, to be fetched again with their delivery
+	 * counts increased. Each message is put back once.
 	 * @param queue the queue
-	 * @param consumerName the consumer taking them over
 	 * @param minIdle how long a message must have been left alone
-	 * @param max the most messages to take
-	 * @return the deliveries, with their delivery counts
+	 * @param max the most messages to put back
+	 * @return the number put back
 	 */
-	List<Delivery> reclaim(String queue, String consumerName, Duration minIdle, int max);
+	int reclaim(String queue, Duration minIdle, int max);
 
 	/**
-	 * Tell the broker that deliveries are still being worked on, so that they are not taken
-	 * over by another consumer.
-	 * @param queue the queue
-	 * @param consumerName the consumer that holds them
-	 * @param deliveryIds the ids of the deliveries
+	 * Record that a consumer is alive, for {@link #inspect(String)}.
+	 * @param queue the queue it consumes
+	 * @param consumerName the consumer
+	 * @param ttl how long it counts as alive without another heartbeat
 	 */
-	void keepAlive(String queue, String consumerName, List<String> deliveryIds);
+	void heartbeat(String queue, String consumerName, Duration ttl);
+
+	/**
+	 * Tell the broker that deliveries are still being worked on, so that they are not put back
+	 * into their queue and the limit permits they hold are not released.
+	 * @param deliveries the deliveries
+	 * @param consumerName the consumer that holds them
+	 */
+	void keepAlive(List<Delivery> deliveries, String consumerName);
 
 	/**
 	 * Hand deliveries back to their queue, to be fetched at once by any consumer.
@@ -97,6 +114,84 @@ public interface TaskBroker {
 	boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload);
 
 	/**
+	 * Remove a dead letter and queue a message in the given priority lane, in one step.
+	 * @param queue the queue
+	 * @param id the dead letter id
+	 * @param payload the message to queue
+	 * @param priority the priority lane
+	 * @return whether the dead letter existed
+	 */
+	boolean requeueDeadLetter(String queue, String id, byte[] payload, int priority);
+
+	/**
+	 * Set deliveries aside until their task name is within its limits again, for deliveries
+	 * that this instance cannot run now because of a per-instance concurrency limit.
+	 * @param deliveries the deliveries; each has a {@link Delivery#limitedName()}
+	 */
+	void defer(List<Delivery> deliveries);
+
+	/**
+	 * Put back into their queue tasks that wait for a limit, as far as the limits allow now.
+	 * @param queue the queue
+	 * @param now the current time
+	 * @param localFree how many more tasks of each name with a per-instance limit this instance
+	 * could run now
+	 * @return the number put back
+	 */
+	int admitWaiting(String queue, Instant now, Map<String, Integer> localFree);
+
+	/**
+	 * Pause or resume a queue for every consumer.
+	 * @param queue the queue
+	 * @param paused whether to pause
+	 */
+	void setPaused(String queue, boolean paused);
+
+	/**
+	 * Whether a queue is paused.
+	 * @param queue the queue
+	 * @return {@code true} if paused
+	 */
+	boolean isPaused(String queue);
+
+	/**
+	 * Make sure that a queued task never runs: a consumer that fetches it drops it.
+	 * @param queue the queue
+	 * @param taskId the task id
+	 * @param at when it was revoked
+	 */
+	void revoke(String queue, String taskId, Instant at);
+
+	/**
+	 * Ask whichever consumer runs a task to cancel it.
+	 * @param taskId the task id
+	 */
+	void requestCancellation(String taskId);
+
+	/**
+	 * Listen for cancellation requests.
+	 * @param listener called with the id of each task to cancel
+	 * @return a handle that stops listening when closed
+	 */
+	AutoCloseable onCancellation(java.util.function.Consumer<String> listener);
+
+	/**
+	 * Count what a queue holds.
+	 * @param queue the queue
+	 * @param now the current time
+	 * @return the counts
+	 */
+	QueueInfo inspect(String queue, Instant now);
+
+	/**
+	 * The pending message that consumers will fetch first or last.
+	 * @param queue the queue
+	 * @param first {@code true} for the first, {@code false} for the last
+	 * @return the message, or {@code null} if none is pending
+	 */
+	@Nullable Delivery peek(String queue, boolean first);
+
+	/**
 	 * Move messages whose due time has passed into their queue.
 	 * @param queue the queue
 	 * @param now the current time
@@ -111,12 +206,18 @@ public interface TaskBroker {
 	interface Consumer extends AutoCloseable {
 
 		/**
-		 * Fetch up to {@code max} messages, waiting at most {@code wait} for the first.
+		 * Fetch up to {@code max} messages that may start now, without waiting.
 		 * @param max the most messages to return
-		 * @param wait how long to wait when none is ready
 		 * @return the deliveries, possibly empty
 		 */
-		List<Delivery> fetch(int max, Duration wait);
+		List<Delivery> fetch(int max);
+
+		/**
+		 * Wait until messages may be ready after a fetch that found none, at most
+		 * {@code wait}. Returns early when a message arrives.
+		 * @param wait the longest wait
+		 */
+		void awaitMessages(Duration wait);
 
 		@Override
 		void close();

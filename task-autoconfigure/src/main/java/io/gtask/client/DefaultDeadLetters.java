@@ -80,12 +80,10 @@ public class DefaultDeadLetters implements DeadLetters {
 					+ "' is not a valid task message and cannot run; delete it instead (" + ex.getMessage() + ")",
 					ex.getTaskId(), ex);
 		}
-		TaskMessage first = new TaskMessage(message.id(), message.name(), message.queue(), message.args(), 1,
-				message.maxRetries(), message.timeoutMillis(), message.backoffMillis(), message.createdAt(),
-				message.headers());
+		TaskMessage first = message.withAttempt(1);
 		this.backend.update(List.of(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
 				this.clock.instant())));
-		if (!this.broker.removeDeadLetter(queue, id, this.codec.encode(first))) {
+		if (!this.broker.requeueDeadLetter(queue, id, this.codec.encode(first), first.priority())) {
 			return Optional.empty();
 		}
 		logger.info(() -> "Sent task '" + message.name() + "' (" + message.id() + ") again from the dead letters of queue '"

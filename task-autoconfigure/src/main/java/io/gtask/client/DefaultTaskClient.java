@@ -1,10 +1,13 @@
 package io.gtask.client;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,29 +121,86 @@ public class DefaultTaskClient implements TaskClient {
 		for (TaskRequest request : requests) {
 			String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
 			String queue = RedisKeyspace.validQueue(queueOf(request));
-			byte[] payload = encode(request, id, queue, now);
+			ArrayNode args = args(request);
+			String uniqueKey = uniqueKey(request, args);
+			byte[] payload = encode(request, id, queue, now, args, uniqueKey);
 			Instant due = (request.eta() != null && request.eta().isAfter(now)) ? request.eta() : null;
 			records.add(new NewTask(id, request.name(), queue, now, request.id() != null));
-			messages.add(new OutgoingTask(queue, id, payload, due));
+			messages.add(new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey, request.uniqueFor()));
 		}
+		List<String> refused;
+		List<@Nullable String> holders;
 		if (records.stream().noneMatch(NewTask::exclusive)) {
 			// generated ids cannot clash: record and queue in one round trip
-			join(this.backend.create(records), this.broker.enqueue(messages), requests, messages);
-			return records.stream().map(NewTask::id).toList();
+			Sent sent = join(this.backend.create(records), this.broker.enqueue(messages), requests, messages);
+			refused = sent.refused();
+			holders = sent.holders();
 		}
-		List<String> refused = join(this.backend.create(records), null, requests, messages);
-		messages.removeIf((message) -> refused.contains(message.id()));
-		join(null, this.broker.enqueue(messages), requests, messages);
-		if (!refused.isEmpty()) {
-			throw new DuplicateTaskException("Task id '" + refused.get(0) + "' is already in use"
-					+ ((requests.size() > 1) ? " (the other tasks were sent)" : ""));
+		else {
+			refused = join(this.backend.create(records), null, requests, messages).refused();
+			List<OutgoingTask> accepted = new ArrayList<>(messages);
+			accepted.removeIf((message) -> refused.contains(message.id()));
+			List<@Nullable String> acceptedHolders = join(null, this.broker.enqueue(accepted), requests, accepted)
+				.holders();
+			holders = new ArrayList<>(messages.size());
+			int next = 0;
+			for (OutgoingTask message : messages) {
+				holders.add(refused.contains(message.id()) ? null : acceptedHolders.get(next++));
+			}
 		}
-		return records.stream().map(NewTask::id).toList();
+		return outcome(requests, messages, refused, holders);
 	}
 
-	private List<String> join(@Nullable CompletableFuture<List<String>> created,
-			@Nullable CompletableFuture<Void> queued, List<TaskRequest> requests, List<OutgoingTask> messages) {
+	/**
+	 * The id each request ends with: its own, or the id of the task that holds its id or
+	 * uniqueness key when the request asks for it; a duplicate otherwise fails the send once
+	 * every other task was sent.
+	 */
+	private List<String> outcome(List<TaskRequest> requests, List<OutgoingTask> messages, List<String> refused,
+			List<@Nullable String> holders) {
+		List<String> ids = new ArrayList<>(requests.size());
+		DuplicateTaskException duplicate = null;
+		for (int i = 0; i < requests.size(); i++) {
+			TaskRequest request = requests.get(i);
+			OutgoingTask message = messages.get(i);
+			String holder = holders.get(i);
+			String existing = null;
+			String reason = null;
+			if (refused.contains(message.id())) {
+				existing = message.id();
+				reason = "Task id '" + message.id() + "' is already in use";
+			}
+			else if (holder != null) {
+				forget(List.of(message));
+				existing = holder;
+				reason = "Task '" + request.name() + "' with uniqueness key '" + message.uniqueKey() + "' in queue '"
+						+ message.queue() + "' is already queued or running as task " + holder;
+			}
+			if (existing == null) {
+				ids.add(message.id());
+			}
+			else if (request.onDuplicate() == TaskRequest.OnDuplicate.RETURN_EXISTING) {
+				ids.add(existing);
+			}
+			else if (duplicate == null) {
+				duplicate = new DuplicateTaskException(
+						reason + ((requests.size() > 1) ? " (the other tasks were sent)" : ""), existing);
+			}
+		}
+		if (duplicate != null) {
+			throw duplicate;
+		}
+		return ids;
+	}
+
+	private record Sent(List<String> refused, List<@Nullable String> holders) {
+	}
+
+	private Sent join(@Nullable CompletableFuture<List<String>> created,
+			@Nullable CompletableFuture<List<@Nullable String>> queued, List<TaskRequest> requests,
+			List<OutgoingTask> messages) {
 		List<String> refused = List.of();
+		List<@Nullable String> holders = List.of();
 		RuntimeException failure = null;
 		if (created != null) {
 			try {
@@ -152,7 +212,7 @@ public class DefaultTaskClient implements TaskClient {
 		}
 		if (queued != null) {
 			try {
-				queued.join();
+				holders = queued.join();
 			}
 			catch (CompletionException ex) {
 				forget(messages);
@@ -162,7 +222,24 @@ public class DefaultTaskClient implements TaskClient {
 		if (failure != null) {
 			throw failure;
 		}
-		return refused;
+		return new Sent(refused, holders);
+	}
+
+	private @Nullable String uniqueKey(TaskRequest request, ArrayNode args) {
+		if (request.uniqueKey() == null) {
+			return null;
+		}
+		if (!request.uniqueKey().isEmpty()) {
+			return request.uniqueKey();
+		}
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256")
+				.digest(this.codec.getJsonMapper().writeValueAsBytes(args));
+			return request.name() + ":" + HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is not available", ex);
+		}
 	}
 
 	private String queueOf(TaskRequest request) {
@@ -177,20 +254,24 @@ public class DefaultTaskClient implements TaskClient {
 		return (handler != null && handler.getQueue() != null) ? handler.getQueue() : this.defaultQueue;
 	}
 
-	private byte[] encode(TaskRequest request, String id, String queue, Instant now) {
-		ArrayNode args;
+	private ArrayNode args(TaskRequest request) {
 		try {
-			args = this.codec.toArgs(request.args());
+			return this.codec.toArgs(request.args());
 		}
 		catch (JacksonException ex) {
 			throw new TaskSendException(
 					"Arguments of task '" + request.name() + "' cannot be written as JSON: " + ex.getOriginalMessage(),
 					ex);
 		}
+	}
+
+	private byte[] encode(TaskRequest request, String id, String queue, Instant now, ArrayNode args,
+			@Nullable String uniqueKey) {
 		TaskMessage message = new TaskMessage(id, request.name(), queue, args, 1, request.maxRetries(),
 				(request.timeout() != null) ? request.timeout().toMillis() : null,
 				(request.backoff() != null) ? request.backoff().toMillis() : null, now.toEpochMilli(),
-				Collections.emptyMap());
+				Collections.emptyMap(), request.priority(),
+				(request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null, uniqueKey);
 		byte[] payload = this.codec.encode(message);
 		if (payload.length > this.maxPayloadSize.toBytes()) {
 			throw new PayloadTooLargeException("Task '" + request.name() + "' is " + payload.length
@@ -239,8 +320,34 @@ public class DefaultTaskClient implements TaskClient {
 		return resultOf(info(id), type);
 	}
 
+	@Override
+	public boolean revoke(String id) {
+		TaskInfo info = info(id);
+		if (!this.backend.revoke(id, this.clock.instant())) {
+			return false;
+		}
+		this.broker.revoke(info.queue(), id, this.clock.instant());
+		// in case a worker fetched it just before: it must not run to its end
+		this.broker.requestCancellation(id);
+		return true;
+	}
+
+	@Override
+	public boolean cancel(String id) {
+		if (revoke(id)) {
+			return true;
+		}
+		TaskInfo info = info(id);
+		if (info.isFinished()) {
+			return false;
+		}
+		this.broker.requestCancellation(id);
+		return true;
+	}
+
 	private <T> @Nullable T resultOf(TaskInfo info, Class<T> type) {
-		if (info.status() == TaskStatus.FAILURE) {
+		if (info.status() == TaskStatus.FAILURE || info.status() == TaskStatus.REVOKED
+				|| info.status() == TaskStatus.EXPIRED) {
 			throw new TaskFailedException(info);
 		}
 		if (info.status() != TaskStatus.SUCCESS) {

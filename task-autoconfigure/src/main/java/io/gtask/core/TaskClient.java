@@ -118,4 +118,26 @@ public interface TaskClient {
 	 */
 	<T> CompletableFuture<@Nullable T> resultAsync(String id, Class<T> type);
 
+	/**
+	 * Revoke a task that has not started: it never runs and ends {@link TaskStatus#REVOKED}.
+	 * A task fetched by a worker at the very moment it is revoked may start; it is then
+	 * cancelled as by {@link #cancel(String)}.
+	 * @param id the task id
+	 * @return {@code true} if the task was revoked, {@code false} if it had already started or
+	 * finished
+	 * @throws TaskNotFoundException if the id is unknown
+	 */
+	boolean revoke(String id);
+
+	/**
+	 * Revoke a task that has not started, or ask the worker running it to cancel it: its
+	 * {@link TaskContext} is cancelled and its thread interrupted, and it ends
+	 * {@link TaskStatus#REVOKED} without retry.
+	 * @param id the task id
+	 * @return {@code true} if the task was revoked or its cancellation requested, {@code false}
+	 * if it had already finished
+	 * @throws TaskNotFoundException if the id is unknown
+	 */
+	boolean cancel(String id);
+
 }

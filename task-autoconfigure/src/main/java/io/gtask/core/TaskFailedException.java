@@ -16,8 +16,10 @@ public class TaskFailedException extends GTaskException {
 	 * @param info what is known of the task
 	 */
 	public TaskFailedException(TaskInfo info) {
-		super("Task '" + info.name() + "' (" + info.id() + ") failed after " + info.attempts() + " attempt(s): "
-				+ Objects.requireNonNullElse(info.error(), "no error recorded"));
+		super("Task '" + info.name() + "' (" + info.id() + ") "
+				+ ((info.status() == TaskStatus.FAILURE) ? "failed after " + info.attempts() + " attempt(s)"
+						: "ended " + info.status())
+				+ ": " + Objects.requireNonNullElse(info.error(), "no error recorded"));
 		this.info = info;
 	}
 

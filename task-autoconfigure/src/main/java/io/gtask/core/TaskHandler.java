@@ -56,4 +56,23 @@ public @interface TaskHandler {
 	 */
 	Class<? extends Throwable>[] noRetryFor() default {};
 
+	/**
+	 * Most tasks of this name running at once across all instances that share the broker;
+	 * 0 for no limit. Tasks over the limit wait in the broker, holding no worker slot. The
+	 * permit of a task whose worker dies is released after {@code gtask.worker.visibility-timeout}.
+	 */
+	int concurrency() default 0;
+
+	/**
+	 * Most tasks of this name running at once in one instance; 0 for no limit.
+	 */
+	int localConcurrency() default 0;
+
+	/**
+	 * Most tasks of this name started per period across all instances, as
+	 * {@code <count>/<duration>}, such as {@code 100/1m} or {@code 5/1s}; empty for no limit.
+	 * Tasks over the limit wait until they are within it; they are not failed.
+	 */
+	String rateLimit() default "";
+
 }

@@ -18,10 +18,15 @@ import tools.jackson.databind.node.ArrayNode;
  * @param backoffMillis the first retry delay chosen by the sender, or {@code null} for the handler's
  * @param createdAt when the task was sent, in epoch milliseconds
  * @param headers free-form string headers
+ * @param priority the priority within the queue, from {@link TaskRequest#MIN_PRIORITY} to
+ * {@link TaskRequest#FRONT}
+ * @param expiresAt the time after which the task must not start, in epoch milliseconds, or
+ * {@code null}
+ * @param uniqueKey the uniqueness key the task holds while queued or running, or {@code null}
  */
 public record TaskMessage(String id, String name, String queue, ArrayNode args, int attempt,
 		@Nullable Integer maxRetries, @Nullable Long timeoutMillis, @Nullable Long backoffMillis, long createdAt,
-		Map<String, String> headers) {
+		Map<String, String> headers, int priority, @Nullable Long expiresAt, @Nullable String uniqueKey) {
 
 	/**
 	 * The envelope version this code writes.
@@ -29,12 +34,42 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 	public static final int VERSION = 1;
 
 	/**
+	 * Create a message of normal priority that does not expire and holds no uniqueness key.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param args the arguments
+	 * @param attempt the attempt number
+	 * @param maxRetries the retry limit or {@code null}
+	 * @param timeoutMillis the timeout or {@code null}
+	 * @param backoffMillis the first retry delay or {@code null}
+	 * @param createdAt when the task was sent
+	 * @param headers the headers
+	 */
+	public TaskMessage(String id, String name, String queue, ArrayNode args, int attempt,
+			@Nullable Integer maxRetries, @Nullable Long timeoutMillis, @Nullable Long backoffMillis, long createdAt,
+			Map<String, String> headers) {
+		this(id, name, queue, args, attempt, maxRetries, timeoutMillis, backoffMillis, createdAt, headers, 0, null,
+				null);
+	}
+
+	/**
 	 * The same message for the next attempt.
 	 * @return a copy with the attempt number increased by one
 	 */
 	public TaskMessage nextAttempt() {
-		return new TaskMessage(this.id, this.name, this.queue, this.args, this.attempt + 1, this.maxRetries,
-				this.timeoutMillis, this.backoffMillis, this.createdAt, this.headers);
+		return withAttempt(this.attempt + 1);
+	}
+
+	/**
+	 * The same message for another attempt.
+	 * @param attempt the attempt number
+	 * @return a copy with that attempt number
+	 */
+	public TaskMessage withAttempt(int attempt) {
+		return new TaskMessage(this.id, this.name, this.queue, this.args, attempt, this.maxRetries,
+				this.timeoutMillis, this.backoffMillis, this.createdAt, this.headers, this.priority, this.expiresAt,
+				this.uniqueKey);
 	}
 
 }

@@ -75,6 +75,15 @@ public class TaskMessageCodec {
 			node.put("backoffMs", message.backoffMillis());
 		}
 		node.put("createdAt", message.createdAt());
+		if (message.priority() != 0) {
+			node.put("priority", message.priority());
+		}
+		if (message.expiresAt() != null) {
+			node.put("expiresAt", message.expiresAt());
+		}
+		if (message.uniqueKey() != null) {
+			node.put("unique", message.uniqueKey());
+		}
 		if (!message.headers().isEmpty()) {
 			ObjectNode headers = node.putObject("headers");
 			message.headers().forEach(headers::put);
@@ -127,8 +136,14 @@ public class TaskMessageCodec {
 		Long backoffMillis = (node.get("backoffMs") == null || node.get("backoffMs").isNull()) ? null
 				: requiredLong(node, "backoffMs", id, 0, Long.MAX_VALUE);
 		long createdAt = requiredLong(node, "createdAt", id, 0, Long.MAX_VALUE);
+		int priority = (node.get("priority") == null) ? 0
+				: (int) requiredLong(node, "priority", id, TaskRequest.MIN_PRIORITY, TaskRequest.FRONT);
+		Long expiresAt = (node.get("expiresAt") == null || node.get("expiresAt").isNull()) ? null
+				: requiredLong(node, "expiresAt", id, 0, Long.MAX_VALUE);
+		String uniqueKey = (node.get("unique") == null || node.get("unique").isNull()) ? null
+				: requiredText(node, "unique", id);
 		return new TaskMessage(id, name, queue, (ArrayNode) args, attempt, maxRetries, timeoutMillis, backoffMillis,
-				createdAt, headers(node.get("headers"), id));
+				createdAt, headers(node.get("headers"), id), priority, expiresAt, uniqueKey);
 	}
 
 	private static Map<String, String> headers(@Nullable JsonNode node, String id) {

@@ -29,9 +29,49 @@ import org.springframework.util.Assert;
  * @param maxRetries the number of retries, or {@code null} for the handler's
  * @param backoff the delay before the first retry, or {@code null} for the handler's
  * @param eta when the task may run at the earliest, or {@code null} for at once
+ * @param priority the priority within the queue: higher runs first, {@link #FRONT} before all
+ * @param expiresAt the time after which the task must not start, or {@code null}
+ * @param uniqueKey the uniqueness key, or {@code null}; {@code ""} for one made of the name and
+ * arguments
+ * @param uniqueFor how long the uniqueness key is held at most, with {@code uniqueKey}
+ * @param onDuplicate what sending a duplicate does
  */
 public record TaskRequest(String name, List<@Nullable Object> args, @Nullable String id, @Nullable String queue,
-		@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta) {
+		@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta,
+		int priority, @Nullable Instant expiresAt, @Nullable String uniqueKey, @Nullable Duration uniqueFor,
+		OnDuplicate onDuplicate) {
+
+	/**
+	 * The lowest priority, the default.
+	 */
+	public static final int MIN_PRIORITY = 0;
+
+	/**
+	 * The highest priority a sender can choose.
+	 */
+	public static final int MAX_PRIORITY = 9;
+
+	/**
+	 * The priority of tasks pushed to the front of their queue, ahead of every other priority.
+	 */
+	public static final int FRONT = 10;
+
+	/**
+	 * What sending a task whose id or uniqueness key is taken does.
+	 */
+	public enum OnDuplicate {
+
+		/**
+		 * Throw {@link DuplicateTaskException}; nothing is sent.
+		 */
+		FAIL,
+
+		/**
+		 * Send nothing and return the id of the task that holds the id or key.
+		 */
+		RETURN_EXISTING
+
+	}
 
 	/**
 	 * Start building a request for the named task.
@@ -64,6 +104,18 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		private @Nullable Duration countdown;
 
 		private @Nullable Instant eta;
+
+		private int priority = MIN_PRIORITY;
+
+		private @Nullable Duration expires;
+
+		private @Nullable Instant expiresAt;
+
+		private @Nullable String uniqueKey;
+
+		private @Nullable Duration uniqueFor;
+
+		private OnDuplicate onDuplicate = OnDuplicate.FAIL;
 
 		private Builder(String name) {
 			Assert.hasText(name, "Task name must not be empty");
@@ -164,6 +216,89 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		}
 
 		/**
+		 * Set the priority within the queue: a task of higher priority is fetched before any
+		 * task of lower priority; tasks of one priority are fetched in the order they were sent.
+		 * @param priority from {@link #MIN_PRIORITY} (the default) to {@link #MAX_PRIORITY}
+		 * @return this builder
+		 */
+		public Builder priority(int priority) {
+			Assert.isTrue(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY,
+					() -> "Priority must be from " + MIN_PRIORITY + " to " + MAX_PRIORITY + " but was " + priority);
+			this.priority = priority;
+			return this;
+		}
+
+		/**
+		 * Push the task to the front of its queue: it is fetched before every task of any
+		 * priority that is not pushed to the front.
+		 * @return this builder
+		 */
+		public Builder pushToFront() {
+			this.priority = FRONT;
+			return this;
+		}
+
+		/**
+		 * Give up on the task if it has not started this long after it is sent: it does not
+		 * run and ends {@link TaskStatus#EXPIRED}.
+		 * @param expires the time it may wait
+		 * @return this builder
+		 */
+		public Builder expires(Duration expires) {
+			this.expires = expires;
+			this.expiresAt = null;
+			return this;
+		}
+
+		/**
+		 * Give up on the task if it has not started by this instant: it does not run and ends
+		 * {@link TaskStatus#EXPIRED}.
+		 * @param expiresAt the latest start
+		 * @return this builder
+		 */
+		public Builder expiresAt(Instant expiresAt) {
+			this.expiresAt = expiresAt;
+			this.expires = null;
+			return this;
+		}
+
+		/**
+		 * Refuse a second task with the same name and arguments while this one is queued or
+		 * running, for at most {@code uniqueFor}.
+		 * @param uniqueFor the longest time the uniqueness is held, for tasks that never finish
+		 * @return this builder
+		 */
+		public Builder unique(Duration uniqueFor) {
+			return uniqueKey("", uniqueFor);
+		}
+
+		/**
+		 * Refuse a second task with the same uniqueness key in the same queue while this one
+		 * is queued or running, for at most {@code uniqueFor}.
+		 * @param key the key, for example an order number
+		 * @param uniqueFor the longest time the key is held, for tasks that never finish
+		 * @return this builder
+		 */
+		public Builder uniqueKey(String key, Duration uniqueFor) {
+			Assert.isTrue(key.length() <= 200, "Uniqueness key must have at most 200 characters");
+			Assert.isTrue(!uniqueFor.isNegative() && !uniqueFor.isZero(), "uniqueFor must be positive");
+			this.uniqueKey = key;
+			this.uniqueFor = uniqueFor;
+			return this;
+		}
+
+		/**
+		 * Choose what sending a duplicate does: a task id in use, or a uniqueness key held.
+		 * @param onDuplicate {@link OnDuplicate#FAIL} (the default) or
+		 * {@link OnDuplicate#RETURN_EXISTING}
+		 * @return this builder
+		 */
+		public Builder onDuplicate(OnDuplicate onDuplicate) {
+			this.onDuplicate = onDuplicate;
+			return this;
+		}
+
+		/**
 		 * Build the request. A countdown is turned into an instant now.
 		 * @return the request
 		 */
@@ -175,9 +310,12 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 					"timeout must be positive");
 			Assert.isTrue(this.countdown == null || !this.countdown.isNegative(), "countdown must not be negative");
 			Assert.isTrue(this.backoff == null || !this.backoff.isNegative(), "backoff must not be negative");
-			Instant due = (this.countdown != null) ? Instant.now().plus(this.countdown) : this.eta;
+			Assert.isTrue(this.expires == null || !this.expires.isNegative(), "expires must not be negative");
+			Instant now = Instant.now();
+			Instant due = (this.countdown != null) ? now.plus(this.countdown) : this.eta;
+			Instant expiry = (this.expires != null) ? now.plus(this.expires) : this.expiresAt;
 			return new TaskRequest(this.name, this.args, this.id, this.queue, this.timeout, this.maxRetries, this.backoff,
-					due);
+					due, this.priority, expiry, this.uniqueKey, this.uniqueFor, this.onDuplicate);
 		}
 
 	}

@@ -2,6 +2,8 @@ package io.gtask.core;
 
 /**
  * State of a task, with the meaning Celery gives these names.
+ * <p>
+ * {@link #REVOKED} and {@link #EXPIRED} end tasks that were stopped before they finished.
  */
 public enum TaskStatus {
 
@@ -28,14 +30,25 @@ public enum TaskStatus {
 	/**
 	 * Finished without success; the error is stored.
 	 */
-	FAILURE;
+	FAILURE,
+
+	/**
+	 * Revoked before it started, so it never ran, or cancelled while it ran.
+	 */
+	REVOKED,
+
+	/**
+	 * Not started before its expiry time, so it never ran.
+	 */
+	EXPIRED;
 
 	/**
 	 * Whether the task will not change state any more.
-	 * @return {@code true} for {@link #SUCCESS} and {@link #FAILURE}
+	 * @return {@code true} for {@link #SUCCESS}, {@link #FAILURE}, {@link #REVOKED} and
+	 * {@link #EXPIRED}
 	 */
 	public boolean isFinished() {
-		return this == SUCCESS || this == FAILURE;
+		return this == SUCCESS || this == FAILURE || this == REVOKED || this == EXPIRED;
 	}
 
 }

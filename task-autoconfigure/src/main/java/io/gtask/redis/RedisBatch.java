@@ -12,11 +12,13 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 
 /**
@@ -60,6 +62,33 @@ public final class RedisBatch {
 			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 			if (cause instanceof RedisNoScriptException) {
 				return this.commands.<Long>eval(RedisAsync.bytes(script.getScriptAsString()), ScriptOutputType.INTEGER,
+						keys, args).toCompletableFuture();
+			}
+			return CompletableFuture.failedFuture(cause);
+		});
+		this.futures.set(this.futures.size() - 1, result);
+		return result;
+	}
+
+	/**
+	 * Run a script by its digest that returns a string or nothing; a script Redis does not know
+	 * is sent again in full.
+	 * @param script the script
+	 * @param keys the keys
+	 * @param args the arguments
+	 * @return the future result, completed with {@code null} for a nil reply
+	 */
+	public CompletableFuture<byte @Nullable []> scriptValue(DefaultRedisScript<?> script, byte[][] keys,
+			byte[]... args) {
+		CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(CODEC).add(script.getSha1())
+			.add(keys.length)
+			.addKeys(keys)
+			.addValues(args);
+		CompletableFuture<byte[]> first = add(CommandType.EVALSHA, new ValueOutput<>(CODEC), commandArgs);
+		CompletableFuture<byte[]> result = first.exceptionallyCompose((ex) -> {
+			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof RedisNoScriptException) {
+				return this.commands.<byte[]>eval(RedisAsync.bytes(script.getScriptAsString()), ScriptOutputType.VALUE,
 						keys, args).toCompletableFuture();
 			}
 			return CompletableFuture.failedFuture(cause);

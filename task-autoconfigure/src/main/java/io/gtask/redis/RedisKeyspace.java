@@ -52,6 +52,84 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * Number of priority lanes of a queue: priorities 0 to 9 and the front.
+	 */
+	public static final int LANES = 11;
+
+	/**
+	 * The stream of a queue's ready messages of one priority. Priority 0 is {@link #ready}.
+	 * @param queue the queue
+	 * @param priority the priority, 0 to {@code LANES - 1}
+	 * @return the key
+	 */
+	public String lane(String queue, int priority) {
+		return (priority == 0) ? ready(queue) : ready(queue) + ":" + priority;
+	}
+
+	/**
+	 * The prefix of every key of a queue, for keys that scripts derive from task names.
+	 * @param queue the queue
+	 * @return the prefix, ending with a colon
+	 */
+	public String queuePrefix(String queue) {
+		return this.prefix + ":{" + queue + "}:";
+	}
+
+	/**
+	 * The key whose presence pauses a queue.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String paused(String queue) {
+		return queuePrefix(queue) + "paused";
+	}
+
+	/**
+	 * The sorted set of ids of a queue's revoked tasks, scored by the time they were revoked.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String revoked(String queue) {
+		return queuePrefix(queue) + "revoked";
+	}
+
+	/**
+	 * The sorted set of a queue's consumers, scored by the time their heartbeat expires.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String consumers(String queue) {
+		return queuePrefix(queue) + "consumers";
+	}
+
+	/**
+	 * The set of task names of a queue that have tasks waiting for a limit.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String limited(String queue) {
+		return queuePrefix(queue) + "limited";
+	}
+
+	/**
+	 * The key held by the task that holds a uniqueness key.
+	 * @param queue the queue
+	 * @param uniqueKey the uniqueness key
+	 * @return the key
+	 */
+	public String unique(String queue, String uniqueKey) {
+		return queuePrefix(queue) + "unique:" + uniqueKey;
+	}
+
+	/**
+	 * The channel on which cancellations of running tasks are requested.
+	 * @return the channel
+	 */
+	public String cancelChannel() {
+		return this.prefix + ":cancel";
+	}
+
+	/**
 	 * The sorted set of a queue's messages that wait for their due time.
 	 * @param queue the queue
 	 * @return the key

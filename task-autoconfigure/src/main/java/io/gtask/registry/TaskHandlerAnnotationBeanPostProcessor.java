@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.gtask.broker.TaskLimit;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskHandlerDefinitionException;
 import org.jspecify.annotations.Nullable;
@@ -94,11 +95,42 @@ public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor
 			throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString()
 					+ " for task '" + name + "' has maxRetries " + annotation.maxRetries() + "; use 0 or more");
 		}
-		return new TaskHandlerMethod(name, bean, invocable,
+		TaskHandlerMethod handler = new TaskHandlerMethod(name, bean, invocable,
 				StringUtils.hasText(annotation.queue()) ? annotation.queue().trim() : null,
 				duration(annotation.timeout(), "timeout", method, name),
 				(annotation.maxRetries() >= 0) ? annotation.maxRetries() : null,
 				duration(annotation.backoff(), "backoff", method, name), Arrays.asList(annotation.noRetryFor()));
+		handler.setLimit(limit(annotation, method, name));
+		return handler;
+	}
+
+	private static TaskLimit limit(TaskHandler annotation, Method method, String name) {
+		if (annotation.concurrency() < 0 || annotation.localConcurrency() < 0) {
+			throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString() + " for task '"
+					+ name + "' has a negative concurrency limit; use 0 for none");
+		}
+		int rate = 0;
+		Duration period = null;
+		String rateLimit = annotation.rateLimit().trim();
+		if (!rateLimit.isEmpty()) {
+			try {
+				int slash = rateLimit.indexOf('/');
+				if (slash < 0) {
+					throw new IllegalArgumentException("expected <count>/<duration>");
+				}
+				rate = Integer.parseInt(rateLimit.substring(0, slash).trim());
+				period = DurationStyle.detectAndParse(rateLimit.substring(slash + 1).trim());
+				if (rate <= 0 || period.toMillis() <= 0) {
+					throw new IllegalArgumentException("count and duration must be positive");
+				}
+			}
+			catch (IllegalArgumentException | DateTimeParseException ex) {
+				throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString()
+						+ " for task '" + name + "' has an invalid rateLimit '" + rateLimit
+						+ "' (expected <count>/<duration> such as 100/1m): " + ex.getMessage());
+			}
+		}
+		return new TaskLimit(annotation.concurrency(), annotation.localConcurrency(), rate, period);
 	}
 
 	private static @Nullable Duration duration(String value, String attribute, Method method, String name) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.CompletionStage;
 
 import io.gtask.core.ArgumentBindingException;
+import io.gtask.broker.TaskLimit;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandlerDefinitionException;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +55,8 @@ public final class TaskHandlerMethod {
 	private final String signature;
 
 	private @Nullable JavaType[] javaTypes;
+
+	private TaskLimit limit = new TaskLimit(0, 0, 0, null);
 
 	/**
 	 * Create a handler method.
@@ -120,6 +123,22 @@ public final class TaskHandlerMethod {
 	private TaskHandlerDefinitionException invalid(String reason) {
 		return new TaskHandlerDefinitionException(
 				"@TaskHandler method " + this.method.toGenericString() + " for task '" + this.name + "' " + reason);
+	}
+
+	/**
+	 * Set the limits on how many tasks of this name run at once and how often they start.
+	 * @param limit the limits
+	 */
+	public void setLimit(TaskLimit limit) {
+		this.limit = limit;
+	}
+
+	/**
+	 * The limits on how many tasks of this name run at once and how often they start.
+	 * @return the limits, all 0 when there are none
+	 */
+	public TaskLimit getLimit() {
+		return this.limit;
 	}
 
 	/**

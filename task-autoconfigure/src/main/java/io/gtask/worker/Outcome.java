@@ -6,6 +6,7 @@ import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.core.DeadLetter;
+import io.gtask.core.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,14 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 
 	static Outcome dead(@Nullable TaskStateChange change, Delivery delivery, DeadLetter deadLetter) {
 		return new Outcome(change, Settlement.deadLetter(delivery, deadLetter));
+	}
+
+	/**
+	 * The same outcome, releasing the uniqueness key of the task unless it runs again.
+	 */
+	Outcome releasing(TaskMessage message) {
+		return (this.settlement != null && message.uniqueKey() != null)
+				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id())) : this;
 	}
 
 }

@@ -25,6 +25,7 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
+import io.gtask.broker.TaskLimit;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.PoisonTaskException;
@@ -97,6 +98,18 @@ public class TaskContainer implements SmartLifecycle {
 
 	private @Nullable ScheduledFuture<?> promoter;
 
+	private QueueOrder queueOrder = QueueOrder.WEIGHTED;
+
+	private Map<String, Integer> queueWeights = Map.of();
+
+	private Map<String, TaskLimit> configuredLimits = Map.of();
+
+	private volatile Map<String, Semaphore> localPermits = Map.of();
+
+	private volatile @Nullable SlotArbiter arbiter;
+
+	private @Nullable AutoCloseable cancellations;
+
 	/**
 	 * Create a container.
 	 * @param broker the broker to consume
@@ -125,6 +138,24 @@ public class TaskContainer implements SmartLifecycle {
 	 */
 	public void setWorkerExecutor(Executor workerExecutor) {
 		this.workerExecutor = workerExecutor;
+	}
+
+	/**
+	 * Set how free slots are shared among the queues when the container consumes several.
+	 * @param queueOrder strict or weighted (the default, with weight 1 for every queue)
+	 * @param weights the weight of each queue in weighted order; queues not named weigh 1
+	 */
+	public void setQueueOrder(QueueOrder queueOrder, Map<String, Integer> weights) {
+		this.queueOrder = queueOrder;
+		this.queueWeights = Map.copyOf(weights);
+	}
+
+	/**
+	 * Set limits of task names, which take precedence over the limits declared on handlers.
+	 * @param limits the limits by task name
+	 */
+	public void setTaskLimits(Map<String, TaskLimit> limits) {
+		this.configuredLimits = Map.copyOf(limits);
 	}
 
 	/**
@@ -162,6 +193,8 @@ public class TaskContainer implements SmartLifecycle {
 			}
 			this.running = true;
 			this.queues = resolveQueues();
+			applyLimits();
+			this.arbiter = new SlotArbiter(this.slots, this.queueOrder, this.queues, this.queueWeights);
 			if (this.workerExecutor != null) {
 				this.workers = this.workerExecutor;
 			}
@@ -183,16 +216,59 @@ public class TaskContainer implements SmartLifecycle {
 			long interval = this.settings.promoteInterval().toMillis();
 			this.promoter = this.scheduler.scheduleWithFixedDelay(this::promoteDue, 0, interval, TimeUnit.MILLISECONDS);
 			this.recovery = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("gtask-recovery-"));
-			long recoveryInterval = Math.min(this.settings.reclaimInterval().toMillis(),
-					this.settings.visibilityTimeout().toMillis() / 3);
-			this.recovery.scheduleWithFixedDelay(this::recover, recoveryInterval, recoveryInterval,
-					TimeUnit.MILLISECONDS);
+			long recoveryInterval = recoveryInterval().toMillis();
+			this.recovery.scheduleWithFixedDelay(this::recover, 0, recoveryInterval, TimeUnit.MILLISECONDS);
+			listenForCancellations();
 			logger.info(() -> "Started task container '" + this.settings.consumerName() + "' on queues "
 					+ this.queues + " with concurrency " + this.settings.concurrency());
 		}
 		finally {
 			this.lifecycleLock.unlock();
 		}
+	}
+
+	private void applyLimits() {
+		Map<String, TaskLimit> limits = new HashMap<>();
+		for (TaskHandlerMethod handler : this.registry.getHandlers()) {
+			if (handler.getLimit().isLimited()) {
+				limits.put(handler.getName(), handler.getLimit());
+			}
+		}
+		limits.putAll(this.configuredLimits);
+		this.broker.setTaskLimits(limits);
+		Map<String, Semaphore> permits = new HashMap<>();
+		limits.forEach((name, limit) -> {
+			if (limit.localConcurrency() > 0) {
+				permits.put(name, new Semaphore(limit.localConcurrency()));
+			}
+		});
+		this.localPermits = Map.copyOf(permits);
+		if (!limits.isEmpty()) {
+			logger.info(() -> "Task limits: " + limits);
+		}
+	}
+
+	private void listenForCancellations() {
+		try {
+			this.cancellations = this.broker.onCancellation(this::cancel);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, "Could not listen for cancellation requests; running tasks cannot be cancelled");
+		}
+	}
+
+	/**
+	 * Cancel a task if this container runs it.
+	 * @param taskId the task id
+	 * @return whether the task ran here and was cancelled
+	 */
+	public boolean cancel(String taskId) {
+		for (TaskExecution execution : this.inFlight.values()) {
+			if (taskId.equals(execution.getTaskId())) {
+				return execution.cancel();
+			}
+		}
+		return false;
 	}
 
 	private List<String> resolveQueues() {
@@ -233,17 +309,31 @@ public class TaskContainer implements SmartLifecycle {
 		try {
 			while (this.running) {
 				try {
-					if (!this.slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+					SlotArbiter arbiter = this.arbiter;
+					int max = (arbiter != null) ? arbiter.awaitTurn(queue, 100, this.settings.batchSize()) : 0;
+					if (max <= 0) {
 						continue;
 					}
-					int max = Math.min(this.settings.batchSize(), this.slots.availablePermits() + 1);
-					this.slots.release();
-					List<Delivery> deliveries = consumer.fetch(max, this.settings.pollTimeout());
+					List<Delivery> deliveries;
+					try {
+						deliveries = consumer.fetch(max);
+					}
+					catch (RuntimeException ex) {
+						release(max);
+						throw ex;
+					}
+					arbiter.fetched(queue, deliveries.isEmpty());
 					if (failing) {
 						failing = false;
 						logger.info(() -> "Fetching from queue '" + queue + "' works again");
 					}
-					dispatchAll(deliveries);
+					if (deliveries.isEmpty()) {
+						// wait for tasks holding no slot, so that other queues can use them meanwhile
+						release(max);
+						consumer.awaitMessages(this.settings.pollTimeout());
+						continue;
+					}
+					dispatchAll(deliveries, max);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -272,23 +362,73 @@ public class TaskContainer implements SmartLifecycle {
 		return true;
 	}
 
-	private void dispatchAll(List<Delivery> deliveries) throws InterruptedException {
-		for (int i = 0; i < deliveries.size(); i++) {
-			if (!this.running || !takeSlot()) {
-				// stopping: fetched but not started, so another worker may take them at once
-				List<Delivery> notStarted = deliveries.subList(i, deliveries.size());
-				logger.info(() -> "Handing back " + notStarted.size() + " fetched task(s) not started before stopping");
-				handBack(notStarted);
-				return;
+	/**
+	 * Run fetched deliveries on the slots taken for them, taking more if needed, and give
+	 * back the slots left over.
+	 */
+	private void dispatchAll(List<Delivery> deliveries, int slotsHeld) throws InterruptedException {
+		List<Delivery> deferred = new ArrayList<>();
+		int held = slotsHeld;
+		try {
+			for (int i = 0; i < deliveries.size(); i++) {
+				Delivery delivery = deliveries.get(i);
+				if (delivery.deliveryCount() > this.settings.maxDeliveries()) {
+					poison(delivery);
+					continue;
+				}
+				boolean slot = this.running && (held > 0 || takeSlot());
+				if (slot && held > 0) {
+					held--;
+				}
+				if (!slot) {
+					// stopping: fetched but not started, so another worker may take them at once
+					List<Delivery> notStarted = deliveries.subList(i, deliveries.size());
+					logger.info(() -> "Handing back " + notStarted.size() + " fetched task(s) not started before stopping");
+					handBack(notStarted);
+					return;
+				}
+				Semaphore permits = (delivery.limitedName() != null) ? this.localPermits.get(delivery.limitedName())
+						: null;
+				if (permits != null && !permits.tryAcquire()) {
+					// this instance runs as many of these as it may: another instance, or this one later
+					release();
+					deferred.add(delivery);
+					continue;
+				}
+				dispatch(delivery);
 			}
-			dispatch(deliveries.get(i));
+		}
+		finally {
+			release(held);
+			defer(deferred);
+		}
+	}
+
+	private void defer(List<Delivery> deliveries) {
+		if (deliveries.isEmpty()) {
+			return;
+		}
+		try {
+			this.broker.defer(deliveries);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "Could not set aside " + deliveries.size()
+					+ " task(s) over their per-instance limit; they will be taken over after the visibility timeout");
+		}
+	}
+
+	private void releaseLocalPermit(Delivery delivery) {
+		Semaphore permits = (delivery.limitedName() != null) ? this.localPermits.get(delivery.limitedName()) : null;
+		if (permits != null) {
+			permits.release();
 		}
 	}
 
 	private void dispatch(Delivery delivery) {
 		Executor executor = this.workers;
 		if (executor == null) {
-			this.slots.release();
+			releaseLocalPermit(delivery);
+			release();
 			handBack(List.of(delivery));
 			return;
 		}
@@ -299,7 +439,8 @@ public class TaskContainer implements SmartLifecycle {
 		}
 		catch (RejectedExecutionException ex) {
 			this.inFlight.remove(delivery);
-			this.slots.release();
+			releaseLocalPermit(delivery);
+			release();
 			logger.warn(ex, () -> "Worker executor rejected a task of queue '" + delivery.queue()
 					+ "'; handing it back to the queue");
 			handBack(List.of(delivery));
@@ -317,49 +458,39 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	private void settled(Delivery delivery) {
-		this.inFlight.remove(delivery);
+		if (this.inFlight.remove(delivery) != null) {
+			releaseLocalPermit(delivery);
+		}
 	}
 
 	/**
-	 * Keep the claims of this container's deliveries alive, then take over deliveries that
-	 * other consumers abandoned, setting aside as dead letters those delivered too often.
+	 * Keep the claims of this container's deliveries alive and tell the broker this consumer
+	 * lives, then put back into their queues the deliveries that dead consumers abandoned.
 	 */
 	private void recover() {
 		try {
-			Map<String, List<String>> held = new HashMap<>();
-			for (Delivery delivery : this.inFlight.keySet()) {
-				held.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery.deliveryId());
-			}
-			held.forEach((queue, ids) -> this.broker.keepAlive(queue, this.settings.consumerName(), ids));
+			this.broker.keepAlive(List.copyOf(this.inFlight.keySet()), this.settings.consumerName());
+			Duration ttl = recoveryInterval().multipliedBy(3).plusSeconds(1);
 			for (String queue : this.queues) {
-				int free = this.slots.availablePermits();
-				if (free <= 0 || !this.running) {
+				if (!this.running) {
 					return;
 				}
-				List<Delivery> reclaimed = this.broker.reclaim(queue, this.settings.consumerName(),
-						this.settings.visibilityTimeout(), Math.min(free, this.settings.batchSize()));
-				if (!reclaimed.isEmpty()) {
-					logger.info(() -> "Took over " + reclaimed.size() + " task(s) of queue '" + queue
-							+ "' left unfinished by another worker");
+				this.broker.heartbeat(queue, this.settings.consumerName(), ttl);
+				int reclaimed = this.broker.reclaim(queue, this.settings.visibilityTimeout(), 1000);
+				if (reclaimed > 0) {
+					logger.info(() -> "Put back " + reclaimed + " task(s) of queue '" + queue
+							+ "' left unfinished by a worker that stopped answering");
 				}
-				List<Delivery> runnable = new ArrayList<>(reclaimed.size());
-				for (Delivery delivery : reclaimed) {
-					if (delivery.deliveryCount() > this.settings.maxDeliveries()) {
-						poison(delivery);
-					}
-					else {
-						runnable.add(delivery);
-					}
-				}
-				dispatchAll(runnable);
 			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
 			logger.debug(ex, "Could not look for abandoned tasks; will try again");
 		}
+	}
+
+	private Duration recoveryInterval() {
+		return Duration.ofMillis(Math.min(this.settings.reclaimInterval().toMillis(),
+				this.settings.visibilityTimeout().toMillis() / 3));
 	}
 
 	private void poison(Delivery delivery) {
@@ -398,11 +529,30 @@ public class TaskContainer implements SmartLifecycle {
 					moved = this.broker.promoteDue(queue, now(), 500);
 				}
 				while (moved == 500 && this.running);
+				if (!this.localPermits.isEmpty() || hasGlobalLimits()) {
+					Map<String, Integer> localFree = new HashMap<>();
+					this.localPermits.forEach((name, permits) -> localFree.put(name, permits.availablePermits()));
+					this.broker.admitWaiting(queue, now(), localFree);
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.debug(ex, () -> "Could not move due tasks of queue '" + queue + "'");
 			}
 		}
+	}
+
+	private boolean hasGlobalLimits() {
+		for (TaskHandlerMethod handler : this.registry.getHandlers()) {
+			if (handler.getLimit().isGlobal()) {
+				return true;
+			}
+		}
+		for (TaskLimit limit : this.configuredLimits.values()) {
+			if (limit.isGlobal()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void pause(long millis) {
@@ -422,6 +572,7 @@ public class TaskContainer implements SmartLifecycle {
 				return;
 			}
 			this.running = false;
+			closeCancellations();
 			for (Thread fetcher : this.fetchers) {
 				join(fetcher, this.settings.pollTimeout().plusSeconds(5));
 			}
@@ -454,6 +605,19 @@ public class TaskContainer implements SmartLifecycle {
 		}
 	}
 
+	private void closeCancellations() {
+		AutoCloseable cancellations = this.cancellations;
+		this.cancellations = null;
+		if (cancellations != null) {
+			try {
+				cancellations.close();
+			}
+			catch (Exception ex) {
+				logger.debug(ex, "Could not stop listening for cancellation requests");
+			}
+		}
+	}
+
 	/**
 	 * Hand back the deliveries whose tasks did not finish within the shutdown timeout, so that
 	 * another worker runs them at once instead of after the visibility timeout; their handlers
@@ -465,6 +629,7 @@ public class TaskContainer implements SmartLifecycle {
 			if (execution.abandon()) {
 				unfinished.add(execution.getDelivery());
 				this.inFlight.remove(execution.getDelivery());
+				releaseLocalPermit(execution.getDelivery());
 				// its outcome will never be reported, so its slot is given back here
 				release();
 			}
@@ -589,8 +754,23 @@ public class TaskContainer implements SmartLifecycle {
 		this.writer.add(outcome);
 	}
 
+	private void release(int count) {
+		if (count <= 0) {
+			return;
+		}
+		this.slots.release(count);
+		SlotArbiter arbiter = this.arbiter;
+		if (arbiter != null) {
+			arbiter.released();
+		}
+	}
+
 	void release() {
 		this.slots.release();
+		SlotArbiter arbiter = this.arbiter;
+		if (arbiter != null) {
+			arbiter.released();
+		}
 	}
 
 	void handlerAbandoned(Thread thread, TaskMessage message) {

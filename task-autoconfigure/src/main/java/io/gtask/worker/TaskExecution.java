@@ -14,6 +14,8 @@ import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskExpiredException;
+import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskTimeoutException;
 import io.gtask.core.UnknownTaskException;
 import io.gtask.registry.TaskHandlerMethod;
@@ -51,6 +53,8 @@ final class TaskExecution implements Runnable {
 
 	private volatile @Nullable DefaultTaskContext context;
 
+	private volatile @Nullable TaskMessage message;
+
 	TaskExecution(TaskContainer container, Delivery delivery) {
 		this.container = container;
 		this.delivery = delivery;
@@ -58,6 +62,52 @@ final class TaskExecution implements Runnable {
 
 	Delivery getDelivery() {
 		return this.delivery;
+	}
+
+	/**
+	 * The id of the task, once its message is read.
+	 */
+	@Nullable String getTaskId() {
+		TaskMessage message = this.message;
+		return (message != null) ? message.id() : null;
+	}
+
+	/**
+	 * Cancel the running task on request: claim its outcome, cancel its context, interrupt it,
+	 * and record it as revoked, without retry.
+	 * @return whether it was cancelled (it had started and not finished)
+	 */
+	boolean cancel() {
+		TaskMessage message = this.message;
+		DefaultTaskContext context = this.context;
+		if (message == null || context == null) {
+			return false;
+		}
+		this.interruptLock.lock();
+		try {
+			if (!this.finished.compareAndSet(false, true)) {
+				return false;
+			}
+			ScheduledFuture<?> future = this.timeoutFuture;
+			if (future != null) {
+				future.cancel(false);
+			}
+			context.cancel();
+			Thread running = this.thread;
+			if (running != null) {
+				running.interrupt();
+			}
+		}
+		finally {
+			this.interruptLock.unlock();
+		}
+		TaskRevokedException ex = new TaskRevokedException("Task '" + message.name() + "' (" + message.id()
+				+ ") was cancelled on request while running attempt " + message.attempt());
+		logger.info(() -> ex.getMessage());
+		this.container.write(Outcome.finish(TaskStateChange.revoked(message.id(), message.name(), message.queue(),
+				this.container.now(), message.attempt(), TaskError.of(ex)), this.delivery).releasing(message));
+		this.container.release();
+		return true;
 	}
 
 	/**
@@ -126,8 +176,13 @@ final class TaskExecution implements Runnable {
 			malformed(ex);
 			return;
 		}
+		this.message = message;
 		TaskHandlerMethod handler = this.container.getRegistry().find(message.name());
 		Instant now = this.container.now();
+		if (message.expiresAt() != null && now.toEpochMilli() > message.expiresAt()) {
+			expired(message, now);
+			return;
+		}
 		if (handler == null) {
 			UnknownTaskException ex = new UnknownTaskException("No handler is registered for task '" + message.name()
 					+ "' (queue '" + message.queue() + "')");
@@ -194,7 +249,7 @@ final class TaskExecution implements Runnable {
 			return;
 		}
 		this.container.write(Outcome.finish(TaskStateChange.success(message.id(), message.name(), message.queue(),
-				this.container.now(), message.attempt(), json), this.delivery));
+				this.container.now(), message.attempt(), json), this.delivery).releasing(message));
 		this.container.release();
 	}
 
@@ -251,7 +306,19 @@ final class TaskExecution implements Runnable {
 		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), message.id(),
 				message.name(), error.message(), error.type(), attempts, this.delivery.deliveryCount(), at, payload());
 		this.container.write(Outcome.dead(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
-				attempts, error), this.delivery, letter));
+				attempts, error), this.delivery, letter).releasing(message));
+		this.container.release();
+	}
+
+	private void expired(TaskMessage message, Instant now) {
+		if (!this.finished.compareAndSet(false, true)) {
+			return;
+		}
+		TaskExpiredException ex = new TaskExpiredException("Task '" + message.name() + "' (" + message.id()
+				+ ") was not started before it expired at " + Instant.ofEpochMilli(message.expiresAt()) + "; it did not run");
+		logger.debug(() -> ex.getMessage());
+		this.container.write(Outcome.finish(TaskStateChange.expired(message.id(), message.name(), message.queue(), now,
+				message.attempt() - 1, TaskError.of(ex)), this.delivery).releasing(message));
 		this.container.release();
 	}
 

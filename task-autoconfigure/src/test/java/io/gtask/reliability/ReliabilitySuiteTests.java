@@ -113,7 +113,7 @@ class ReliabilitySuiteTests {
 		long handedBack = 0;
 		for (Worker worker : workers) {
 			String log = Files.readString(worker.log);
-			takenOver += count(log, "Took over (\\d+) task");
+			takenOver += count(log, "Put back (\\d+) task");
 			handedBack += count(log, "Handing back (\\d+) task");
 		}
 		System.out.printf("reliability: sent %d, completed %d, lost %d, wrong result %d, run twice %d, "

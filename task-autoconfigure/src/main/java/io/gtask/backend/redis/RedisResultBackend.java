@@ -25,6 +25,7 @@ import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
+import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
@@ -90,6 +91,21 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			end
 			return redis.call('HGETALL', KEYS[1])
 			""", (Class<List<Object>>) (Class<?>) List.class);
+
+	private static final DefaultRedisScript<Long> REVOKE = new DefaultRedisScript<>("""
+			local status = redis.call('HGET', KEYS[1], 'status')
+			if status ~= 'PENDING' and status ~= 'RETRY' then return 0 end
+			redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[3], 'errorType', ARGV[4],
+			  'errorMessage', ARGV[5])
+			redis.call('HDEL', KEYS[1], 'nextAttemptAt')
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			local waiters = redis.call('HGET', KEYS[1], 'waiters')
+			if waiters then
+			  local state = cjson.encode({ARGV[2], redis.call('HGETALL', KEYS[1])})
+			  for channel in string.gmatch(waiters, '%S+') do redis.call('PUBLISH', channel, state) end
+			end
+			return 1
+			""", Long.class);
 
 	private static final byte[] ZERO = bytes("0");
 
@@ -231,7 +247,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		byte[][] deleted = switch (change.status()) {
 			case STARTED -> STARTED_DELETES;
 			case SUCCESS -> SUCCESS_DELETES;
-			case FAILURE -> FAILURE_DELETES;
+			case FAILURE, REVOKED, EXPIRED -> FAILURE_DELETES;
 			case PENDING -> PENDING_DELETES;
 			default -> OTHER_DELETES;
 		};
@@ -299,6 +315,14 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private static byte[] millis(Instant instant) {
 		return bytes(Long.toString(instant.toEpochMilli()));
+	}
+
+	@Override
+	public boolean revoke(String id, Instant at) {
+		Long revoked = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REVOKE,
+				ScriptOutputType.INTEGER, new byte[][] { bytes(this.keys.task(id)) }, this.ttlMillis, bytes(id),
+				millis(at), bytes(TaskRevokedException.class.getName()), bytes("Revoked before it started")));
+		return revoked != null && revoked == 1L;
 	}
 
 	@Override

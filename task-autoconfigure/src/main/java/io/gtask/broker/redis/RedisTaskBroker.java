@@ -9,19 +9,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.broker.Delivery;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
+import io.gtask.broker.TaskLimit;
 import io.gtask.core.DeadLetter;
+import io.gtask.core.QueueInfo;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.stream.ByteRecord;
@@ -29,16 +32,25 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static io.gtask.redis.RedisAsync.bytes;
+import static io.gtask.redis.RedisAsync.string;
 
 /**
  * A {@link TaskBroker} on Redis Streams.
  * <p>
- * Each queue is a stream read by the consumer group {@code gtask}: {@code XREADGROUP} fetches a
- * batch, the entries stay in the group's pending list until a script acknowledges and deletes
- * them, so a worker that dies holds nothing that is lost. Messages due later wait in a sorted set
- * scored by due time and are moved into the stream by a script once due.
+ * Each queue has one stream per priority lane, read by the consumer group {@code gtask}. One
+ * script fetches a batch across the lanes, highest first, and applies what decides whether a
+ * task may start: the queue being paused, the task being revoked, the limits of its name. Tasks
+ * over a limit wait in a list of their name until a running task of that name finishes. Fetched
+ * entries stay in the group's pending list until a script acknowledges and deletes them, so a
+ * worker that dies holds nothing that is lost. Messages due later wait in a sorted set scored by
+ * due time and are moved into their lane by a script once due.
+ * <p>
+ * When a fetch finds nothing, the consumer blocks on {@code XREAD} from the group's last
+ * delivered ids, so it wakes as soon as a task arrives in any lane, and fetches again.
  */
 public class RedisTaskBroker implements TaskBroker {
 
@@ -47,6 +59,209 @@ public class RedisTaskBroker implements TaskBroker {
 	static final byte[] MESSAGE_FIELD = bytes("m");
 
 	private static final byte[] GROUP = bytes(RedisKeyspace.GROUP);
+
+	private static final Class<List<Object>> LIST = (Class<List<Object>>) (Class<?>) List.class;
+
+	/**
+	 * Lane tags of members of delayed sets and waiting lists: lane 0 has none, others carry
+	 * {@code <lane>|} before the message.
+	 */
+	private static final String SPLIT = """
+			local function split(member)
+			  if string.byte(member, 1) ~= 123 then
+			    local bar = string.find(member, '|', 1, true)
+			    if bar and bar <= 3 then
+			      local lane = tonumber(string.sub(member, 1, bar - 1))
+			      if lane and lane >= 0 and lane < 11 then return lane, string.sub(member, bar + 1) end
+			    end
+			  end
+			  return 0, member
+			end
+			local function tag(lane, body)
+			  if lane == 0 then return body end
+			  return lane .. '|' .. body
+			end
+			""";
+
+	private static final String LAST_DELIVERED = """
+			local function lastDelivered(key, group)
+			  local groups = redis.pcall('XINFO', 'GROUPS', key)
+			  if type(groups) == 'table' and not groups.err then
+			    for _, g in ipairs(groups) do
+			      local name, last
+			      for j = 1, #g, 2 do
+			        if g[j] == 'name' then name = g[j + 1] elseif g[j] == 'last-delivered-id' then last = g[j + 1] end
+			      end
+			      if name == group then return last end
+			    end
+			  end
+			  return '0-0'
+			end
+			""";
+
+	/**
+	 * KEYS: the lanes, highest first, then the pause flag and the revoked set. ARGV: group,
+	 * consumer, count, now, lease end, queue key prefix, number of limits, then name,
+	 * concurrency, rate and rate period of each. Returns {1} when paused, else {0, entries} with
+	 * five values per entry (lane, id, message, delivery count, limited name), and the last
+	 * delivered id of each lane when there is no entry.
+	 */
+	private static final DefaultRedisScript<List<Object>> FETCH = new DefaultRedisScript<>(SPLIT + LAST_DELIVERED + """
+			local group, consumer, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
+			local now, leaseUntil, prefix = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+			local nlanes = #KEYS - 2
+			if redis.call('EXISTS', KEYS[nlanes + 1]) == 1 then return {1} end
+			local limits = {}
+			local nlimits = tonumber(ARGV[7])
+			for i = 0, nlimits - 1 do
+			  local b = 8 + i * 4
+			  limits[ARGV[b]] = {tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])}
+			end
+			local revokedKey = KEYS[nlanes + 2]
+			local revoked = redis.call('ZCARD', revokedKey) > 0
+			local inspect = revoked or nlimits > 0
+			local out = {}
+			local taken = 0
+			for l = 1, nlanes do
+			  if taken >= count then break end
+			  local key = KEYS[l]
+			  local lane = nlanes - l
+			  if redis.call('EXISTS', key) == 1 then
+			    local res = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - taken, 'STREAMS', key, '>')
+			    if type(res) == 'table' and res.err then
+			      redis.call('XGROUP', 'CREATE', key, group, '0')
+			      res = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - taken, 'STREAMS', key, '>')
+			    end
+			    if res then
+			      for _, e in ipairs(res[1][2]) do
+			        local id, f = e[1], e[2]
+			        local m, d, admitted = '', 0, false
+			        for j = 1, #f, 2 do
+			          if f[j] == 'm' then m = f[j + 1]
+			          elseif f[j] == 'd' then d = tonumber(f[j + 1]) or 0
+			          elseif f[j] == 'a' then admitted = true end
+			        end
+			        local keep, name = true, ''
+			        if inspect then
+			          local ok, msg = pcall(cjson.decode, m)
+			          if ok and type(msg) == 'table' then
+			            if revoked and type(msg.id) == 'string' and redis.call('ZSCORE', revokedKey, msg.id) then
+			              redis.call('ZREM', revokedKey, msg.id)
+			              keep = false
+			            elseif type(msg.name) == 'string' and limits[msg.name] then
+			              name = msg.name
+			              local conc, rate, period = limits[name][1], limits[name][2], limits[name][3]
+			              local leaseKey = prefix .. 'leases:' .. name
+			              if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, id))) then
+			                local waitKey = prefix .. 'waiting:' .. name
+			                local rateKey = prefix .. 'rate:' .. name
+			                local free = redis.call('LLEN', waitKey) == 0
+			                if free and conc > 0 then
+			                  redis.call('ZREMRANGEBYSCORE', leaseKey, '-inf', now)
+			                  free = redis.call('ZCARD', leaseKey) < conc
+			                end
+			                if free and rate > 0 then
+			                  redis.call('ZREMRANGEBYSCORE', rateKey, '-inf', now - period)
+			                  free = redis.call('ZCARD', rateKey) < rate
+			                end
+			                if free then
+			                  if rate > 0 then
+			                    redis.call('ZADD', rateKey, now, id)
+			                    redis.call('PEXPIRE', rateKey, period + 1000)
+			                  end
+			                else
+			                  redis.call('RPUSH', waitKey, tag(lane, m))
+			                  redis.call('SADD', prefix .. 'limited', name)
+			                  keep = false
+			                end
+			              end
+			              if keep and conc > 0 then
+			                redis.call('ZADD', leaseKey, leaseUntil, id)
+			                redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000)
+			              end
+			            end
+			          end
+			        end
+			        if keep then
+			          taken = taken + 1
+			          table.insert(out, lane)
+			          table.insert(out, id)
+			          table.insert(out, m)
+			          table.insert(out, d + 1)
+			          table.insert(out, name)
+			        else
+			          redis.call('XACK', key, group, id)
+			          redis.call('XDEL', key, id)
+			        end
+			      end
+			    end
+			  end
+			end
+			if taken > 0 then return {0, out} end
+			local last = {}
+			for l = 1, nlanes do
+			  if redis.call('EXISTS', KEYS[l]) == 1 then
+			    table.insert(last, lastDelivered(KEYS[l], group))
+			  else
+			    table.insert(last, '0-0')
+			  end
+			end
+			return {0, out, last}
+			""", LIST);
+
+	/**
+	 * KEYS: the lanes, lowest first. ARGV: queue key prefix, now, lease end, number of leases to
+	 * release, then name and delivery id of each, then name, concurrency, rate, rate period and
+	 * most to admit of each name whose waiting tasks may be admitted.
+	 */
+	private static final DefaultRedisScript<Long> ADMIT = new DefaultRedisScript<>(SPLIT + """
+			local prefix, now, leaseUntil = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+			local releases = tonumber(ARGV[4])
+			for i = 0, releases - 1 do
+			  redis.call('ZREM', prefix .. 'leases:' .. ARGV[5 + i * 2], ARGV[6 + i * 2])
+			end
+			local total = 0
+			for b = 5 + releases * 2, #ARGV, 5 do
+			  local name, conc, rate, period = ARGV[b], tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
+			  local waitKey = prefix .. 'waiting:' .. name
+			  local n = math.min(redis.call('LLEN', waitKey), tonumber(ARGV[b + 4]))
+			  local leaseKey = prefix .. 'leases:' .. name
+			  local rateKey = prefix .. 'rate:' .. name
+			  if n > 0 and conc > 0 then
+			    redis.call('ZREMRANGEBYSCORE', leaseKey, '-inf', now)
+			    n = math.min(n, conc - redis.call('ZCARD', leaseKey))
+			  end
+			  if n > 0 and rate > 0 then
+			    redis.call('ZREMRANGEBYSCORE', rateKey, '-inf', now - period)
+			    n = math.min(n, rate - redis.call('ZCARD', rateKey))
+			  end
+			  local admitted = 0
+			  while admitted < n do
+			    local member = redis.call('LPOP', waitKey)
+			    if not member then break end
+			    local lane, body = split(member)
+			    local id = redis.call('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
+			    if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, id) end
+			    if rate > 0 then redis.call('ZADD', rateKey, now, id) end
+			    admitted = admitted + 1
+			  end
+			  if admitted > 0 then
+			    if conc > 0 then redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000) end
+			    if rate > 0 then redis.call('PEXPIRE', rateKey, period + 1000) end
+			  end
+			  if redis.call('LLEN', waitKey) == 0 then redis.call('SREM', prefix .. 'limited', name) end
+			  total = total + admitted
+			end
+			return total
+			""", Long.class);
+
+	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
+			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			redis.call('XDEL', KEYS[1], ARGV[2])
+			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[2])
+			redis.call('RPUSH', ARGV[3] .. 'waiting:' .. ARGV[4], ARGV[5])
+			return redis.call('SADD', ARGV[3] .. 'limited', ARGV[4])
+			""", Long.class);
 
 	private static final DefaultRedisScript<Long> ACK = new DefaultRedisScript<>("""
 			redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
@@ -59,34 +274,83 @@ public class RedisTaskBroker implements TaskBroker {
 			return redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 			""", Long.class);
 
-	private static final DefaultRedisScript<Long> PROMOTE = new DefaultRedisScript<>("""
+	/**
+	 * KEYS: the delayed set, then the lanes, lowest first.
+	 */
+	private static final DefaultRedisScript<Long> PROMOTE = new DefaultRedisScript<>(SPLIT + """
 			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-			for _, message in ipairs(due) do
-			  redis.call('XADD', KEYS[2], '*', 'm', message)
-			  redis.call('ZREM', KEYS[1], message)
+			for _, member in ipairs(due) do
+			  local lane, body = split(member)
+			  redis.call('XADD', KEYS[lane + 2], '*', 'm', body)
+			  redis.call('ZREM', KEYS[1], member)
 			end
 			return #due
 			""", Long.class);
 
-	private static final DefaultRedisScript<List<Object>> RECLAIM = new DefaultRedisScript<>("""
-			local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], '-', '+', ARGV[4])
-			local claimed = {}
-			for _, entry in ipairs(pending) do
-			  local found = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], entry[1])
-			  if found[1] and type(found[1]) == 'table' then
-			    table.insert(claimed, {entry[1], entry[4] + 1, found[1][2]})
-			  else
-			    redis.call('XACK', KEYS[1], ARGV[1], entry[1])
+	/**
+	 * KEYS: the lanes. ARGV: group, minimum idle time, most entries to put back, idle time
+	 * after which a consumer holding nothing is removed from the group.
+	 */
+	private static final DefaultRedisScript<Long> RECLAIM = new DefaultRedisScript<>("""
+			local moved, max = 0, tonumber(ARGV[3])
+			for l = 1, #KEYS do
+			  local key = KEYS[l]
+			  if redis.call('EXISTS', key) == 1 then
+			    if moved < max then
+			      local pending = redis.pcall('XPENDING', key, ARGV[1], 'IDLE', tonumber(ARGV[2]), '-', '+', max - moved)
+			      if type(pending) == 'table' and not pending.err then
+			        for _, entry in ipairs(pending) do
+			          local found = redis.call('XRANGE', key, entry[1], entry[1])
+			          if found[1] then
+			            local add = {key, '*'}
+			            local d = entry[4]
+			            local f = found[1][2]
+			            for j = 1, #f, 2 do
+			              if f[j] == 'd' then d = d + (tonumber(f[j + 1]) or 0)
+			              elseif f[j] ~= 'a' then
+			                table.insert(add, f[j])
+			                table.insert(add, f[j + 1])
+			              end
+			            end
+			            table.insert(add, 'd')
+			            table.insert(add, d)
+			            redis.call('XADD', unpack(add))
+			            moved = moved + 1
+			          end
+			          redis.call('XACK', key, ARGV[1], entry[1])
+			          redis.call('XDEL', key, entry[1])
+			        end
+			      end
+			    end
+			    local consumers = redis.pcall('XINFO', 'CONSUMERS', key, ARGV[1])
+			    if type(consumers) == 'table' and not consumers.err then
+			      for _, c in ipairs(consumers) do
+			        local name, held, idle
+			        for j = 1, #c, 2 do
+			          if c[j] == 'name' then name = c[j + 1] elseif c[j] == 'pending' then held = c[j + 1] elseif c[j] == 'idle' then idle = c[j + 1] end
+			        end
+			        if name and held == 0 and idle and idle > tonumber(ARGV[4]) then
+			          redis.call('XGROUP', 'DELCONSUMER', key, ARGV[1], name)
+			        end
+			      end
+			    end
 			  end
 			end
-			return claimed
-			""", (Class<List<Object>>) (Class<?>) List.class);
+			return moved
+			""", Long.class);
 
 	private static final DefaultRedisScript<Long> KEEP_ALIVE = new DefaultRedisScript<>("""
 			local args = {KEYS[1], ARGV[1], ARGV[2], 0}
 			for i = 3, #ARGV do table.insert(args, ARGV[i]) end
 			table.insert(args, 'JUSTID')
 			return #redis.call('XCLAIM', unpack(args))
+			""", Long.class);
+
+	private static final DefaultRedisScript<Long> RENEW_LEASES = new DefaultRedisScript<>("""
+			for i = 3, #ARGV, 2 do
+			  redis.call('ZADD', ARGV[1] .. 'leases:' .. ARGV[i], 'XX', ARGV[2], ARGV[i + 1])
+			end
+			return 1
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> HAND_BACK = new DefaultRedisScript<>("""
@@ -127,6 +391,91 @@ public class RedisTaskBroker implements TaskBroker {
 			return 1
 			""", Long.class);
 
+	private static final DefaultRedisScript<byte[]> ENQUEUE_UNIQUE = new DefaultRedisScript<>("""
+			if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+			  return redis.call('GET', KEYS[1])
+			end
+			if ARGV[3] == 'z' then
+			  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+			else
+			  redis.call('XADD', KEYS[2], '*', 'm', ARGV[4])
+			end
+			return false
+			""", byte[].class);
+
+	private static final DefaultRedisScript<Long> RELEASE_UNIQUE = new DefaultRedisScript<>("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+			return 0
+			""", Long.class);
+
+	private static final DefaultRedisScript<Long> REVOKE = new DefaultRedisScript<>("""
+			redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+			return redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+			""", Long.class);
+
+	/**
+	 * KEYS: the lanes lowest first, the delayed set, the dead set, the pause flag, the consumer
+	 * set and the set of limited names. ARGV: group, now, queue key prefix.
+	 */
+	private static final DefaultRedisScript<List<Object>> INSPECT = new DefaultRedisScript<>("""
+			local pending, inflight = 0, 0
+			local perConsumer = {}
+			for l = 1, 11 do
+			  local key = KEYS[l]
+			  if redis.call('EXISTS', key) == 1 then
+			    local len = redis.call('XLEN', key)
+			    local held = 0
+			    local summary = redis.pcall('XPENDING', key, ARGV[1])
+			    if type(summary) == 'table' and not summary.err then
+			      held = summary[1]
+			      if type(summary[4]) == 'table' then
+			        for _, c in ipairs(summary[4]) do perConsumer[c[1]] = (perConsumer[c[1]] or 0) + tonumber(c[2]) end
+			      end
+			    end
+			    inflight = inflight + held
+			    pending = pending + len - held
+			  end
+			end
+			redis.call('ZREMRANGEBYSCORE', KEYS[15], '-inf', ARGV[2])
+			local consumers = redis.call('ZRANGE', KEYS[15], 0, -1, 'WITHSCORES')
+			local list = {}
+			for i = 1, #consumers, 2 do
+			  table.insert(list, consumers[i])
+			  table.insert(list, perConsumer[consumers[i]] or 0)
+			  table.insert(list, consumers[i + 1])
+			end
+			local waiting = 0
+			for _, name in ipairs(redis.call('SMEMBERS', KEYS[16])) do
+			  waiting = waiting + redis.call('LLEN', ARGV[3] .. 'waiting:' .. name)
+			end
+			return {pending, inflight, redis.call('ZCARD', KEYS[12]), redis.call('ZCARD', KEYS[13]),
+			  redis.call('EXISTS', KEYS[14]), waiting, list}
+			""", LIST);
+
+	/**
+	 * KEYS: the lanes, lowest first. ARGV: group, '1' for the first pending entry or '0' for the
+	 * last.
+	 */
+	private static final DefaultRedisScript<List<Object>> PEEK = new DefaultRedisScript<>(LAST_DELIVERED + """
+			local first = ARGV[2] == '1'
+			local from, to, step = 1, #KEYS, 1
+			if first then from, to, step = #KEYS, 1, -1 end
+			for l = from, to, step do
+			  if redis.call('EXISTS', KEYS[l]) == 1 then
+			    local after = '(' .. lastDelivered(KEYS[l], ARGV[1])
+			    local e
+			    if first then e = redis.call('XRANGE', KEYS[l], after, '+', 'COUNT', 1)
+			    else e = redis.call('XREVRANGE', KEYS[l], '+', after, 'COUNT', 1) end
+			    if e[1] then
+			      local m = ''
+			      for j = 1, #e[1][2], 2 do if e[1][2][j] == 'm' then m = e[1][2][j + 1] end end
+			      return {l - 1, e[1][1], m}
+			    end
+			  end
+			end
+			return {}
+			""", LIST);
+
 	private final RedisAsync redis;
 
 	private final RedisKeyspace keys;
@@ -134,6 +483,12 @@ public class RedisTaskBroker implements TaskBroker {
 	private final int deadLetterMaxSize;
 
 	private final Duration deadLetterMaxAge;
+
+	private final ReentrantLock listenerLock = new ReentrantLock();
+
+	private volatile Map<String, TaskLimit> limits = Map.of();
+
+	private Duration leaseTime = Duration.ofSeconds(60);
 
 	/**
 	 * Create a broker that keeps at most 10,000 dead letters per queue for at most 7 days.
@@ -158,21 +513,87 @@ public class RedisTaskBroker implements TaskBroker {
 		this.deadLetterMaxAge = deadLetterMaxAge;
 	}
 
+	/**
+	 * Set how long a concurrency permit of a fetched task is held without being renewed; a
+	 * worker that dies holds its permits this long. Use the visibility timeout.
+	 * @param leaseTime the time
+	 */
+	public void setLeaseTime(Duration leaseTime) {
+		this.leaseTime = leaseTime;
+	}
+
 	@Override
-	public CompletableFuture<Void> enqueue(List<OutgoingTask> tasks) {
-		if (tasks.isEmpty()) {
-			return CompletableFuture.completedFuture(null);
-		}
-		return this.redis.submitBatch((batch) -> {
-			for (OutgoingTask task : tasks) {
-				if (task.due() == null) {
-					batch.xadd(bytes(this.keys.ready(task.queue())), MESSAGE_FIELD, task.payload());
-				}
-				else {
-					batch.zadd(bytes(this.keys.delayed(task.queue())), task.due().toEpochMilli(), task.payload());
-				}
+	public void setTaskLimits(Map<String, TaskLimit> limits) {
+		Map<String, TaskLimit> limited = new LinkedHashMap<>();
+		limits.forEach((name, limit) -> {
+			if (limit.isLimited()) {
+				limited.put(name, limit);
 			}
 		});
+		this.limits = Map.copyOf(limited);
+	}
+
+	private byte[][] lanes(String queue) {
+		byte[][] lanes = new byte[RedisKeyspace.LANES][];
+		for (int i = 0; i < lanes.length; i++) {
+			lanes[i] = bytes(this.keys.lane(queue, i));
+		}
+		return lanes;
+	}
+
+	private static byte[] tagged(int lane, byte[] payload) {
+		if (lane == 0) {
+			return payload;
+		}
+		byte[] tag = bytes(lane + "|");
+		byte[] member = Arrays.copyOf(tag, tag.length + payload.length);
+		System.arraycopy(payload, 0, member, tag.length, payload.length);
+		return member;
+	}
+
+	private static byte[] number(long value) {
+		return bytes(Long.toString(value));
+	}
+
+	@Override
+	public CompletableFuture<List<@Nullable String>> enqueue(List<OutgoingTask> tasks) {
+		if (tasks.isEmpty()) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		List<@Nullable CompletableFuture<byte @Nullable []>> holders = new ArrayList<>(tasks.size());
+		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
+			for (OutgoingTask task : tasks) {
+				holders.add(enqueue(batch, task));
+			}
+		});
+		return all.thenApply((ignored) -> {
+			List<@Nullable String> result = new ArrayList<>(holders.size());
+			for (CompletableFuture<byte @Nullable []> holder : holders) {
+				byte[] id = (holder != null) ? holder.join() : null;
+				result.add((id != null) ? string(id) : null);
+			}
+			return result;
+		});
+	}
+
+	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task) {
+		int lane = task.priority();
+		if (task.uniqueKey() != null && task.uniqueFor() != null) {
+			boolean delayed = task.due() != null;
+			byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
+			return batch.scriptValue(ENQUEUE_UNIQUE,
+					new byte[][] { bytes(this.keys.unique(task.queue(), task.uniqueKey())), target }, bytes(task.id()),
+					number(task.uniqueFor().toMillis()), bytes(delayed ? "z" : "s"),
+					delayed ? tagged(lane, task.payload()) : task.payload(),
+					number(delayed ? task.due().toEpochMilli() : 0));
+		}
+		if (task.due() == null) {
+			batch.xadd(bytes(this.keys.lane(task.queue(), lane)), MESSAGE_FIELD, task.payload());
+		}
+		else {
+			batch.zadd(bytes(this.keys.delayed(task.queue())), task.due().toEpochMilli(), tagged(lane, task.payload()));
+		}
+		return null;
 	}
 
 	@Override
@@ -185,13 +606,17 @@ public class RedisTaskBroker implements TaskBroker {
 		if (settlements.isEmpty()) {
 			return;
 		}
-		List<Delivery> acks = new ArrayList<>(settlements.size());
+		Map<String, List<Delivery>> acks = new LinkedHashMap<>();
+		Map<String, List<Delivery>> released = new LinkedHashMap<>();
 		for (Settlement settlement : settlements) {
+			Delivery delivery = settlement.delivery();
 			if (settlement.retryPayload() == null && settlement.deadLetter() == null) {
-				acks.add(settlement.delivery());
+				acks.computeIfAbsent(laneKey(delivery), (key) -> new ArrayList<>()).add(delivery);
+			}
+			if (delivery.limitedName() != null) {
+				released.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
 			}
 		}
-		Map<String, List<Delivery>> byQueue = byQueue(acks);
 		this.redis.executeBatch((batch) -> {
 			for (Settlement settlement : settlements) {
 				if (settlement.retryPayload() != null && settlement.retryAt() != null) {
@@ -200,54 +625,153 @@ public class RedisTaskBroker implements TaskBroker {
 				else if (settlement.deadLetter() != null) {
 					deadLetter(batch, settlement.delivery(), settlement.deadLetter());
 				}
+				if (settlement.uniqueKey() != null && settlement.taskId() != null && settlement.retryPayload() == null) {
+					batch.script(RELEASE_UNIQUE,
+							new byte[][] { bytes(this.keys.unique(settlement.delivery().queue(), settlement.uniqueKey())) },
+							bytes(settlement.taskId()));
+				}
 			}
-			byQueue.forEach((queue, list) -> batch.script(ACK, new byte[][] { bytes(this.keys.ready(queue)) },
-					groupAndIds(list)));
+			acks.forEach((key, list) -> batch.script(ACK, new byte[][] { bytes(key) }, groupAndIds(list)));
+			released.forEach((queue, list) -> admit(batch, queue, Instant.now(), list, localFreeAfterRelease(list)));
 		});
+	}
+
+	private static Map<String, Integer> localFreeAfterRelease(List<Delivery> released) {
+		Map<String, Integer> free = new HashMap<>();
+		for (Delivery delivery : released) {
+			free.merge(delivery.limitedName(), 1, Integer::sum);
+		}
+		return free;
+	}
+
+	/**
+	 * Release the permits of finished deliveries and put back waiting tasks of the names
+	 * concerned as far as their limits allow.
+	 */
+	private @Nullable CompletableFuture<Long> admit(RedisBatch batch, String queue, Instant now,
+			List<Delivery> released, Map<String, Integer> localFree) {
+		List<byte[]> args = new ArrayList<>();
+		args.add(bytes(this.keys.queuePrefix(queue)));
+		args.add(number(now.toEpochMilli()));
+		args.add(number(now.plus(this.leaseTime).toEpochMilli()));
+		args.add(number(released.size()));
+		Map<String, Boolean> names = new LinkedHashMap<>();
+		for (Delivery delivery : released) {
+			args.add(bytes(delivery.limitedName()));
+			args.add(bytes(delivery.deliveryId()));
+			names.put(delivery.limitedName(), true);
+		}
+		for (Map.Entry<String, TaskLimit> entry : this.limits.entrySet()) {
+			String name = entry.getKey();
+			TaskLimit limit = entry.getValue();
+			int max;
+			if (limit.localConcurrency() > 0) {
+				max = localFree.getOrDefault(name, 0);
+			}
+			else if (limit.isGlobal()) {
+				max = Integer.MAX_VALUE;
+			}
+			else {
+				continue;
+			}
+			if (max <= 0 || (!released.isEmpty() && !names.containsKey(name))) {
+				continue;
+			}
+			args.add(bytes(name));
+			args.add(number(limit.concurrency()));
+			args.add(number(limit.rate()));
+			args.add(number((limit.ratePeriod() != null) ? limit.ratePeriod().toMillis() : 0));
+			args.add(number(Math.min(max, 1_000)));
+		}
+		return batch.script(ADMIT, lanes(queue), args.toArray(new byte[0][]));
+	}
+
+	@Override
+	public int admitWaiting(String queue, Instant now, Map<String, Integer> localFree) {
+		if (this.limits.isEmpty()) {
+			return 0;
+		}
+		List<CompletableFuture<Long>> result = new ArrayList<>(1);
+		this.redis.executeBatch((batch) -> result.add(admit(batch, queue, now, List.of(), localFree)));
+		Long admitted = result.get(0).join();
+		return (admitted != null) ? admitted.intValue() : 0;
+	}
+
+	@Override
+	public void defer(List<Delivery> deliveries) {
+		if (deliveries.isEmpty()) {
+			return;
+		}
+		this.redis.executeBatch((batch) -> {
+			for (Delivery delivery : deliveries) {
+				batch.script(DEFER, new byte[][] { bytes(laneKey(delivery)) }, GROUP, bytes(delivery.deliveryId()),
+						bytes(this.keys.queuePrefix(delivery.queue())), bytes(String.valueOf(delivery.limitedName())),
+						tagged(delivery.priority(), (delivery.payload() != null) ? delivery.payload() : new byte[0]));
+			}
+		});
+	}
+
+	private String laneKey(Delivery delivery) {
+		return this.keys.lane(delivery.queue(), delivery.priority());
 	}
 
 	private void retryLater(RedisBatch batch, Delivery delivery, byte[] payload, Instant due) {
 		batch.script(RETRY_LATER,
-				new byte[][] { bytes(this.keys.ready(delivery.queue())), bytes(this.keys.delayed(delivery.queue())) },
-				GROUP, bytes(delivery.deliveryId()), bytes(Long.toString(due.toEpochMilli())), payload);
+				new byte[][] { bytes(laneKey(delivery)), bytes(this.keys.delayed(delivery.queue())) }, GROUP,
+				bytes(delivery.deliveryId()), number(due.toEpochMilli()), tagged(delivery.priority(), payload));
 	}
 
 	@Override
-	public List<Delivery> reclaim(String queue, String consumerName, Duration minIdle, int max) {
-		List<Object> claimed = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, RECLAIM,
-				ScriptOutputType.MULTI, new byte[][] { bytes(this.keys.ready(queue)) }, GROUP, bytes(consumerName),
-				bytes(Long.toString(minIdle.toMillis())), bytes(Integer.toString(max))));
-		List<Delivery> deliveries = new ArrayList<>();
-		if (claimed == null) {
-			return deliveries;
-		}
-		for (Object item : claimed) {
-			List<?> entry = (List<?>) item;
-			byte[] payload = null;
-			List<?> fields = (List<?>) entry.get(2);
-			for (int i = 0; i + 1 < fields.size(); i += 2) {
-				if (Arrays.equals((byte[]) fields.get(i), MESSAGE_FIELD)) {
-					payload = (byte[]) fields.get(i + 1);
-				}
+	public int reclaim(String queue, Duration minIdle, int max) {
+		Long moved = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, RECLAIM,
+				ScriptOutputType.INTEGER, lanes(queue), GROUP, number(minIdle.toMillis()), number(max),
+				number(minIdle.toMillis() * 10)));
+		return (moved != null) ? moved.intValue() : 0;
+	}
+
+	@Override
+	public void heartbeat(String queue, String consumerName, Duration ttl) {
+		long until = System.currentTimeMillis() + ttl.toMillis();
+		this.redis.execute((commands) -> commands.zadd(bytes(this.keys.consumers(queue)), (double) until,
+				bytes(consumerName)));
+	}
+
+	@Override
+	public void keepAlive(List<Delivery> deliveries, String consumerName) {
+		Map<String, List<Delivery>> byLane = new LinkedHashMap<>();
+		Map<String, List<Delivery>> leased = new LinkedHashMap<>();
+		for (Delivery delivery : deliveries) {
+			byLane.computeIfAbsent(laneKey(delivery), (key) -> new ArrayList<>()).add(delivery);
+			TaskLimit limit = (delivery.limitedName() != null) ? this.limits.get(delivery.limitedName()) : null;
+			if (limit != null && limit.concurrency() > 0) {
+				leased.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
 			}
-			deliveries.add(new Delivery(queue, RedisAsync.string((byte[]) entry.get(0)), payload,
-					((Number) entry.get(1)).longValue()));
 		}
-		return deliveries;
-	}
-
-	@Override
-	public void keepAlive(String queue, String consumerName, List<String> deliveryIds) {
-		if (deliveryIds.isEmpty()) {
+		if (byLane.isEmpty()) {
 			return;
 		}
-		byte[][] args = new byte[deliveryIds.size() + 2][];
-		args[0] = GROUP;
-		args[1] = bytes(consumerName);
-		for (int i = 0; i < deliveryIds.size(); i++) {
-			args[i + 2] = bytes(deliveryIds.get(i));
-		}
-		this.redis.executeBatch((batch) -> batch.script(KEEP_ALIVE, new byte[][] { bytes(this.keys.ready(queue)) }, args));
+		byte[] until = number(System.currentTimeMillis() + this.leaseTime.toMillis());
+		this.redis.executeBatch((batch) -> {
+			byLane.forEach((key, list) -> {
+				byte[][] args = new byte[list.size() + 2][];
+				args[0] = GROUP;
+				args[1] = bytes(consumerName);
+				for (int i = 0; i < list.size(); i++) {
+					args[i + 2] = bytes(list.get(i).deliveryId());
+				}
+				batch.script(KEEP_ALIVE, new byte[][] { bytes(key) }, args);
+			});
+			leased.forEach((queue, list) -> {
+				List<byte[]> args = new ArrayList<>();
+				args.add(bytes(this.keys.queuePrefix(queue)));
+				args.add(until);
+				for (Delivery delivery : list) {
+					args.add(bytes(delivery.limitedName()));
+					args.add(bytes(delivery.deliveryId()));
+				}
+				batch.script(RENEW_LEASES, new byte[][] { bytes(this.keys.ready(queue)) }, args.toArray(new byte[0][]));
+			});
+		});
 	}
 
 	@Override
@@ -255,9 +779,19 @@ public class RedisTaskBroker implements TaskBroker {
 		if (deliveries.isEmpty()) {
 			return;
 		}
-		Map<String, List<Delivery>> byQueue = byQueue(deliveries);
-		this.redis.executeBatch((batch) -> byQueue.forEach((queue, list) -> batch.script(HAND_BACK,
-				new byte[][] { bytes(this.keys.ready(queue)) }, groupAndIds(list))));
+		Map<String, List<Delivery>> byLane = new LinkedHashMap<>();
+		for (Delivery delivery : deliveries) {
+			byLane.computeIfAbsent(laneKey(delivery), (key) -> new ArrayList<>()).add(delivery);
+		}
+		List<Delivery> leased = deliveries.stream().filter((delivery) -> delivery.limitedName() != null).toList();
+		this.redis.executeBatch((batch) -> {
+			byLane.forEach((key, list) -> batch.script(HAND_BACK, new byte[][] { bytes(key) }, groupAndIds(list)));
+			Map<String, List<Delivery>> byQueue = new LinkedHashMap<>();
+			for (Delivery delivery : leased) {
+				byQueue.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
+			}
+			byQueue.forEach((queue, list) -> admit(batch, queue, Instant.now(), list, Map.of()));
+		});
 	}
 
 	private void deadLetter(RedisBatch batch, Delivery delivery, DeadLetter deadLetter) {
@@ -265,9 +799,9 @@ public class RedisTaskBroker implements TaskBroker {
 		List<byte[]> args = new ArrayList<>(26);
 		args.add(GROUP);
 		args.add(bytes(delivery.deliveryId()));
-		args.add(bytes(Long.toString(deadLetter.deadAt().toEpochMilli())));
-		args.add(bytes(Integer.toString(this.deadLetterMaxSize)));
-		args.add(bytes(Long.toString(deadLetter.deadAt().minus(this.deadLetterMaxAge).toEpochMilli())));
+		args.add(number(deadLetter.deadAt().toEpochMilli()));
+		args.add(number(this.deadLetterMaxSize));
+		args.add(number(deadLetter.deadAt().minus(this.deadLetterMaxAge).toEpochMilli()));
 		args.add(bytes(this.keys.deadLetterPrefix(queue)));
 		field(args, "reason", deadLetter.reason());
 		field(args, "taskId", deadLetter.taskId());
@@ -279,7 +813,7 @@ public class RedisTaskBroker implements TaskBroker {
 		args.add(bytes("payload"));
 		args.add(deadLetter.payload());
 		batch.script(DEAD_LETTER,
-				new byte[][] { bytes(this.keys.ready(queue)), bytes(this.keys.dead(queue)),
+				new byte[][] { bytes(laneKey(delivery)), bytes(this.keys.dead(queue)),
 						bytes(this.keys.deadLetter(queue, delivery.deliveryId())) },
 				args.toArray(new byte[0][]));
 	}
@@ -310,14 +844,13 @@ public class RedisTaskBroker implements TaskBroker {
 		List<Map<byte[], byte[]>> hashes = this.redis.execute((commands) -> {
 			List<CompletableFuture<Map<byte[], byte[]>>> futures = new ArrayList<>(ids.size());
 			for (byte[] id : ids) {
-				futures.add(commands.hgetall(bytes(this.keys.deadLetter(queue, RedisAsync.string(id))))
-					.toCompletableFuture());
+				futures.add(commands.hgetall(bytes(this.keys.deadLetter(queue, string(id)))).toCompletableFuture());
 			}
 			return RedisAsync.all(futures).thenApply((ignored) -> futures.stream().map(CompletableFuture::join).toList());
 		});
 		List<DeadLetter> letters = new ArrayList<>(ids.size());
 		for (int i = 0; i < ids.size(); i++) {
-			DeadLetter letter = toDeadLetter(queue, RedisAsync.string(ids.get(i)), hashes.get(i));
+			DeadLetter letter = toDeadLetter(queue, string(ids.get(i)), hashes.get(i));
 			if (letter != null) {
 				letters.add(letter);
 			}
@@ -337,7 +870,7 @@ public class RedisTaskBroker implements TaskBroker {
 			return null;
 		}
 		Map<String, byte[]> fields = new HashMap<>();
-		hash.forEach((field, value) -> fields.put(RedisAsync.string(field), value));
+		hash.forEach((field, value) -> fields.put(string(field), value));
 		return new DeadLetter(id, queue, text(fields, "taskId"), text(fields, "name"),
 				String.valueOf(text(fields, "reason")), text(fields, "errorType"), (int) number(fields, "attempts"),
 				number(fields, "deliveries"), Instant.ofEpochMilli(number(fields, "deadAt")),
@@ -346,7 +879,7 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private static @Nullable String text(Map<String, byte[]> fields, String name) {
 		byte[] value = fields.get(name);
-		return (value != null) ? RedisAsync.string(value) : null;
+		return (value != null) ? string(value) : null;
 	}
 
 	private static long number(Map<String, byte[]> fields, String name) {
@@ -361,20 +894,21 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload) {
+		return removeDeadLetter(queue, id, payload, 0);
+	}
+
+	@Override
+	public boolean requeueDeadLetter(String queue, String id, byte[] payload, int priority) {
+		return removeDeadLetter(queue, id, payload, priority);
+	}
+
+	private boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload, int priority) {
 		Long removed = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REMOVE_DEAD_LETTER,
 				ScriptOutputType.INTEGER,
 				new byte[][] { bytes(this.keys.dead(queue)), bytes(this.keys.deadLetter(queue, id)),
-						bytes(this.keys.ready(queue)) },
+						bytes(this.keys.lane(queue, priority)) },
 				bytes(id), bytes((payload != null) ? "1" : "0"), (payload != null) ? payload : new byte[0]));
 		return removed != null && removed == 1L;
-	}
-
-	private static Map<String, List<Delivery>> byQueue(List<Delivery> deliveries) {
-		Map<String, List<Delivery>> byQueue = new LinkedHashMap<>();
-		for (Delivery delivery : deliveries) {
-			byQueue.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
-		}
-		return byQueue;
 	}
 
 	private static byte[][] groupAndIds(List<Delivery> deliveries) {
@@ -388,91 +922,217 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public int promoteDue(String queue, Instant now, int limit) {
+		byte[][] keys = new byte[RedisKeyspace.LANES + 1][];
+		keys[0] = bytes(this.keys.delayed(queue));
+		System.arraycopy(lanes(queue), 0, keys, 1, RedisKeyspace.LANES);
 		Long moved = this.redis.execute((commands) -> RedisAsync.script(commands, PROMOTE, ScriptOutputType.INTEGER,
-				new byte[][] { bytes(this.keys.delayed(queue)), bytes(this.keys.ready(queue)) },
-				bytes(Long.toString(now.toEpochMilli())), bytes(Integer.toString(limit))));
+				keys, number(now.toEpochMilli()), number(limit)));
 		return (moved != null) ? moved.intValue() : 0;
+	}
+
+	@Override
+	public void setPaused(String queue, boolean paused) {
+		byte[] key = bytes(this.keys.paused(queue));
+		if (paused) {
+			this.redis.execute((commands) -> commands.set(key, bytes("1")));
+		}
+		else {
+			this.redis.execute((commands) -> commands.del(key));
+		}
+	}
+
+	@Override
+	public boolean isPaused(String queue) {
+		Long exists = this.redis.execute((commands) -> commands.exists(bytes(this.keys.paused(queue))));
+		return exists != null && exists > 0;
+	}
+
+	@Override
+	public void revoke(String queue, String taskId, Instant at) {
+		this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REVOKE, ScriptOutputType.INTEGER,
+				new byte[][] { bytes(this.keys.revoked(queue)) }, bytes(taskId), number(at.toEpochMilli()),
+				number(at.minus(this.deadLetterMaxAge).toEpochMilli())));
+	}
+
+	@Override
+	public void requestCancellation(String taskId) {
+		this.redis.execute((commands) -> commands.publish(bytes(this.keys.cancelChannel()), bytes(taskId)));
+	}
+
+	@Override
+	public AutoCloseable onCancellation(java.util.function.Consumer<String> listener) {
+		this.listenerLock.lock();
+		try {
+			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+			container.setConnectionFactory(this.redis.getConnectionFactory());
+			container.setTaskExecutor(new SyncTaskExecutor());
+			container.afterPropertiesSet();
+			container.addMessageListener((message, pattern) -> listener.accept(string(message.getBody())),
+					new ChannelTopic(this.keys.cancelChannel()));
+			container.start();
+			return container::destroy;
+		}
+		finally {
+			this.listenerLock.unlock();
+		}
+	}
+
+	@Override
+	public QueueInfo inspect(String queue, Instant now) {
+		byte[][] keys = new byte[RedisKeyspace.LANES + 5][];
+		System.arraycopy(lanes(queue), 0, keys, 0, RedisKeyspace.LANES);
+		keys[11] = bytes(this.keys.delayed(queue));
+		keys[12] = bytes(this.keys.dead(queue));
+		keys[13] = bytes(this.keys.paused(queue));
+		keys[14] = bytes(this.keys.consumers(queue));
+		keys[15] = bytes(this.keys.limited(queue));
+		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, INSPECT,
+				ScriptOutputType.MULTI, keys, GROUP, number(now.toEpochMilli()), bytes(this.keys.queuePrefix(queue))));
+		List<QueueInfo.ConsumerInfo> consumers = new ArrayList<>();
+		List<?> flat = (List<?>) result.get(6);
+		for (int i = 0; i + 2 < flat.size(); i += 3) {
+			consumers.add(new QueueInfo.ConsumerInfo(string((byte[]) flat.get(i)), ((Number) flat.get(i + 1)).longValue(),
+					(long) Double.parseDouble(string((byte[]) flat.get(i + 2)))));
+		}
+		return new QueueInfo(queue, longAt(result, 0), longAt(result, 2), longAt(result, 1), longAt(result, 5),
+				longAt(result, 3), longAt(result, 4) > 0, consumers);
+	}
+
+	private static long longAt(List<Object> values, int index) {
+		return ((Number) values.get(index)).longValue();
+	}
+
+	@Override
+	public @Nullable Delivery peek(String queue, boolean first) {
+		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, PEEK,
+				ScriptOutputType.MULTI, lanes(queue), GROUP, bytes(first ? "1" : "0")));
+		if (result == null || result.isEmpty()) {
+			return null;
+		}
+		return new Delivery(queue, ((Number) result.get(0)).intValue(), string((byte[]) result.get(1)),
+				(byte[]) result.get(2), 0, null);
 	}
 
 	private final class StreamConsumer implements Consumer {
 
 		private final String queue;
 
-		private final byte[] key;
+		private final byte[][] lanesHighFirst;
 
-		private final org.springframework.data.redis.connection.stream.Consumer consumer;
+		private final byte[] consumerName;
+
+		private final byte[] prefix;
 
 		private @Nullable RedisConnection connection;
 
-		private boolean groupReady;
+		private volatile boolean paused;
+
+		private volatile @Nullable List<?> lastIds;
 
 		StreamConsumer(String queue, String consumerName) {
 			this.queue = queue;
-			this.key = bytes(RedisTaskBroker.this.keys.ready(queue));
-			this.consumer = org.springframework.data.redis.connection.stream.Consumer.from(RedisKeyspace.GROUP,
-					consumerName);
+			byte[][] lanes = lanes(queue);
+			this.lanesHighFirst = new byte[lanes.length + 2][];
+			for (int i = 0; i < lanes.length; i++) {
+				this.lanesHighFirst[i] = lanes[lanes.length - 1 - i];
+			}
+			this.lanesHighFirst[lanes.length] = bytes(RedisTaskBroker.this.keys.paused(queue));
+			this.lanesHighFirst[lanes.length + 1] = bytes(RedisTaskBroker.this.keys.revoked(queue));
+			this.consumerName = bytes(consumerName);
+			this.prefix = bytes(RedisTaskBroker.this.keys.queuePrefix(queue));
 		}
 
 		@Override
-		public List<Delivery> fetch(int max, Duration wait) {
+		public List<Delivery> fetch(int max) {
+			List<Object> result = fetchNow(max);
+			if (((Number) result.get(0)).intValue() == 1) {
+				this.paused = true;
+				this.lastIds = null;
+				return List.of();
+			}
+			this.paused = false;
+			List<?> entries = (List<?>) result.get(1);
+			this.lastIds = (entries.isEmpty() && result.size() > 2) ? (List<?>) result.get(2) : null;
+			return deliveries(entries);
+		}
+
+		@Override
+		public void awaitMessages(Duration wait) {
+			List<?> lastIds = this.lastIds;
+			if (this.paused || lastIds == null) {
+				// paused: look again after a while, as resuming a queue wakes nobody
+				sleep(wait);
+				return;
+			}
+			this.lastIds = null;
+			awaitEntries(lastIds, wait);
+		}
+
+		private List<Object> fetchNow(int max) {
+			long now = System.currentTimeMillis();
+			Map<String, TaskLimit> limits = RedisTaskBroker.this.limits;
+			List<byte[]> args = new ArrayList<>(7 + limits.size() * 4);
+			args.add(GROUP);
+			args.add(this.consumerName);
+			args.add(number(max));
+			args.add(number(now));
+			args.add(number(now + RedisTaskBroker.this.leaseTime.toMillis()));
+			args.add(this.prefix);
+			args.add(number(limits.size()));
+			limits.forEach((name, limit) -> {
+				args.add(bytes(name));
+				args.add(number(limit.concurrency()));
+				args.add(number(limit.rate()));
+				args.add(number((limit.ratePeriod() != null) ? limit.ratePeriod().toMillis() : 0));
+			});
+			return RedisTaskBroker.this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, FETCH,
+					ScriptOutputType.MULTI, this.lanesHighFirst, args.toArray(new byte[0][])));
+		}
+
+		private List<Delivery> deliveries(List<?> entries) {
+			List<Delivery> deliveries = new ArrayList<>(entries.size() / 5);
+			for (int i = 0; i + 4 < entries.size(); i += 5) {
+				byte[] name = (byte[]) entries.get(i + 4);
+				deliveries.add(new Delivery(this.queue, ((Number) entries.get(i)).intValue(),
+						string((byte[]) entries.get(i + 1)), (byte[]) entries.get(i + 2),
+						((Number) entries.get(i + 3)).longValue(), (name.length > 0) ? string(name) : null));
+			}
+			return deliveries;
+		}
+
+		/**
+		 * Block until an entry arrives in any lane after the group's last delivered id, or
+		 * the wait is over.
+		 */
+		private boolean awaitEntries(List<?> lastIds, Duration wait) {
 			RedisConnection connection = this.connection;
 			if (connection == null || connection.isClosed()) {
 				// opened here, not when the consumer is created, so that a failure is one the fetcher retries
 				connection = RedisTaskBroker.this.redis.getConnectionFactory().getConnection();
 				this.connection = connection;
 			}
-			if (!this.groupReady) {
-				createGroup(connection);
+			StreamOffset<byte[]>[] offsets = new StreamOffset[lastIds.size()];
+			for (int i = 0; i < offsets.length; i++) {
+				offsets[i] = StreamOffset.create(this.lanesHighFirst[i], ReadOffset.from(string((byte[]) lastIds.get(i))));
 			}
-			List<ByteRecord> records;
 			try {
-				records = connection.streamCommands()
-					.xReadGroup(this.consumer, StreamReadOptions.empty().count(max).block(wait),
-							StreamOffset.create(this.key, ReadOffset.lastConsumed()));
+				List<ByteRecord> records = connection.streamCommands()
+					.xRead(StreamReadOptions.empty().count(1).block(wait), offsets);
+				return records != null && !records.isEmpty();
 			}
 			catch (DataAccessException ex) {
-				if (isNoGroup(ex)) {
-					// the stream was deleted (FLUSHALL, for example): create it again on the next fetch
-					this.groupReady = false;
-					return List.of();
-				}
 				reconnect();
 				throw ex;
 			}
-			if (records == null || records.isEmpty()) {
-				return List.of();
-			}
-			List<Delivery> deliveries = new ArrayList<>(records.size());
-			for (ByteRecord record : records) {
-				deliveries.add(new Delivery(this.queue, record.getId().getValue(), messageOf(record), 1));
-			}
-			return deliveries;
 		}
 
-		private byte @Nullable [] messageOf(ByteRecord record) {
-			for (Map.Entry<byte[], byte[]> field : record.getValue().entrySet()) {
-				if (Arrays.equals(field.getKey(), MESSAGE_FIELD)) {
-					return field.getValue();
-				}
-			}
-			return null;
-		}
-
-		private void createGroup(RedisConnection connection) {
+		private void sleep(Duration wait) {
 			try {
-				connection.streamCommands().xGroupCreate(this.key, RedisKeyspace.GROUP, ReadOffset.from("0-0"), true);
-				logger.debug(() -> "Created consumer group for queue '" + this.queue + "'");
+				Thread.sleep(Math.min(wait.toMillis(), 1000));
 			}
-			catch (DataAccessException ex) {
-				if (!String.valueOf(ex.getMostSpecificCause().getMessage()).contains("BUSYGROUP")) {
-					throw ex;
-				}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
-			this.groupReady = true;
-		}
-
-		private boolean isNoGroup(DataAccessException ex) {
-			return String.valueOf(ex.getMostSpecificCause().getMessage()).contains("NOGROUP");
 		}
 
 		private void reconnect() {

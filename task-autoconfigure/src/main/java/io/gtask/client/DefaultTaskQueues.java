@@ -1,0 +1,98 @@
+package io.gtask.client;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.gtask.broker.Delivery;
+import io.gtask.broker.TaskBroker;
+import io.gtask.core.MalformedTaskMessageException;
+import io.gtask.core.QueueInfo;
+import io.gtask.core.QueuedTask;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskQueues;
+import io.gtask.redis.RedisKeyspace;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * The default {@link TaskQueues}, reading and steering queues through the broker.
+ */
+public class DefaultTaskQueues implements TaskQueues {
+
+	private static final LogAccessor logger = new LogAccessor(DefaultTaskQueues.class);
+
+	private final TaskBroker broker;
+
+	private final TaskMessageCodec codec;
+
+	private Clock clock = Clock.systemUTC();
+
+	/**
+	 * Create an instance.
+	 * @param broker the broker
+	 * @param codec the codec that reads peeked messages
+	 */
+	public DefaultTaskQueues(TaskBroker broker, TaskMessageCodec codec) {
+		this.broker = broker;
+		this.codec = codec;
+	}
+
+	/**
+	 * Set the clock, for tests that control time.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	@Override
+	public QueueInfo info(String queue) {
+		return this.broker.inspect(RedisKeyspace.validQueue(queue), this.clock.instant());
+	}
+
+	@Override
+	public void pause(String queue) {
+		this.broker.setPaused(RedisKeyspace.validQueue(queue), true);
+		logger.info(() -> "Paused queue '" + queue + "' for all workers");
+	}
+
+	@Override
+	public void resume(String queue) {
+		this.broker.setPaused(RedisKeyspace.validQueue(queue), false);
+		logger.info(() -> "Resumed queue '" + queue + "' for all workers");
+	}
+
+	@Override
+	public boolean isPaused(String queue) {
+		return this.broker.isPaused(RedisKeyspace.validQueue(queue));
+	}
+
+	@Override
+	public Optional<QueuedTask> peekNext(String queue) {
+		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), true)));
+	}
+
+	@Override
+	public Optional<QueuedTask> peekLast(String queue) {
+		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), false)));
+	}
+
+	private @Nullable QueuedTask toTask(@Nullable Delivery delivery) {
+		if (delivery == null || delivery.payload() == null) {
+			return null;
+		}
+		try {
+			TaskMessage message = this.codec.decode(delivery.payload());
+			return new QueuedTask(message.id(), message.name(), message.queue(), message.args().toString(),
+					message.attempt(), message.priority(), Instant.ofEpochMilli(message.createdAt()));
+		}
+		catch (MalformedTaskMessageException ex) {
+			throw new MalformedTaskMessageException("Entry " + delivery.deliveryId() + " of queue '" + delivery.queue()
+					+ "' is not a valid task message; a worker will set it aside as a dead letter (" + ex.getMessage()
+					+ ")", ex.getTaskId(), ex);
+		}
+	}
+
+}

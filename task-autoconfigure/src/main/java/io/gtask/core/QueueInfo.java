@@ -1,0 +1,30 @@
+package io.gtask.core;
+
+import java.util.List;
+
+/**
+ * A snapshot of one queue, as {@link TaskQueues#info(String)} reads it.
+ *
+ * @param queue the queue
+ * @param pending tasks ready to run and not yet fetched
+ * @param delayed tasks waiting for their due time (countdown, ETA or retry backoff)
+ * @param inFlight tasks fetched by a worker and not yet acknowledged
+ * @param waiting tasks held back by a concurrency or rate limit
+ * @param dead dead letters kept for the queue
+ * @param paused whether the queue is paused
+ * @param consumers the workers consuming the queue that were seen recently
+ */
+public record QueueInfo(String queue, long pending, long delayed, long inFlight, long waiting, long dead,
+		boolean paused, List<ConsumerInfo> consumers) {
+
+	/**
+	 * A worker consuming a queue.
+	 *
+	 * @param name the consumer name ({@code gtask.worker.consumer-name})
+	 * @param inFlight the tasks of the queue it holds
+	 * @param lastSeen when it last told the broker it was alive, in epoch milliseconds
+	 */
+	public record ConsumerInfo(String name, long inFlight, long lastSeen) {
+	}
+
+}
