@@ -196,9 +196,9 @@ public interface TaskBroker {
 	 * @param queue the queue
 	 * @param now the current time
 	 * @param limit the most messages to move
-	 * @return the number moved
+	 * @return the number moved, and when the next message is due
 	 */
-	int promoteDue(String queue, Instant now, int limit);
+	Promotion promoteDue(String queue, Instant now, int limit);
 
 	/**
 	 * Fetches messages of one queue on behalf of one worker.

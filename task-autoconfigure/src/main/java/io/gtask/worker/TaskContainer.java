@@ -24,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
+import io.gtask.broker.Promotion;
 import io.gtask.broker.TaskBroker;
 import io.gtask.broker.TaskLimit;
 import io.gtask.core.DeadLetter;
@@ -96,7 +97,7 @@ public class TaskContainer implements SmartLifecycle {
 
 	private @Nullable Thread writerThread;
 
-	private @Nullable ScheduledFuture<?> promoter;
+	private volatile @Nullable ScheduledFuture<?> promoter;
 
 	private QueueOrder queueOrder = QueueOrder.WEIGHTED;
 
@@ -213,8 +214,7 @@ public class TaskContainer implements SmartLifecycle {
 				this.fetchers.add(fetcher);
 				fetcher.start();
 			}
-			long interval = this.settings.promoteInterval().toMillis();
-			this.promoter = this.scheduler.scheduleWithFixedDelay(this::promoteDue, 0, interval, TimeUnit.MILLISECONDS);
+			this.promoter = this.scheduler.schedule(this::promoteDue, 0, TimeUnit.MILLISECONDS);
 			this.recovery = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("gtask-recovery-"));
 			long recoveryInterval = recoveryInterval().toMillis();
 			this.recovery.scheduleWithFixedDelay(this::recover, 0, recoveryInterval, TimeUnit.MILLISECONDS);
@@ -521,14 +521,45 @@ public class TaskContainer implements SmartLifecycle {
 		write(Outcome.dead(change, delivery, letter));
 	}
 
+	/**
+	 * Move due tasks into their queues, then run again when the next task is due, or after the
+	 * promote interval at the latest (other instances may add earlier ones meanwhile), so that a
+	 * delayed task starts within milliseconds of its due time.
+	 */
 	private void promoteDue() {
+		long interval = this.settings.promoteInterval().toMillis();
+		long delay = interval;
+		try {
+			Instant next = promoteAll();
+			if (next != null) {
+				delay = Math.max(1, Math.min(interval, Duration.between(now(), next).toMillis()));
+			}
+		}
+		finally {
+			ScheduledThreadPoolExecutor scheduler = this.scheduler;
+			if (this.running && scheduler != null) {
+				try {
+					this.promoter = scheduler.schedule(this::promoteDue, delay, TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException ex) {
+					// stopping
+				}
+			}
+		}
+	}
+
+	private @Nullable Instant promoteAll() {
+		Instant earliest = null;
 		for (String queue : this.queues) {
 			try {
-				int moved;
+				Promotion promotion;
 				do {
-					moved = this.broker.promoteDue(queue, now(), 500);
+					promotion = this.broker.promoteDue(queue, now(), 500);
 				}
-				while (moved == 500 && this.running);
+				while (promotion.moved() == 500 && this.running);
+				if (promotion.nextDue() != null && (earliest == null || promotion.nextDue().isBefore(earliest))) {
+					earliest = promotion.nextDue();
+				}
 				if (!this.localPermits.isEmpty() || hasGlobalLimits()) {
 					Map<String, Integer> localFree = new HashMap<>();
 					this.localPermits.forEach((name, permits) -> localFree.put(name, permits.availablePermits()));
@@ -539,6 +570,7 @@ public class TaskContainer implements SmartLifecycle {
 				logger.debug(ex, () -> "Could not move due tasks of queue '" + queue + "'");
 			}
 		}
+		return earliest;
 	}
 
 	private boolean hasGlobalLimits() {

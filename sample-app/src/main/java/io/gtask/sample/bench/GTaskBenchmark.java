@@ -1,6 +1,7 @@
 package io.gtask.sample.bench;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
+import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRequest;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
@@ -47,10 +49,13 @@ import org.springframework.data.redis.core.ScanOptions;
  * progress.</li>
  * <li>Latency: with the worker idle, 20 warm-up tasks and then {@code lat-n} tasks, one at a
  * time, each sent and awaited with {@link TaskClient#await(String, Duration, Class)}.</li>
+ * <li>Delays: {@code delay-n} tasks due at instants spread over two seconds; how long after its
+ * due time each started, by the start time its worker recorded.</li>
  * </ol>
  * Options, as {@code --name=value} arguments or {@code -Dbench.name=value} system properties:
  * {@code n} (20000), {@code concurrency} (16), {@code redis-url} (redis://127.0.0.1:6379),
- * {@code lat-n} (200), {@code single-n} (5000), {@code run} (1), {@code key-prefix} (random).
+ * {@code lat-n} (200), {@code single-n} (5000), {@code run} (1), {@code key-prefix} (random),
+ * {@code delay-n} (200).
  */
 public final class GTaskBenchmark {
 
@@ -153,6 +158,11 @@ public final class GTaskBenchmark {
 			log("latency send -> SUCCESS over %d tasks: p50 %.3f ms, p99 %.3f ms, max %.3f ms", latencies.length,
 					p50, p99, latencies[latencies.length - 1]);
 
+			// 4. delayed tasks: how late after their due time they start
+			double[] lateness = delayLateness(client);
+			log("delayed tasks: start after due time over %d tasks: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+					lateness.length, median(lateness), percentile(lateness, 99), lateness[lateness.length - 1]);
+
 			out.put("enqueue_s", round(enqueueSeconds, 4));
 			out.put("enqueue_rate", round(n / enqueueSeconds, 1));
 			out.put("enqueue_single_rate", round(singleRate, 1));
@@ -166,6 +176,10 @@ public final class GTaskBenchmark {
 			out.put("lat_n", latencies.length);
 			out.put("lat_p50_ms", round(p50, 3));
 			out.put("lat_p99_ms", round(p99, 3));
+			out.put("delay_n", lateness.length);
+			out.put("delay_late_p50_ms", round(median(lateness), 1));
+			out.put("delay_late_p99_ms", round(percentile(lateness, 99), 1));
+			out.put("delay_late_max_ms", round(lateness[lateness.length - 1], 1));
 		}
 	}
 
@@ -227,6 +241,30 @@ public final class GTaskBenchmark {
 			}
 		}
 		return new Drain(firstProgress, doneAtFirstProgress, System.nanoTime());
+	}
+
+	/**
+	 * Send tasks due at spread-out instants over two seconds and measure how long after its due
+	 * time each one started, by the start time its worker recorded.
+	 */
+	private double[] delayLateness(TaskClient client) {
+		int count = this.options.delayN;
+		List<String> ids = new ArrayList<>(count);
+		List<Instant> due = new ArrayList<>(count);
+		Instant base = Instant.now().plusMillis(500);
+		for (int i = 0; i < count; i++) {
+			Instant eta = base.plusMillis((2000L * i) / count + (i * 7L) % 13);
+			due.add(eta);
+			ids.add(client.send(TaskRequest.of(TASK).eta(eta).build()));
+		}
+		double[] lateness = new double[count];
+		for (int i = 0; i < count; i++) {
+			TaskInfo info = client.awaitCompletion(ids.get(i), Duration.ofSeconds(30));
+			Instant started = (info.startedAt() != null) ? info.startedAt() : info.finishedAt();
+			lateness[i] = Duration.between(due.get(i), started).toNanos() / 1e6;
+		}
+		Arrays.sort(lateness);
+		return lateness;
 	}
 
 	private double[] latency(TaskClient client) {
@@ -326,7 +364,7 @@ public final class GTaskBenchmark {
 	}
 
 	private record Options(int n, int concurrency, String redisUrl, int latN, int singleN, int run, String keyPrefix,
-			int timeoutSeconds, @Nullable Integer batchSize) {
+			int timeoutSeconds, @Nullable Integer batchSize, int delayN) {
 
 		static Options parse(String[] args) {
 			Map<String, String> given = new LinkedHashMap<>();
@@ -348,7 +386,8 @@ public final class GTaskBenchmark {
 					Integer.parseInt(option(given, "lat-n", "200")),
 					Integer.parseInt(option(given, "single-n", "5000")), Integer.parseInt(option(given, "run", "1")),
 					prefix, Integer.parseInt(option(given, "timeout-seconds", "300")),
-					batchSize.isEmpty() ? null : Integer.valueOf(batchSize));
+					batchSize.isEmpty() ? null : Integer.valueOf(batchSize),
+					Integer.parseInt(option(given, "delay-n", "200")));
 		}
 
 		private static String option(Map<String, String> given, String name, String fallback) {

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.broker.Delivery;
 import io.gtask.broker.OutgoingTask;
+import io.gtask.broker.Promotion;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.broker.TaskLimit;
@@ -277,15 +278,17 @@ public class RedisTaskBroker implements TaskBroker {
 	/**
 	 * KEYS: the delayed set, then the lanes, lowest first.
 	 */
-	private static final DefaultRedisScript<Long> PROMOTE = new DefaultRedisScript<>(SPLIT + """
+	private static final DefaultRedisScript<List<Object>> PROMOTE = new DefaultRedisScript<>(SPLIT + """
 			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 			for _, member in ipairs(due) do
 			  local lane, body = split(member)
 			  redis.call('XADD', KEYS[lane + 2], '*', 'm', body)
 			  redis.call('ZREM', KEYS[1], member)
 			end
-			return #due
-			""", Long.class);
+			local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+			if next[2] then return {#due, next[2]} end
+			return {#due}
+			""", LIST);
 
 	/**
 	 * KEYS: the lanes. ARGV: group, minimum idle time, most entries to put back, idle time
@@ -921,13 +924,16 @@ public class RedisTaskBroker implements TaskBroker {
 	}
 
 	@Override
-	public int promoteDue(String queue, Instant now, int limit) {
+	public Promotion promoteDue(String queue, Instant now, int limit) {
 		byte[][] keys = new byte[RedisKeyspace.LANES + 1][];
 		keys[0] = bytes(this.keys.delayed(queue));
 		System.arraycopy(lanes(queue), 0, keys, 1, RedisKeyspace.LANES);
-		Long moved = this.redis.execute((commands) -> RedisAsync.script(commands, PROMOTE, ScriptOutputType.INTEGER,
-				keys, number(now.toEpochMilli()), number(limit)));
-		return (moved != null) ? moved.intValue() : 0;
+		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, PROMOTE,
+				ScriptOutputType.MULTI, keys, number(now.toEpochMilli()), number(limit)));
+		int moved = ((Number) result.get(0)).intValue();
+		Instant next = (result.size() > 1)
+				? Instant.ofEpochMilli((long) Double.parseDouble(string((byte[]) result.get(1)))) : null;
+		return new Promotion(moved, next);
 	}
 
 	@Override
