@@ -54,7 +54,34 @@ class GTaskAutoConfigurationTests {
 			assertThat(context).hasSingleBean(TaskContainer.class);
 			assertThat(context).hasSingleBean(TaskHandlerAnnotationBeanPostProcessor.class);
 			assertThat(context).hasSingleBean(io.gtask.core.DeadLetters.class);
+			assertThat(context).hasSingleBean(io.gtask.core.TaskQueues.class);
 		});
+	}
+
+	@Test
+	void backsOffForAUserTaskQueues() {
+		io.gtask.core.TaskQueues queues = mock(io.gtask.core.TaskQueues.class);
+		this.runner.withBean("userQueues", io.gtask.core.TaskQueues.class, () -> queues)
+			.run((context) -> assertThat(context.getBean(io.gtask.core.TaskQueues.class)).isSameAs(queues));
+	}
+
+	@Test
+	void bindsQueueOrderAndLimits() {
+		this.runner
+			.withPropertyValues("gtask.worker.queue-order=strict", "gtask.worker.queue-weights.critical=5",
+					"gtask.limits.report.concurrency=3", "gtask.limits.report.local-concurrency=1",
+					"gtask.limits.mail.rate=100", "gtask.limits.mail.rate-period=1m",
+					"gtask.worker.visibility-timeout=20s")
+			.run((context) -> {
+				TaskContainer container = context.getBean(TaskContainer.class);
+				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
+				assertThat(container).extracting("queueWeights").isEqualTo(java.util.Map.of("critical", 5));
+				assertThat(container).extracting("configuredLimits")
+					.isEqualTo(java.util.Map.of("report", new io.gtask.broker.TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
+							"mail", new io.gtask.broker.TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
+				assertThat(context.getBean(RedisTaskBroker.class)).extracting("leaseTime")
+					.isEqualTo(Duration.ofSeconds(20));
+			});
 	}
 
 	@Test
@@ -168,6 +195,8 @@ class GTaskAutoConfigurationTests {
 		assertThat(task.getBackoff().getMaxInterval()).isEqualTo(defaults.maxInterval());
 		assertThat(task.getBackoff().getJitter()).isEqualTo(defaults.jitter());
 		assertThat(task.getNonRetryableExceptions()).isEqualTo(defaults.noRetryFor());
+		assertThat(properties.getWorker().getQueueOrder()).isEqualTo(io.gtask.worker.QueueOrder.WEIGHTED);
+		assertThat(properties.getLimits()).isEmpty();
 	}
 
 	@Test

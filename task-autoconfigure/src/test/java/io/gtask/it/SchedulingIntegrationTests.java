@@ -283,6 +283,20 @@ class SchedulingIntegrationTests {
 	}
 
 	@Test
+	void revokedUniqueTaskReleasesItsKeyWhenAWorkerDropsIt() {
+		this.worker.withPropertyValues("gtask.worker.auto-startup=false").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskRequest request = TaskRequest.of("record").args("once").unique(Duration.ofHours(1)).build();
+			String first = client.send(request);
+			assertThat(client.revoke(first)).isTrue();
+			context.getBean(TaskContainer.class).start();
+			await().atMost(WAIT)
+				.ignoreException(DuplicateTaskException.class)
+				.untilAsserted(() -> assertThat(client.send(request)).isNotEqualTo(first));
+		});
+	}
+
+	@Test
 	void failedUniqueTaskReleasesItsKey() {
 		this.worker.run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);

@@ -148,6 +148,9 @@ public class RedisTaskBroker implements TaskBroker {
 			          if ok and type(msg) == 'table' then
 			            if revoked and type(msg.id) == 'string' and redis.call('ZSCORE', revokedKey, msg.id) then
 			              redis.call('ZREM', revokedKey, msg.id)
+			              if type(msg.unique) == 'string' and redis.call('GET', prefix .. 'unique:' .. msg.unique) == msg.id then
+			                redis.call('DEL', prefix .. 'unique:' .. msg.unique)
+			              end
 			              keep = false
 			            elseif type(msg.name) == 'string' and limits[msg.name] then
 			              name = msg.name
