@@ -211,7 +211,7 @@ class ReliabilitySuiteTests {
 	/**
 	 * A worker JVM.
 	 */
-	private static final class Worker {
+	static final class Worker {
 
 		private final int number;
 

@@ -43,6 +43,15 @@ public class ReliabilityWorker {
 			return n * 2;
 		}
 
+		@TaskHandler(value = "exclusiveWork", concurrency = 1, maxRetries = 5)
+		long exclusiveWork(String startsKey, long n, long firstRunMillis) throws InterruptedException {
+			// only the first start takes long, so that a run taken over after a crash finishes at once
+			if (this.redis.opsForHash().increment(startsKey, Long.toString(n), 1) == 1) {
+				Thread.sleep(firstRunMillis);
+			}
+			return n;
+		}
+
 	}
 
 }
