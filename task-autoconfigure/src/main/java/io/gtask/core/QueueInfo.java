@@ -22,9 +22,10 @@ public record QueueInfo(String queue, long pending, long delayed, long inFlight,
 	 *
 	 * @param name the consumer name ({@code gtask.worker.consumer-name})
 	 * @param inFlight the tasks of the queue it holds
-	 * @param lastSeen when it last told the broker it was alive, in epoch milliseconds
+	 * @param aliveUntil until when its last heartbeat counts it as alive, in epoch
+	 * milliseconds; a consumer that stops sending heartbeats is no longer listed after that
 	 */
-	public record ConsumerInfo(String name, long inFlight, long lastSeen) {
+	public record ConsumerInfo(String name, long inFlight, long aliveUntil) {
 	}
 
 }

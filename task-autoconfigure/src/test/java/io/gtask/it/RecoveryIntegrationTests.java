@@ -89,6 +89,8 @@ class RecoveryIntegrationTests {
 				assertThat(info.error().type()).isEqualTo(PoisonTaskException.class.getName());
 				assertThat(info.error().message()).startsWith("Delivered 3 times without finishing");
 				assertThat(TestHandlers.sharedCalls(key)).isZero();
+				// the dead letter is written right after the state that waiting callers hear of
+				await().atMost(WAIT).until(() -> !context.getBean(DeadLetters.class).list("default", 0, 10).isEmpty());
 				List<DeadLetter> letters = context.getBean(DeadLetters.class).list("default", 0, 10);
 				assertThat(letters).singleElement().satisfies((letter) -> {
 					assertThat(letter.taskId()).isEqualTo(id);
