@@ -83,23 +83,8 @@ final class TaskExecution implements Runnable {
 		if (message == null || context == null) {
 			return false;
 		}
-		this.interruptLock.lock();
-		try {
-			if (!this.finished.compareAndSet(false, true)) {
-				return false;
-			}
-			ScheduledFuture<?> future = this.timeoutFuture;
-			if (future != null) {
-				future.cancel(false);
-			}
-			context.cancel();
-			Thread running = this.thread;
-			if (running != null) {
-				running.interrupt();
-			}
-		}
-		finally {
-			this.interruptLock.unlock();
+		if (!stop()) {
+			return false;
 		}
 		TaskRevokedException ex = new TaskRevokedException("Task '" + message.name() + "' (" + message.id()
 				+ ") was cancelled on request while running attempt " + message.attempt());
@@ -116,6 +101,14 @@ final class TaskExecution implements Runnable {
 	 * @return whether the attempt was given up (it had not finished)
 	 */
 	boolean abandon() {
+		return stop();
+	}
+
+	/**
+	 * Claim the outcome of this attempt if it has not finished, cancel its context and
+	 * interrupt its thread.
+	 */
+	private boolean stop() {
 		this.interruptLock.lock();
 		try {
 			if (!this.finished.compareAndSet(false, true)) {
