@@ -14,6 +14,9 @@ import java.lang.annotation.Target;
  * takes no argument. The return value, written as JSON, is the task result.
  * <p>
  * Attributes left at their defaults take the values of the {@code gtask.task.*} properties.
+ * <p>
+ * A handler with a {@link #cron()} is also a periodic task: at each tick of the cron
+ * expression one task is sent to it, by exactly one of the application's running instances.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -49,6 +52,21 @@ public @interface TaskHandler {
 	 * {@code gtask.task.backoff.initial-interval}.
 	 */
 	String backoff() default "";
+
+	/**
+	 * Cron expression on which the task is sent periodically, in the six-field format of
+	 * Spring's {@link org.springframework.scheduling.support.CronExpression} (seconds first)
+	 * or a macro such as {@code @hourly}. Placeholders such as {@code ${app.report.cron}} are
+	 * resolved; {@code "-"} turns the schedule off. A handler with a cron takes no arguments
+	 * other than an optional {@link TaskContext}. Empty (the default) for no schedule.
+	 */
+	String cron() default "";
+
+	/**
+	 * Time zone in which {@link #cron()} is evaluated, as a zone id such as
+	 * {@code Europe/Paris}. Empty (the default) for the system default zone.
+	 */
+	String zone() default "";
 
 	/**
 	 * Exception types that fail the task at once instead of being retried, in addition to

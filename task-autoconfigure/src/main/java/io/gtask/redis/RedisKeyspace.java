@@ -167,6 +167,16 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The string holding the last tick fired of a periodic schedule whose tasks go to a queue.
+	 * @param queue the queue
+	 * @param scheduleId the schedule id
+	 * @return the key
+	 */
+	public String periodic(String queue, String scheduleId) {
+		return this.prefix + ":{" + queue + "}:periodic:" + scheduleId;
+	}
+
+	/**
 	 * The hash of a task's state and result.
 	 * @param id the task id
 	 * @return the key

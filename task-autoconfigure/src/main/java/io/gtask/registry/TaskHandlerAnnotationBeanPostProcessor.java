@@ -1,7 +1,9 @@
 package io.gtask.registry;
 
 import java.lang.reflect.Method;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,20 +20,30 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.StringUtils;
 
 /**
  * Registers every {@link TaskHandler} method of the application's beans in the
  * {@link TaskRegistry}, failing startup on a duplicate name or an unsupported signature.
+ * <p>
+ * The {@code cron} and {@code zone} attributes may hold {@code ${...}} placeholders, resolved
+ * like those of {@code @Scheduled}; a cron of {@code "-"} means no schedule.
  */
 public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
 	private static final LogAccessor logger = new LogAccessor(TaskHandlerAnnotationBeanPostProcessor.class);
+
+	/**
+	 * A cron that means no schedule, as for {@code @Scheduled}, for a cron set by a placeholder.
+	 */
+	private static final String CRON_DISABLED = "-";
 
 	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
 
@@ -64,6 +76,7 @@ public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor
 		TaskRegistry registry = registry();
 		methods.forEach((method, annotation) -> {
 			TaskHandlerMethod handler = createHandler(bean, beanName, method, annotation);
+			applySchedule(handler, method, annotation);
 			registry.register(handler);
 			logger.debug(() -> "Registered " + handler);
 		});
@@ -147,6 +160,50 @@ public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor
 		catch (IllegalArgumentException | DateTimeParseException ex) {
 			throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString() + " for task '"
 					+ name + "' has an invalid " + attribute + " '" + value + "': " + ex.getMessage());
+		}
+	}
+
+	private void applySchedule(TaskHandlerMethod handler, Method method, TaskHandler annotation) {
+		String cron = resolve(annotation.cron());
+		if (CRON_DISABLED.equals(cron)) {
+			return;
+		}
+		handler.setSchedule(cron(cron, method, handler.getName()),
+				zone(resolve(annotation.zone()), method, handler.getName()));
+	}
+
+	private String resolve(String value) {
+		if (StringUtils.hasText(value) && this.beanFactory instanceof ConfigurableBeanFactory configurable) {
+			String resolved = configurable.resolveEmbeddedValue(value);
+			return (resolved != null) ? resolved.trim() : "";
+		}
+		return value.trim();
+	}
+
+	private static @Nullable CronExpression cron(String value, Method method, String name) {
+		if (value.isEmpty()) {
+			return null;
+		}
+		try {
+			return CronExpression.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString() + " for task '"
+					+ name + "' has an invalid cron '" + value + "': " + ex.getMessage()
+					+ " (six fields, seconds first, e.g. '0 */5 * * * *')");
+		}
+	}
+
+	private static @Nullable ZoneId zone(String value, Method method, String name) {
+		if (value.isEmpty()) {
+			return null;
+		}
+		try {
+			return ZoneId.of(value);
+		}
+		catch (DateTimeException ex) {
+			throw new TaskHandlerDefinitionException("@TaskHandler method " + method.toGenericString() + " for task '"
+					+ name + "' has an invalid zone '" + value + "': " + ex.getMessage());
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -17,6 +18,7 @@ import io.gtask.core.TaskHandlerDefinitionException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.ReflectionUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
@@ -45,6 +47,10 @@ public final class TaskHandlerMethod {
 	private final @Nullable Duration backoff;
 
 	private final List<Class<? extends Throwable>> noRetryFor;
+
+	private @Nullable CronExpression cron;
+
+	private @Nullable ZoneId zone;
 
 	private final Type[] parameterTypes;
 
@@ -203,6 +209,42 @@ public final class TaskHandlerMethod {
 	 */
 	public List<Class<? extends Throwable>> getNoRetryFor() {
 		return this.noRetryFor;
+	}
+
+	/**
+	 * Make the task periodic, or not.
+	 * @param cron the cron expression on which the task is sent periodically, or {@code null}
+	 * @param zone the zone of the cron expression, or {@code null} for the system default
+	 * @throws TaskHandlerDefinitionException if the method takes arguments (a periodic task is
+	 * sent without any) or a zone is given without a cron
+	 */
+	public void setSchedule(@Nullable CronExpression cron, @Nullable ZoneId zone) {
+		if (cron != null && this.argumentCount > 0) {
+			throw invalid("has cron '" + cron + "' but takes arguments " + this.signature
+					+ "; a periodic task is sent without arguments, so it may declare only a TaskContext parameter");
+		}
+		if (zone != null && cron == null) {
+			throw invalid("has zone '" + zone + "' but no cron; the zone is only used to evaluate a cron expression");
+		}
+		this.cron = cron;
+		this.zone = zone;
+	}
+
+	/**
+	 * The cron expression on which the task is sent periodically, if the handler has one.
+	 * @return the expression or {@code null}
+	 */
+	public @Nullable CronExpression getCron() {
+		return this.cron;
+	}
+
+	/**
+	 * The zone in which the {@linkplain #getCron() cron expression} is evaluated, if the
+	 * handler chose one.
+	 * @return the zone or {@code null} for the system default zone
+	 */
+	public @Nullable ZoneId getZone() {
+		return this.zone;
 	}
 
 	/**

@@ -1,0 +1,535 @@
+package io.gtask.periodic;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import io.gtask.backend.NewTask;
+import io.gtask.backend.ResultBackend;
+import io.gtask.broker.OutgoingTask;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageCodec;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * Sends the tasks of periodic schedules: at each tick of a schedule's cron expression, one
+ * task, sent by exactly one of the instances that run a scheduler on the same Redis.
+ * <p>
+ * Every instance runs the same loop on its own thread: for each schedule it takes the next tick
+ * after the last one fired (known from the {@link PeriodicTickStore}, or the start time when
+ * none is known) and, once the tick is due, fires it through the store, which records the tick
+ * and queues its task in one atomic step unless the tick was fired already. Instances race for
+ * each tick and exactly one wins; the others learn the new last tick and move on. Instances may
+ * start and stop at any time.
+ * <p>
+ * A tick still fired within the {@linkplain #setGrace(Duration) grace period} after its due
+ * time is on time. Older ticks were missed, because every instance was down or could not reach
+ * Redis: the schedule's {@link MissedTickPolicy} either skips them or sends one task for the
+ * latest of them. Between passes the thread sleeps until the earliest next tick, but at most a
+ * second, so that a change of the clock or the end of a Redis outage is noticed soon.
+ * <p>
+ * The task of a tick has the id {@code <schedule id>@<tick in epoch millis>}, and is recorded
+ * as {@code PENDING} in the result backend before its message is queued.
+ */
+public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingSingleton {
+
+	/**
+	 * The default grace period.
+	 */
+	public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+	/**
+	 * Header of a periodic task's message that names its schedule.
+	 */
+	public static final String SCHEDULE_HEADER = "gtask-schedule";
+
+	/**
+	 * Header of a periodic task's message that holds its tick, as an ISO-8601 instant.
+	 */
+	public static final String TICK_HEADER = "gtask-tick";
+
+	private static final LogAccessor logger = new LogAccessor(PeriodicTaskScheduler.class);
+
+	private static final long MAX_SLEEP_MILLIS = 1000;
+
+	private final PeriodicTickStore tickStore;
+
+	private final ResultBackend backend;
+
+	private final TaskMessageCodec codec;
+
+	private final Supplier<? extends List<PeriodicSchedule>> scheduleSource;
+
+	private final ReentrantLock lifecycleLock = new ReentrantLock();
+
+	private final ReentrantLock passLock = new ReentrantLock();
+
+	private final ReentrantLock sleepLock = new ReentrantLock();
+
+	private final Condition wakeUp = this.sleepLock.newCondition();
+
+	private volatile @Nullable List<ScheduleState> states;
+
+	private Duration grace = DEFAULT_GRACE;
+
+	private volatile Clock clock = Clock.systemUTC();
+
+	private boolean autoStartup = true;
+
+	private @Nullable Instant startedAt;
+
+	private boolean failing;
+
+	private volatile boolean running;
+
+	private @Nullable Thread thread;
+
+	/**
+	 * Create a scheduler of fixed schedules.
+	 * @param tickStore the store of last ticks, shared by all instances
+	 * @param backend the result backend in which tasks are recorded as PENDING
+	 * @param codec the message codec
+	 * @param schedules the schedules
+	 */
+	public PeriodicTaskScheduler(PeriodicTickStore tickStore, ResultBackend backend, TaskMessageCodec codec,
+			List<PeriodicSchedule> schedules) {
+		this(tickStore, backend, codec, () -> schedules);
+	}
+
+	/**
+	 * Create a scheduler of schedules known only once the application context is ready, for
+	 * example those of {@code @TaskHandler} methods. The supplier is called once, when all
+	 * singletons are instantiated, or else on the first start or pass.
+	 * @param tickStore the store of last ticks, shared by all instances
+	 * @param backend the result backend in which tasks are recorded as PENDING
+	 * @param codec the message codec
+	 * @param schedules supplies the schedules
+	 */
+	public PeriodicTaskScheduler(PeriodicTickStore tickStore, ResultBackend backend, TaskMessageCodec codec,
+			Supplier<? extends List<PeriodicSchedule>> schedules) {
+		this.tickStore = tickStore;
+		this.backend = backend;
+		this.codec = codec;
+		this.scheduleSource = schedules;
+	}
+
+	/**
+	 * Set the time after a tick within which firing it is still on time; older ticks are
+	 * missed and handled by the schedule's {@link MissedTickPolicy}.
+	 * @param grace the grace period, zero or more
+	 */
+	public void setGrace(Duration grace) {
+		Assert.isTrue(!grace.isNegative(), "grace must not be negative");
+		this.grace = grace;
+	}
+
+	/**
+	 * The grace period.
+	 * @return the grace period
+	 */
+	public Duration getGrace() {
+		return this.grace;
+	}
+
+	/**
+	 * Set the clock, for tests that control time.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Set whether the scheduler starts with the application context.
+	 * @param autoStartup {@code false} to start it by hand
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 100;
+	}
+
+	/**
+	 * The schedules of this scheduler.
+	 * @return the schedules
+	 * @throws IllegalStateException if two schedules have the same id or the arguments of one
+	 * cannot be written as JSON
+	 */
+	public List<PeriodicSchedule> getSchedules() {
+		return states().stream().map(ScheduleState::schedule).toList();
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		// fail at startup, not at the first tick, on schedules that cannot work
+		states();
+	}
+
+	private List<ScheduleState> states() {
+		List<ScheduleState> states = this.states;
+		if (states == null) {
+			this.passLock.lock();
+			try {
+				states = this.states;
+				if (states == null) {
+					states = resolve(this.scheduleSource.get());
+					this.states = states;
+				}
+			}
+			finally {
+				this.passLock.unlock();
+			}
+		}
+		return states;
+	}
+
+	private List<ScheduleState> resolve(List<PeriodicSchedule> schedules) {
+		Set<String> ids = new HashSet<>();
+		List<ScheduleState> states = new ArrayList<>(schedules.size());
+		for (PeriodicSchedule schedule : schedules) {
+			if (!ids.add(schedule.id())) {
+				throw new IllegalStateException("Two periodic schedules have the id '" + schedule.id()
+						+ "'; the id identifies a schedule among all instances and must be unique");
+			}
+			ArrayNode args;
+			try {
+				args = this.codec.toArgs(schedule.args());
+			}
+			catch (JacksonException ex) {
+				throw new IllegalStateException("Arguments of periodic schedule '" + schedule.id()
+						+ "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+			}
+			states.add(new ScheduleState(schedule, args));
+		}
+		return List.copyOf(states);
+	}
+
+	@Override
+	public void start() {
+		this.lifecycleLock.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			List<ScheduleState> states = states();
+			this.passLock.lock();
+			try {
+				this.startedAt = this.clock.instant();
+				// other instances fired ticks while this one was stopped: read the last ones again
+				states.forEach(ScheduleState::forget);
+			}
+			finally {
+				this.passLock.unlock();
+			}
+			this.running = true;
+			if (states.isEmpty()) {
+				logger.debug("No periodic schedules");
+				return;
+			}
+			logger.info(() -> "Periodic schedules active: " + states.stream()
+				.map((state) -> state.schedule().describe())
+				.collect(Collectors.joining(", ")));
+			Thread thread = new Thread(this::run, "gtask-periodic");
+			thread.setDaemon(true);
+			this.thread = thread;
+			thread.start();
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.lifecycleLock.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			this.sleepLock.lock();
+			try {
+				this.wakeUp.signalAll();
+			}
+			finally {
+				this.sleepLock.unlock();
+			}
+			Thread thread = this.thread;
+			this.thread = null;
+			if (thread != null) {
+				try {
+					// a pass in progress ends within the Redis timeout
+					thread.join(TimeUnit.SECONDS.toMillis(10));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void run() {
+		while (this.running) {
+			long sleep = MAX_SLEEP_MILLIS;
+			try {
+				Pass pass = pass();
+				if (!pass.failed() && pass.next() != null) {
+					long untilNext = Duration.between(this.clock.instant(), pass.next()).toMillis() + 1;
+					sleep = Math.max(1, Math.min(untilNext, MAX_SLEEP_MILLIS));
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error(ex, "Periodic scheduler pass failed; trying again in a second");
+			}
+			sleep(sleep);
+		}
+	}
+
+	private void sleep(long millis) {
+		this.sleepLock.lock();
+		try {
+			if (this.running) {
+				this.wakeUp.await(millis, TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+		finally {
+			this.sleepLock.unlock();
+		}
+	}
+
+	/**
+	 * Fire every tick that is due at the clock's current time, applying the missed-tick policy
+	 * to ticks older than the grace period: one pass of the scheduler's loop, for tests that
+	 * control the clock, or to fire due ticks at once.
+	 * @return the number of tasks this call queued (ticks that another instance fired first are
+	 * not counted)
+	 * @throws org.springframework.dao.DataAccessException if Redis failed; ticks not fired are
+	 * tried again on the next pass
+	 */
+	public int fireDue() {
+		Pass pass = pass();
+		if (pass.failure() != null) {
+			throw pass.failure();
+		}
+		return pass.queued();
+	}
+
+	private Pass pass() {
+		List<ScheduleState> states = states();
+		this.passLock.lock();
+		try {
+			Instant now = this.clock.instant();
+			if (this.startedAt == null) {
+				this.startedAt = now;
+			}
+			int queued = 0;
+			Instant earliest = null;
+			RuntimeException failure = null;
+			for (ScheduleState state : states) {
+				try {
+					queued += fireDue(state, now);
+				}
+				catch (RuntimeException ex) {
+					if (failure == null) {
+						failure = ex;
+					}
+				}
+				Instant next = state.next();
+				if (next != null && (earliest == null || next.isBefore(earliest))) {
+					earliest = next;
+				}
+			}
+			reportFailure(failure);
+			return new Pass(queued, earliest, failure);
+		}
+		finally {
+			this.passLock.unlock();
+		}
+	}
+
+	private int fireDue(ScheduleState state, Instant now) {
+		PeriodicSchedule schedule = state.schedule();
+		if (state.last == null) {
+			Instant stored = this.tickStore.lastTick(schedule);
+			state.last = (stored != null) ? stored : this.startedAt;
+		}
+		Instant graceLimit = now.minus(this.grace);
+		int queued = 0;
+		while (true) {
+			Instant next = state.next();
+			if (next == null || next.isAfter(now)) {
+				return queued;
+			}
+			if (next.isBefore(graceLimit)) {
+				Instant missed = latestTickBefore(schedule, next, graceLimit);
+				boolean runOnce = schedule.missedTicks() == MissedTickPolicy.RUN_ONCE;
+				if (fire(state, missed, runOnce, now)) {
+					queued += runOnce ? 1 : 0;
+					logger.info(() -> "Periodic schedule '" + schedule.id() + "' missed its ticks from " + next
+							+ " to " + missed + " (no instance fired them within " + this.grace.toMillis()
+							+ " ms); " + (runOnce ? "sent one task, " + schedule.taskId(missed) : "skipped them"));
+				}
+			}
+			else if (fire(state, next, true, now)) {
+				queued++;
+			}
+		}
+	}
+
+	/**
+	 * The latest tick before an instant, from a known tick on: a search backwards in growing
+	 * windows, so that a schedule of every second missed for days costs a few dozen steps, not
+	 * one per tick.
+	 */
+	static Instant latestTickBefore(PeriodicSchedule schedule, Instant first, Instant before) {
+		Duration window = Duration.ofSeconds(1);
+		while (true) {
+			Instant start = before.minus(window);
+			if (!start.isAfter(first)) {
+				start = first.minusNanos(1);
+			}
+			Instant tick = schedule.nextTick(start);
+			if (tick != null && tick.isBefore(before)) {
+				Instant next = schedule.nextTick(tick);
+				while (next != null && next.isBefore(before)) {
+					tick = next;
+					next = schedule.nextTick(tick);
+				}
+				return tick;
+			}
+			window = window.multipliedBy(2);
+		}
+	}
+
+	private boolean fire(ScheduleState state, Instant tick, boolean enqueue, Instant now) {
+		PeriodicSchedule schedule = state.schedule();
+		OutgoingTask task = null;
+		if (enqueue) {
+			String id = schedule.taskId(tick);
+			// recorded before the message exists, so that a fast worker's STARTED is never followed
+			// by PENDING; instances that lose the race for the tick find the record made already
+			await(this.backend.create(List.of(new NewTask(id, schedule.taskName(), schedule.queue(), now, false))));
+			TaskMessage message = new TaskMessage(id, schedule.taskName(), schedule.queue(), state.args(), 1, null,
+					null, null, now.toEpochMilli(), Map.of(SCHEDULE_HEADER, schedule.id(), TICK_HEADER, tick.toString()));
+			task = new OutgoingTask(schedule.queue(), id, this.codec.encode(message), null);
+		}
+		if (this.tickStore.fire(schedule, tick, task)) {
+			state.last = tick;
+			logger.debug(() -> "Periodic schedule '" + schedule.id() + "' fired its tick " + tick
+					+ (enqueue ? ": sent task " + schedule.taskId(tick) : " without sending a task"));
+			return true;
+		}
+		// another instance fired this tick or a later one
+		Instant stored = this.tickStore.lastTick(schedule);
+		state.last = (stored != null && stored.isAfter(tick)) ? stored : tick;
+		return false;
+	}
+
+	private static <T> T await(CompletableFuture<T> future) {
+		try {
+			return future.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw ex;
+		}
+	}
+
+	private void reportFailure(@Nullable RuntimeException failure) {
+		if (failure != null && !this.failing) {
+			this.failing = true;
+			logger.warn(failure, "Could not fire periodic tasks; trying again every second until Redis answers");
+		}
+		else if (failure == null && this.failing) {
+			this.failing = false;
+			logger.info("Firing periodic tasks works again");
+		}
+	}
+
+	private record Pass(int queued, @Nullable Instant next, @Nullable RuntimeException failure) {
+
+		boolean failed() {
+			return this.failure != null;
+		}
+
+	}
+
+	/**
+	 * A schedule with what this instance knows of it.
+	 */
+	private static final class ScheduleState {
+
+		private final PeriodicSchedule schedule;
+
+		private final ArrayNode args;
+
+		/**
+		 * The last tick fired by any instance, as far as this one knows, or the start time;
+		 * {@code null} until read from the store.
+		 */
+		@Nullable Instant last;
+
+		ScheduleState(PeriodicSchedule schedule, ArrayNode args) {
+			this.schedule = schedule;
+			this.args = args;
+		}
+
+		PeriodicSchedule schedule() {
+			return this.schedule;
+		}
+
+		ArrayNode args() {
+			return this.args;
+		}
+
+		@Nullable Instant next() {
+			return (this.last != null) ? this.schedule.nextTick(this.last) : null;
+		}
+
+		void forget() {
+			this.last = null;
+		}
+
+	}
+
+}
