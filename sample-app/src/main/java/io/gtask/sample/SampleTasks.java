@@ -75,6 +75,51 @@ public class SampleTasks {
 	}
 
 	/**
+	 * Build a report: heavy work that the database behind it takes at most twice at once, from
+	 * all instances together. Tasks over the limit wait in Redis without holding a worker slot,
+	 * and start as running ones finish.
+	 */
+	@TaskHandler(value = "report", queue = "reports", concurrency = 2)
+	public String report(String customer, long ms) throws InterruptedException {
+		Thread.sleep(ms);
+		return "report for " + customer;
+	}
+
+	/**
+	 * Send a notification through a provider that accepts at most five calls a second from all
+	 * instances together. Tasks over the rate wait their turn; none fails for it.
+	 */
+	@TaskHandler(value = "notify", rateLimit = "5/1s")
+	public String sendNotification(String recipient, String text) {
+		return "sent to " + recipient + ": " + text;
+	}
+
+	/**
+	 * Render a thumbnail: memory-hungry work of which each instance runs at most two at once,
+	 * however many instances there are.
+	 */
+	@TaskHandler(value = "thumbnail", localConcurrency = 2)
+	public String thumbnail(String image, long ms) throws InterruptedException {
+		Thread.sleep(ms);
+		return "thumbnail of " + image;
+	}
+
+	/**
+	 * Export records in steps of 100 ms: a long task that stops as soon as it is cancelled
+	 * ({@code POST /tasks/{id}/cancel}). The sleep ends with {@link InterruptedException} when
+	 * the worker interrupts the thread, and the check between steps catches a cancellation that
+	 * arrives while the handler is not blocked.
+	 */
+	@TaskHandler(value = "export", timeout = "10m", maxRetries = 0)
+	public int export(int steps, TaskContext context) throws InterruptedException {
+		for (int step = 0; step < steps; step++) {
+			context.throwIfCancelled();
+			Thread.sleep(100);
+		}
+		return steps;
+	}
+
+	/**
 	 * Result of the {@code hash} task.
 	 *
 	 * @param taskId the id of the task that computed it

@@ -34,9 +34,17 @@ public class TaskApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return problem(HttpStatus.CONTENT_TOO_LARGE, "Task too large", ex);
 	}
 
+	/**
+	 * A task id in use, or a uniqueness key held by a task that is queued or running; the
+	 * problem names that task as {@code existingId}.
+	 */
 	@ExceptionHandler
 	ProblemDetail duplicateTask(DuplicateTaskException ex) {
-		return problem(HttpStatus.CONFLICT, "Task id in use", ex);
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "Duplicate task", ex);
+		if (ex.getExistingTaskId() != null) {
+			problem.setProperty("existingId", ex.getExistingTaskId());
+		}
+		return problem;
 	}
 
 	@ExceptionHandler
@@ -64,7 +72,7 @@ public class TaskApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
-	 * Invalid options: a bad duration, queue name or task id.
+	 * Invalid options: a bad duration, queue name, task id or priority.
 	 */
 	@ExceptionHandler
 	ProblemDetail invalidOption(IllegalArgumentException ex) {

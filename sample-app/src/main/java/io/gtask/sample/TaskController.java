@@ -10,6 +10,7 @@ import io.gtask.core.TaskAwaitTimeoutException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRequest;
+import io.gtask.core.TaskStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * HTTP API of the sample: {@code POST /tasks/{name}} sends a task, {@code GET /tasks/{id}}
- * reads its state and result.
+ * reads its state and result, {@code POST /tasks/{id}/revoke} and
+ * {@code POST /tasks/{id}/cancel} stop it.
  */
 @RestController
 @RequestMapping("/tasks")
@@ -48,13 +50,22 @@ public class TaskController {
 
 	/**
 	 * Send a task. The body is the JSON array of its arguments; the optional parameters map to
-	 * the options of {@link TaskRequest}.
+	 * the options of {@link TaskRequest}: {@code id}, {@code queue}, {@code maxRetries},
+	 * {@code priority} (0 to 9) or {@code front=true}, {@code countdown} and {@code expires}
+	 * (durations such as {@code 30s}), {@code uniqueFor} (a duration) with an optional
+	 * {@code uniqueKey}, and {@code onDuplicate} ({@code FAIL} or {@code RETURN_EXISTING}).
 	 */
 	@PostMapping("/{name}")
 	ResponseEntity<Map<String, String>> send(@PathVariable String name, @RequestBody JsonNode body,
 			@RequestParam(required = false) @Nullable String id, @RequestParam(required = false) @Nullable String queue,
 			@RequestParam(required = false) @Nullable String countdown,
-			@RequestParam(required = false) @Nullable Integer maxRetries) {
+			@RequestParam(required = false) @Nullable Integer maxRetries,
+			@RequestParam(required = false) @Nullable Integer priority,
+			@RequestParam(defaultValue = "false") boolean front,
+			@RequestParam(required = false) @Nullable String expires,
+			@RequestParam(required = false) @Nullable String uniqueFor,
+			@RequestParam(required = false) @Nullable String uniqueKey,
+			@RequestParam(required = false) TaskRequest.@Nullable OnDuplicate onDuplicate) {
 		if (!body.isArray()) {
 			throw new ErrorResponseException(HttpStatus.BAD_REQUEST, ProblemDetail.forStatusAndDetail(
 					HttpStatus.BAD_REQUEST, "The body must be a JSON array of the task's arguments, such as [2, 3]"),
@@ -76,12 +87,61 @@ public class TaskController {
 		if (maxRetries != null) {
 			request.maxRetries(maxRetries);
 		}
+		if (priority != null && front) {
+			throw new IllegalArgumentException("Choose either priority or front=true, not both");
+		}
+		if (priority != null) {
+			request.priority(priority);
+		}
+		if (front) {
+			request.pushToFront();
+		}
+		if (expires != null) {
+			request.expires(DurationStyle.detectAndParse(expires));
+		}
+		if (uniqueKey != null && uniqueFor == null) {
+			throw new IllegalArgumentException("uniqueKey needs uniqueFor, the longest time the key is held, such as 1h");
+		}
+		if (uniqueFor != null) {
+			Duration ttl = DurationStyle.detectAndParse(uniqueFor);
+			if (uniqueKey != null) {
+				request.uniqueKey(uniqueKey, ttl);
+			}
+			else {
+				request.unique(ttl);
+			}
+		}
+		if (onDuplicate != null) {
+			request.onDuplicate(onDuplicate);
+		}
 		String taskId = this.taskClient.send(request.build());
 		URI location = ServletUriComponentsBuilder.fromCurrentContextPath()
 			.path("/tasks/{id}")
 			.buildAndExpand(taskId)
 			.toUri();
 		return ResponseEntity.accepted().location(location).body(Map.of("id", taskId));
+	}
+
+	/**
+	 * Revoke a task that has not started: it never runs and ends {@code REVOKED}. Answers with
+	 * {@code revoked: false} when the task had already started or finished.
+	 */
+	@PostMapping("/{id}/revoke")
+	Revocation revoke(@PathVariable String id) {
+		boolean revoked = this.taskClient.revoke(id);
+		return new Revocation(id, revoked, this.taskClient.status(id));
+	}
+
+	/**
+	 * Cancel a task: revoke it if it has not started, else ask the worker that runs it to stop
+	 * it. A running task is still {@code STARTED} in the answer and turns {@code REVOKED} once
+	 * its worker has stopped it. Answers with {@code cancelled: false} when the task had already
+	 * finished.
+	 */
+	@PostMapping("/{id}/cancel")
+	Cancellation cancel(@PathVariable String id) {
+		boolean cancelled = this.taskClient.cancel(id);
+		return new Cancellation(id, cancelled, this.taskClient.status(id));
 	}
 
 	/**
@@ -105,6 +165,26 @@ public class TaskController {
 		catch (TaskAwaitTimeoutException ex) {
 			return this.taskClient.info(id);
 		}
+	}
+
+	/**
+	 * The answer to a revoke request.
+	 *
+	 * @param id the task id
+	 * @param revoked whether the task was revoked before it started
+	 * @param status the state of the task right after the request
+	 */
+	record Revocation(String id, boolean revoked, TaskStatus status) {
+	}
+
+	/**
+	 * The answer to a cancel request.
+	 *
+	 * @param id the task id
+	 * @param cancelled whether the task was revoked or its worker asked to stop it
+	 * @param status the state of the task right after the request
+	 */
+	record Cancellation(String id, boolean cancelled, TaskStatus status) {
 	}
 
 }

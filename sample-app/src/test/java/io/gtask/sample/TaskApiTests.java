@@ -182,6 +182,9 @@ class TaskApiTests {
 			.exchange();
 		assertThat(again).hasStatus(HttpStatus.CONFLICT);
 		assertThat(body(again).get("detail").asString()).contains(chosen);
+		assertThat(body(again).get("existingId").asString()).isEqualTo(chosen);
+		// or answered with the task that has the id, sending nothing
+		assertThat(sendWithQuery("add", "id=" + chosen + "&onDuplicate=RETURN_EXISTING", "[1, 2]")).isEqualTo(chosen);
 	}
 
 	@Test
