@@ -29,7 +29,8 @@ public interface TaskClient {
 	 * Send a task with per-send options.
 	 * @param request the request
 	 * @return the task id
-	 * @throws DuplicateTaskException if the request names an id already in use
+	 * @throws DuplicateTaskException if the request names an id already in use, or a uniqueness
+	 * key another queued or running task holds, unless it asks for the existing task
 	 * @throws TaskSendException if the task could not be queued
 	 */
 	String send(TaskRequest request);
@@ -81,7 +82,7 @@ public interface TaskClient {
 	 * Wait until a task finishes, at most the given time.
 	 * @param id the task id
 	 * @param timeout how long to wait
-	 * @return the task info, in state {@link TaskStatus#SUCCESS} or {@link TaskStatus#FAILURE}
+	 * @return the task info, in a final state ({@link TaskStatus#isFinished()})
 	 * @throws TaskNotFoundException if the id is unknown
 	 * @throws TaskAwaitTimeoutException if the task did not finish in time
 	 */

@@ -3,7 +3,8 @@ package io.gtask.core;
 import java.util.Objects;
 
 /**
- * Thrown when the result of a task is asked for and the task ended in {@link TaskStatus#FAILURE}.
+ * Thrown when the result of a task is asked for and the task ended without one: in
+ * {@link TaskStatus#FAILURE}, {@link TaskStatus#REVOKED} or {@link TaskStatus#EXPIRED}.
  */
 public class TaskFailedException extends GTaskException {
 

@@ -25,8 +25,8 @@ public record TaskInfo(String id, String name, String queue, TaskStatus status, 
 
 	/**
 	 * Whether the task will not change state any more.
-	 * @return {@code true} when the state is {@link TaskStatus#SUCCESS} or
-	 * {@link TaskStatus#FAILURE}
+	 * @return {@code true} in a final state: {@link TaskStatus#SUCCESS},
+	 * {@link TaskStatus#FAILURE}, {@link TaskStatus#REVOKED} or {@link TaskStatus#EXPIRED}
 	 */
 	public boolean isFinished() {
 		return this.status.isFinished();

@@ -53,6 +53,8 @@ public class TaskContainer implements SmartLifecycle {
 
 	private static final LogAccessor logger = new LogAccessor(TaskContainer.class);
 
+	private static final Duration CANCEL_REQUEST_MEMORY = Duration.ofMinutes(1);
+
 	private final TaskBroker broker;
 
 	private final TaskRegistry registry;
@@ -112,6 +114,13 @@ public class TaskContainer implements SmartLifecycle {
 	private @Nullable AutoCloseable cancellations;
 
 	/**
+	 * Cancellations requested for tasks not found running here, by task id, with the time they
+	 * are forgotten: a task fetched just before its cancellation was requested may not have been
+	 * read yet, and is then stopped before it starts.
+	 */
+	private final Map<String, Long> cancelRequests = new ConcurrentHashMap<>();
+
+	/**
 	 * Create a container.
 	 * @param broker the broker to consume
 	 * @param backend the backend to record outcomes in
@@ -147,6 +156,9 @@ public class TaskContainer implements SmartLifecycle {
 	 * @param weights the weight of each queue in weighted order; queues not named weigh 1
 	 */
 	public void setQueueOrder(QueueOrder queueOrder, Map<String, Integer> weights) {
+		weights.forEach((queue, weight) -> org.springframework.util.Assert.isTrue(weight != null && weight >= 1,
+				() -> "Weight of queue '" + queue + "' must be 1 or more but was " + weight
+						+ " (gtask.worker.queue-weights)"));
 		this.queueOrder = queueOrder;
 		this.queueWeights = Map.copyOf(weights);
 	}
@@ -268,7 +280,18 @@ public class TaskContainer implements SmartLifecycle {
 				return execution.cancel();
 			}
 		}
+		long now = System.nanoTime();
+		this.cancelRequests.values().removeIf((until) -> until - now < 0);
+		this.cancelRequests.put(taskId, now + CANCEL_REQUEST_MEMORY.toNanos());
 		return false;
+	}
+
+	/**
+	 * Whether a cancellation was requested for a task before this container read its message.
+	 */
+	boolean isCancelRequested(String taskId) {
+		Long until = this.cancelRequests.remove(taskId);
+		return until != null && until - System.nanoTime() > 0;
 	}
 
 	private List<String> resolveQueues() {
@@ -518,7 +541,8 @@ public class TaskContainer implements SmartLifecycle {
 				(message != null) ? message.id() : null, (message != null) ? message.name() : null, reason,
 				PoisonTaskException.class.getName(), (message != null) ? message.attempt() : 0, delivery.deliveryCount(),
 				now(), (delivery.payload() != null) ? delivery.payload() : new byte[0]);
-		write(Outcome.dead(change, delivery, letter));
+		Outcome outcome = Outcome.dead(change, delivery, letter);
+		write((message != null) ? outcome.releasing(message) : outcome);
 	}
 
 	/**

@@ -83,8 +83,13 @@ final class TaskExecution implements Runnable {
 		if (message == null || context == null) {
 			return false;
 		}
+		Thread running = this.thread;
 		if (!stop()) {
 			return false;
+		}
+		if (running != null) {
+			this.container.getScheduler()
+				.schedule(() -> checkAbandoned(running, message), ABANDON_GRACE.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		TaskRevokedException ex = new TaskRevokedException("Task '" + message.name() + "' (" + message.id()
 				+ ") was cancelled on request while running attempt " + message.attempt());
@@ -174,6 +179,10 @@ final class TaskExecution implements Runnable {
 		Instant now = this.container.now();
 		if (message.expiresAt() != null && now.toEpochMilli() > message.expiresAt()) {
 			expired(message, now);
+			return;
+		}
+		if (this.container.isCancelRequested(message.id())) {
+			revokedBeforeStart(message, now);
 			return;
 		}
 		if (handler == null) {
@@ -300,6 +309,18 @@ final class TaskExecution implements Runnable {
 				message.name(), error.message(), error.type(), attempts, this.delivery.deliveryCount(), at, payload());
 		this.container.write(Outcome.dead(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
 				attempts, error), this.delivery, letter).releasing(message));
+		this.container.release();
+	}
+
+	private void revokedBeforeStart(TaskMessage message, Instant now) {
+		if (!this.finished.compareAndSet(false, true)) {
+			return;
+		}
+		TaskRevokedException ex = new TaskRevokedException("Task '" + message.name() + "' (" + message.id()
+				+ ") was cancelled on request before it started; it did not run");
+		logger.info(() -> ex.getMessage());
+		this.container.write(Outcome.finish(TaskStateChange.revoked(message.id(), message.name(), message.queue(), now,
+				message.attempt() - 1, TaskError.of(ex)), this.delivery).releasing(message));
 		this.container.release();
 	}
 

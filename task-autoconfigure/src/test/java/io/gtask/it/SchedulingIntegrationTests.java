@@ -205,6 +205,22 @@ class SchedulingIntegrationTests {
 	}
 
 	@Test
+	void cancellationThatArrivesBeforeTheWorkerReadsTheTaskStopsItBeforeItStarts() {
+		this.manualWorker.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("record", "never");
+			TaskContainer container = context.getBean(TaskContainer.class);
+			// as when the request reaches the worker between its fetch and its reading the message
+			assertThat(container.cancel(id)).isFalse();
+			container.start();
+			TaskInfo info = client.awaitCompletion(id, WAIT);
+			assertThat(info.status()).isEqualTo(TaskStatus.REVOKED);
+			assertThat(info.error().message()).contains("before it started");
+			assertThat(FlowHandlers.ORDER).isEmpty();
+		});
+	}
+
+	@Test
 	void taskNotStartedBeforeItsExpiryDoesNotRunAndEndsExpired() {
 		this.manualWorker.run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);

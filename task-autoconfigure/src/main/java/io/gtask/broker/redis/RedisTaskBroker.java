@@ -414,6 +414,10 @@ public class RedisTaskBroker implements TaskBroker {
 			return 0
 			""", Long.class);
 
+	private static final DefaultRedisScript<Long> FORGET_CONSUMERS = new DefaultRedisScript<>("""
+			return redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+			""", Long.class);
+
 	private static final DefaultRedisScript<Long> REVOKE = new DefaultRedisScript<>("""
 			redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
 			return redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
@@ -737,9 +741,13 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public void heartbeat(String queue, String consumerName, Duration ttl) {
-		long until = System.currentTimeMillis() + ttl.toMillis();
-		this.redis.execute((commands) -> commands.zadd(bytes(this.keys.consumers(queue)), (double) until,
-				bytes(consumerName)));
+		long now = System.currentTimeMillis();
+		byte[] key = bytes(this.keys.consumers(queue));
+		this.redis.executeBatch((batch) -> {
+			batch.zadd(key, (double) (now + ttl.toMillis()), bytes(consumerName));
+			// consumers that stopped sending heartbeats (every restart adds a name) are forgotten
+			batch.script(FORGET_CONSUMERS, new byte[][] { key }, number(now));
+		});
 	}
 
 	@Override
