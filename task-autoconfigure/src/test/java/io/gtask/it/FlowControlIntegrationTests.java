@@ -208,7 +208,7 @@ class FlowControlIntegrationTests {
 				context.getBean(TaskContainer.class).start();
 				TaskClient client = context.getBean(TaskClient.class);
 				await().atMost(WAIT).until(() -> FlowHandlers.ORDER.size() >= 60);
-				List<String> first = new ArrayList<>(FlowHandlers.ORDER.subList(0, 60));
+				List<String> first = new ArrayList<>(FlowHandlers.ORDER).subList(0, 60);
 				long light = first.stream().filter("light"::equals).count();
 				// weight 1 of 4: about 15 of 60; never none
 				assertThat(light).isBetween(4L, 30L);
