@@ -112,6 +112,7 @@ public final class GTaskAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ResultBackend.class)
+		@ConditionalOnProperty(prefix = "gtask.backend", name = "type", havingValue = "redis", matchIfMissing = true)
 		RedisResultBackend resultBackend(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
 			return new RedisResultBackend(redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getResult().getTtl(),

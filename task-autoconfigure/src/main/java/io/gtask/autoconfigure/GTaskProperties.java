@@ -49,6 +49,12 @@ public class GTaskProperties {
 
 	private final DeadLetter deadLetter = new DeadLetter();
 
+	private final Backend backend = new Backend();
+
+	public Backend getBackend() {
+		return this.backend;
+	}
+
 	/**
 	 * Limits of task names on how many run at once and how often they start; they take
 	 * precedence over the limits declared on handlers.
@@ -113,6 +119,48 @@ public class GTaskProperties {
 
 	public DeadLetter getDeadLetter() {
 		return this.deadLetter;
+	}
+
+	/**
+	 * Result backend settings.
+	 */
+	public static class Backend {
+
+		/**
+		 * Where task states and results are kept.
+		 */
+		private Type type = Type.REDIS;
+
+		public Type getType() {
+			return this.type;
+		}
+
+		public void setType(Type type) {
+			this.type = type;
+		}
+
+		/**
+		 * Kinds of result backend.
+		 */
+		public enum Type {
+
+			/**
+			 * One Redis hash per task, on the broker's Redis.
+			 */
+			REDIS,
+
+			/**
+			 * A table in the application's SQL database, through Spring JDBC.
+			 */
+			JDBC,
+
+			/**
+			 * A collection in the application's MongoDB, through Spring Data MongoDB.
+			 */
+			MONGO
+
+		}
+
 	}
 
 	/**

@@ -1,0 +1,369 @@
+package io.gtask.backend;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskNotFoundException;
+import io.gtask.core.TaskRevokedException;
+import io.gtask.core.TaskStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.Lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The contract every {@link ResultBackend} passes: each subclass runs it against a real store.
+ */
+public abstract class ResultBackendContractTests {
+
+	protected static final Duration TTL = Duration.ofHours(1);
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final List<ResultBackend> backends = new ArrayList<>();
+
+	private final String prefix = "t-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+
+	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+	private ResultBackend backend;
+
+	/**
+	 * Create a backend on the store under test.
+	 * @param timeToLive how long a task is kept after its last change
+	 * @param pollInterval how often waiting callers check the state
+	 * @return the backend, started if it needs starting
+	 */
+	protected abstract ResultBackend createBackend(Duration timeToLive, Duration pollInterval);
+
+	@BeforeEach
+	void createDefaultBackend() {
+		this.backend = backend(TTL);
+	}
+
+	@AfterEach
+	void closeBackends() throws Exception {
+		for (ResultBackend backend : this.backends) {
+			if (backend instanceof Lifecycle lifecycle) {
+				lifecycle.stop();
+			}
+			if (backend instanceof DisposableBean disposable) {
+				disposable.destroy();
+			}
+		}
+	}
+
+	private ResultBackend backend(Duration ttl) {
+		ResultBackend backend = createBackend(ttl, Duration.ofMillis(200));
+		this.backends.add(backend);
+		return backend;
+	}
+
+	private String id(String name) {
+		return this.prefix + name;
+	}
+
+	private NewTask newTask(String id, boolean exclusive) {
+		return new NewTask(id, "report", "reports", this.now, exclusive);
+	}
+
+	private TaskInfo find(String id) {
+		return this.backend.find(id).orElseThrow(() -> new AssertionError("No task " + id));
+	}
+
+	@Test
+	void createdTaskIsPending() {
+		String id = id("created");
+		assertThat(this.backend.create(List.of(newTask(id, false))).join()).isEmpty();
+		TaskInfo info = find(id);
+		assertThat(info.id()).isEqualTo(id);
+		assertThat(info.name()).isEqualTo("report");
+		assertThat(info.queue()).isEqualTo("reports");
+		assertThat(info.status()).isEqualTo(TaskStatus.PENDING);
+		assertThat(info.attempts()).isZero();
+		assertThat(info.createdAt()).isEqualTo(this.now);
+		assertThat(info.result()).isNull();
+		assertThat(info.error()).isNull();
+		assertThat(info.startedAt()).isNull();
+		assertThat(info.finishedAt()).isNull();
+		assertThat(info.nextAttemptAt()).isNull();
+	}
+
+	@Test
+	void unknownIdIsNotFound() {
+		assertThat(this.backend.find(id("unknown"))).isEmpty();
+		assertThat(this.backend.revoke(id("unknown"), this.now)).isFalse();
+	}
+
+	@Test
+	void exclusiveCreateOfAKnownIdIsRefusedAndChangesNothing() {
+		String id = id("exclusive");
+		String other = id("other");
+		this.backend.create(List.of(newTask(id, true))).join();
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now.plusSeconds(1), 1)));
+		List<String> refused = this.backend.create(List.of(newTask(id, true), newTask(other, true))).join();
+		assertThat(refused).containsExactly(id);
+		assertThat(find(id).status()).isEqualTo(TaskStatus.STARTED);
+		assertThat(find(other).status()).isEqualTo(TaskStatus.PENDING);
+	}
+
+	@Test
+	void createNeverOverwritesAState() {
+		String id = id("kept");
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1)));
+		assertThat(this.backend.create(List.of(newTask(id, false))).join()).isEmpty();
+		assertThat(find(id).status()).isEqualTo(TaskStatus.STARTED);
+	}
+
+	@Test
+	void startedRetrySuccessRecordsEachStep() {
+		String id = id("success");
+		this.backend.create(List.of(newTask(id, false))).join();
+		Instant started = this.now.plusSeconds(1);
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", started, 1)));
+		TaskInfo running = find(id);
+		assertThat(running.status()).isEqualTo(TaskStatus.STARTED);
+		assertThat(running.attempts()).isEqualTo(1);
+		assertThat(running.startedAt()).isEqualTo(started);
+		assertThat(running.createdAt()).isEqualTo(this.now);
+
+		Instant next = this.now.plusSeconds(10);
+		this.backend.update(List.of(TaskStateChange.retry(id, "report", "reports", this.now.plusSeconds(2), 1,
+				new TaskError("java.io.IOException", "disk full"), next)));
+		TaskInfo retry = find(id);
+		assertThat(retry.status()).isEqualTo(TaskStatus.RETRY);
+		assertThat(retry.error()).isEqualTo(new TaskError("java.io.IOException", "disk full"));
+		assertThat(retry.nextAttemptAt()).isEqualTo(next);
+		assertThat(retry.finishedAt()).isNull();
+
+		Instant secondStart = this.now.plusSeconds(11);
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", secondStart, 2),
+				TaskStateChange.success(id, "report", "reports", this.now.plusSeconds(12), 2, "{\"total\":42}")));
+		TaskInfo done = find(id);
+		assertThat(done.status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(done.isFinished()).isTrue();
+		assertThat(done.result()).isEqualTo("{\"total\":42}");
+		assertThat(done.error()).isNull();
+		assertThat(done.nextAttemptAt()).isNull();
+		assertThat(done.attempts()).isEqualTo(2);
+		assertThat(done.startedAt()).isEqualTo(secondStart);
+		assertThat(done.finishedAt()).isEqualTo(this.now.plusSeconds(12));
+		assertThat(done.createdAt()).isEqualTo(this.now);
+	}
+
+	@Test
+	void outcomeMergedWithItsStartRecordsBoth() {
+		String id = id("merged");
+		this.backend.create(List.of(newTask(id, false))).join();
+		Instant started = this.now.plusMillis(5);
+		this.backend.update(List.of(TaskStateChange.success(id, "report", "reports", this.now.plusMillis(9), 1, "1")
+			.withStartedAt(started)));
+		TaskInfo info = find(id);
+		assertThat(info.status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(info.startedAt()).isEqualTo(started);
+		assertThat(info.finishedAt()).isEqualTo(this.now.plusMillis(9));
+	}
+
+	@Test
+	void failureRevokedAndExpiredKeepTheErrorAndNoResult() {
+		for (TaskStatus status : List.of(TaskStatus.FAILURE, TaskStatus.REVOKED, TaskStatus.EXPIRED)) {
+			String id = id("final-" + status);
+			this.backend.create(List.of(newTask(id, false))).join();
+			TaskError error = new TaskError("x.Boom", "it broke: " + status);
+			Instant at = this.now.plusSeconds(3);
+			TaskStateChange change = switch (status) {
+				case FAILURE -> TaskStateChange.failure(id, "report", "reports", at, 3, error);
+				case REVOKED -> TaskStateChange.revoked(id, "report", "reports", at, 3, error);
+				default -> TaskStateChange.expired(id, "report", "reports", at, 3, error);
+			};
+			this.backend.update(List.of(change));
+			TaskInfo info = find(id);
+			assertThat(info.status()).isEqualTo(status);
+			assertThat(info.isFinished()).isTrue();
+			assertThat(info.error()).isEqualTo(error);
+			assertThat(info.result()).isNull();
+			assertThat(info.attempts()).isEqualTo(3);
+			assertThat(info.finishedAt()).isEqualTo(at);
+		}
+	}
+
+	@Test
+	void requeuedTaskIsPendingAgainWithItsHistoryCleared() {
+		String id = id("requeued");
+		this.backend.create(List.of(newTask(id, false))).join();
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1),
+				TaskStateChange.failure(id, "report", "reports", this.now.plusSeconds(1), 1, new TaskError("x.E", "no"))));
+		this.backend.update(List.of(TaskStateChange.requeued(id, "report", "reports", this.now.plusSeconds(2))));
+		TaskInfo info = find(id);
+		assertThat(info.status()).isEqualTo(TaskStatus.PENDING);
+		assertThat(info.attempts()).isZero();
+		assertThat(info.error()).isNull();
+		assertThat(info.startedAt()).isNull();
+		assertThat(info.finishedAt()).isNull();
+		assertThat(info.createdAt()).isEqualTo(this.now);
+	}
+
+	@Test
+	void changeOfATaskNeverCreatedIsRecorded() {
+		String id = id("uncreated");
+		this.backend.update(List.of(TaskStateChange.failure(id, "unknown", "default", this.now, 0,
+				new TaskError("x.Malformed", "bad message"))));
+		TaskInfo info = find(id);
+		assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
+		assertThat(info.name()).isEqualTo("unknown");
+		assertThat(info.error().message()).isEqualTo("bad message");
+	}
+
+	@Test
+	void deletedTaskIsGone() {
+		String id = id("deleted");
+		this.backend.create(List.of(newTask(id, false))).join();
+		this.backend.delete(id);
+		assertThat(this.backend.find(id)).isEmpty();
+		this.backend.delete(id);
+	}
+
+	@Test
+	void revokeMarksOnlyTasksThatHaveNotStarted() {
+		String pending = id("revoke-pending");
+		String retrying = id("revoke-retry");
+		String running = id("revoke-running");
+		String done = id("revoke-done");
+		this.backend.create(List.of(newTask(pending, false), newTask(retrying, false), newTask(running, false),
+				newTask(done, false))).join();
+		this.backend.update(List.of(
+				TaskStateChange.retry(retrying, "report", "reports", this.now, 1, new TaskError("x.E", "e"),
+						this.now.plusSeconds(60)),
+				TaskStateChange.started(running, "report", "reports", this.now, 1),
+				TaskStateChange.success(done, "report", "reports", this.now, 1, "1")));
+		Instant at = this.now.plusSeconds(5);
+		assertThat(this.backend.revoke(pending, at)).isTrue();
+		assertThat(this.backend.revoke(retrying, at)).isTrue();
+		assertThat(this.backend.revoke(running, at)).isFalse();
+		assertThat(this.backend.revoke(done, at)).isFalse();
+		assertThat(this.backend.revoke(pending, at)).isFalse();
+		TaskInfo revoked = find(pending);
+		assertThat(revoked.status()).isEqualTo(TaskStatus.REVOKED);
+		assertThat(revoked.finishedAt()).isEqualTo(at);
+		assertThat(revoked.error().type()).isEqualTo(TaskRevokedException.class.getName());
+		assertThat(find(retrying).status()).isEqualTo(TaskStatus.REVOKED);
+		assertThat(find(retrying).nextAttemptAt()).isNull();
+		assertThat(find(running).status()).isEqualTo(TaskStatus.STARTED);
+		assertThat(find(done).status()).isEqualTo(TaskStatus.SUCCESS);
+	}
+
+	@Test
+	void taskExpiresAfterItsTimeToLiveWithoutChanges() {
+		ResultBackend shortLived = backend(Duration.ofSeconds(2));
+		String id = id("expiring");
+		String renewed = id("renewed");
+		shortLived.create(List.of(newTask(id, false), newTask(renewed, false))).join();
+		assertThat(shortLived.find(id)).isPresent();
+		await().pollDelay(Duration.ofMillis(1200)).atMost(WAIT).until(() -> {
+			shortLived.update(List.of(TaskStateChange.started(renewed, "report", "reports", this.now, 1)));
+			return true;
+		});
+		await().atMost(WAIT).until(() -> shortLived.find(id).isEmpty());
+		// its last change was more recent, so it is still kept
+		assertThat(shortLived.find(renewed)).isPresent();
+		await().atMost(WAIT).until(() -> shortLived.find(renewed).isEmpty());
+	}
+
+	@Test
+	void whenFinishedCompletesOnceTheTaskFinishes() throws Exception {
+		String id = id("awaited");
+		this.backend.create(List.of(newTask(id, false))).join();
+		CompletableFuture<TaskInfo> future = this.backend.whenFinished(id);
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1)));
+		assertThat(future).isNotDone();
+		this.backend.update(List.of(TaskStateChange.success(id, "report", "reports", this.now, 1, "\"ok\"")));
+		TaskInfo info = future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(info.status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(info.result()).isEqualTo("\"ok\"");
+		assertThat(this.backend.whenFinished(id).get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
+			.isEqualTo(TaskStatus.SUCCESS);
+	}
+
+	@Test
+	void whenFinishedCompletesWhenTheTaskIsRevoked() throws Exception {
+		String id = id("awaited-revoked");
+		this.backend.create(List.of(newTask(id, false))).join();
+		CompletableFuture<TaskInfo> future = this.backend.whenFinished(id);
+		this.backend.revoke(id, this.now);
+		assertThat(future.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.REVOKED);
+	}
+
+	@Test
+	void whenFinishedOfAnUnknownTaskFailsWithNotFound() {
+		CompletableFuture<TaskInfo> future = this.backend.whenFinished(id("never"));
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> future.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.withCauseInstanceOf(TaskNotFoundException.class);
+	}
+
+	@Test
+	void concurrentWritersLoseNoTaskAndLeaveEachTaskConsistent() throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				int thread = t;
+				futures.add(executor.submit(() -> {
+					for (int i = 0; i < 25; i++) {
+						String id = id("c-" + thread + "-" + i);
+						this.backend.create(List.of(newTask(id, false))).join();
+						this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1)));
+						this.backend.update(
+								List.of(TaskStateChange.success(id, "report", "reports", this.now, 1, Integer.toString(i))));
+					}
+				}));
+			}
+			String shared = id("shared");
+			this.backend.create(List.of(newTask(shared, false))).join();
+			for (int t = 0; t < 8; t++) {
+				int thread = t;
+				futures.add(executor.submit(() -> {
+					for (int i = 0; i < 25; i++) {
+						this.backend.update(List.of(TaskStateChange.retry(shared, "report", "reports", this.now, thread,
+								new TaskError("x.E", "from " + thread), this.now.plusSeconds(1))));
+					}
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+			for (int t = 0; t < 8; t++) {
+				for (int i = 0; i < 25; i++) {
+					TaskInfo info = find(id("c-" + t + "-" + i));
+					assertThat(info.status()).isEqualTo(TaskStatus.SUCCESS);
+					assertThat(info.result()).isEqualTo(Integer.toString(i));
+				}
+			}
+			TaskInfo info = find(shared);
+			assertThat(info.status()).isEqualTo(TaskStatus.RETRY);
+			// the fields of one write, never a mix of two
+			assertThat(info.error().message()).isEqualTo("from " + info.attempts());
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}
