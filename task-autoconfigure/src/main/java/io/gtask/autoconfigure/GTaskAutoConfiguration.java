@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
+import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
 import io.gtask.broker.TaskBroker;
@@ -18,6 +19,9 @@ import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.DeadLetters;
+import io.gtask.durable.LeaderLock;
+import io.gtask.durable.TaskReaper;
+import io.gtask.durable.redis.RedisLeaderLock;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
@@ -82,6 +86,7 @@ public final class GTaskAutoConfiguration {
 		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
 				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
 		client.setRoutes(properties.getRoutes());
+		client.setDurable(properties.getDurable().isEnabled());
 		return client;
 	}
 
@@ -107,6 +112,7 @@ public final class GTaskAutoConfiguration {
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
 					properties.getDeadLetter().getMaxAge());
 			broker.setLeaseTime(properties.getWorker().getVisibilityTimeout());
+			broker.setTracking(properties.getDurable().isEnabled());
 			return broker;
 		}
 
@@ -126,6 +132,32 @@ public final class GTaskAutoConfiguration {
 						+ "; use spring.data.redis.client-type=lettuce or define your own TaskBroker and ResultBackend");
 			}
 			return new RedisAsync(lettuce, properties.getRedis().getTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(prefix = "gtask.durable", name = "enabled", havingValue = "true")
+	static class DurableConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskMessageCodec codec,
+				RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
+				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
+						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
+						+ resultBackend.getClass().getName());
+			}
+			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+				throw new IllegalStateException("The reaper of durable mode needs Lettuce");
+			}
+			GTaskProperties.Reaper reaper = properties.getDurable().getReaper();
+			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
+					properties.getKeyPrefix() + ":reaper");
+			return new TaskReaper(durableBackend, taskBroker, codec, lock,
+					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
+							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
 		}
 
 	}
@@ -154,6 +186,7 @@ public final class GTaskAutoConfiguration {
 				.forEach((name, limit) -> limits.put(name, new TaskLimit(limit.getConcurrency(),
 						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
 			container.setTaskLimits(limits);
+			container.setDurable(properties.getDurable().isEnabled());
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			return container;
 		}
@@ -165,7 +198,7 @@ public final class GTaskAutoConfiguration {
 					List.copyOf(task.getNonRetryableExceptions()));
 		}
 
-		private static String defaultConsumerName() {
+		static String defaultConsumerName() {
 			String host;
 			try {
 				host = InetAddress.getLocalHost().getHostName();

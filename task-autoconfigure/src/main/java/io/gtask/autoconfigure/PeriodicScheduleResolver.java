@@ -209,6 +209,30 @@ final class PeriodicScheduleResolver {
 			return false;
 		}
 
+		@Override
+		public boolean isManualCommit() {
+			return this.handler.isManualCommit();
+		}
+
+		@Override
+		public void commit(@Nullable Object result) {
+			throw notRunning();
+		}
+
+		@Override
+		public void commitFailure(Throwable error) {
+			throw notRunning();
+		}
+
+		@Override
+		public void commitRequeue() {
+			throw notRunning();
+		}
+
+		private IllegalStateException notRunning() {
+			return new IllegalStateException("No task is running while arguments are checked at startup");
+		}
+
 	}
 
 }

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param retryAt when the next attempt is due, with {@code retryPayload}
  * @param deadLetter what to keep as a dead letter, or {@code null}
  * @param uniqueKey the uniqueness key the task held, released unless the task runs again
- * @param taskId the id of the task, with {@code uniqueKey}
+ * @param taskId the id of the task, when known
  */
 public record Settlement(Delivery delivery, byte @Nullable [] retryPayload, @Nullable Instant retryAt,
 		@Nullable DeadLetter deadLetter, @Nullable String uniqueKey, @Nullable String taskId) {
@@ -32,15 +32,14 @@ public record Settlement(Delivery delivery, byte @Nullable [] retryPayload, @Nul
 	}
 
 	/**
-	 * The same settlement, releasing the uniqueness key a task held unless it runs again.
+	 * The same settlement, naming its task and releasing the uniqueness key the task held
+	 * unless it runs again.
 	 * @param uniqueKey the key, or {@code null} for none
 	 * @param taskId the id of the task holding it
 	 * @return the settlement
 	 */
 	public Settlement releasing(@Nullable String uniqueKey, String taskId) {
-		return (uniqueKey != null)
-				? new Settlement(this.delivery, this.retryPayload, this.retryAt, this.deadLetter, uniqueKey, taskId)
-				: this;
+		return new Settlement(this.delivery, this.retryPayload, this.retryAt, this.deadLetter, uniqueKey, taskId);
 	}
 
 	/**

@@ -141,6 +141,23 @@ public interface TaskBroker {
 	int admitWaiting(String queue, Instant now, Map<String, Integer> localFree);
 
 	/**
+	 * Which of the given tasks the broker holds, queued, delayed, in flight or waiting for a
+	 * limit, as far as it tracks them (see {@link #setTracking(boolean)}).
+	 * @param queue the queue of the tasks
+	 * @param taskIds the task ids
+	 * @return the ids of the tasks it holds
+	 */
+	java.util.Set<String> findHeld(String queue, java.util.Collection<String> taskIds);
+
+	/**
+	 * Set whether the broker keeps track of the ids of the tasks it holds, so that
+	 * {@link #findHeld(String, java.util.Collection)} can tell tasks that were lost. Settlements
+	 * must then name their task ({@link Settlement#taskId()}).
+	 * @param tracking whether to track task ids
+	 */
+	void setTracking(boolean tracking);
+
+	/**
 	 * Pause or resume a queue for every consumer.
 	 * @param queue the queue
 	 * @param paused whether to pause

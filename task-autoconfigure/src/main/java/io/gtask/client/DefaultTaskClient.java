@@ -18,8 +18,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.ResultBackend;
+import io.gtask.backend.StoredTask;
+import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.DuplicateTaskException;
@@ -40,6 +43,7 @@ import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
@@ -50,6 +54,8 @@ import tools.jackson.databind.node.ArrayNode;
  * queues its message on the broker.
  */
 public class DefaultTaskClient implements TaskClient {
+
+	private static final LogAccessor logger = new LogAccessor(DefaultTaskClient.class);
 
 	private final TaskBroker broker;
 
@@ -62,6 +68,8 @@ public class DefaultTaskClient implements TaskClient {
 	private final String defaultQueue;
 
 	private final DataSize maxPayloadSize;
+
+	private boolean durable;
 
 	private Map<String, String> routes = Map.of();
 
@@ -96,6 +104,21 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	/**
+	 * Make the result backend the system of record: each task is recorded with its message
+	 * before it is queued, and a send succeeds once the task is recorded, even if Redis cannot
+	 * take it at that moment (the reaper queues it later). The backend must be a
+	 * {@link DurableResultBackend}.
+	 * @param durable whether to send durably
+	 */
+	public void setDurable(boolean durable) {
+		if (durable && !(this.backend instanceof DurableResultBackend)) {
+			throw new IllegalStateException("Durable mode needs a result backend that keeps task messages (JDBC or "
+					+ "MongoDB: gtask.backend.type=jdbc or mongo), not " + this.backend.getClass().getName());
+		}
+		this.durable = durable;
+	}
+
+	/**
 	 * Set the clock, for tests that control time.
 	 * @param clock the clock
 	 */
@@ -125,12 +148,17 @@ public class DefaultTaskClient implements TaskClient {
 			String uniqueKey = uniqueKey(request, args);
 			byte[] payload = encode(request, id, queue, now, args, uniqueKey);
 			Instant due = (request.eta() != null && request.eta().isAfter(now)) ? request.eta() : null;
-			records.add(new NewTask(id, request.name(), queue, now, request.id() != null));
+			records.add(new NewTask(id, request.name(), queue, now, request.id() != null,
+					this.durable ? payload : null, this.durable ? due : null));
 			messages.add(new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey, request.uniqueFor()));
 		}
 		List<String> refused;
 		List<@Nullable String> holders;
-		if (records.stream().noneMatch(NewTask::exclusive)) {
+		if (this.durable) {
+			refused = join(this.backend.create(records), null, requests, messages).refused();
+			holders = enqueueRecorded(requests, messages, refused);
+		}
+		else if (records.stream().noneMatch(NewTask::exclusive)) {
 			// generated ids cannot clash: record and queue in one round trip
 			Sent sent = join(this.backend.create(records), this.broker.enqueue(messages), requests, messages);
 			refused = sent.refused();
@@ -149,6 +177,31 @@ public class DefaultTaskClient implements TaskClient {
 			}
 		}
 		return outcome(requests, messages, refused, holders);
+	}
+
+	/**
+	 * Queue tasks already recorded by a durable backend. If Redis cannot take them, they stay
+	 * recorded and the reaper queues them later, so the send still succeeds.
+	 */
+	private List<@Nullable String> enqueueRecorded(List<TaskRequest> requests, List<OutgoingTask> messages,
+			List<String> refused) {
+		List<OutgoingTask> accepted = new ArrayList<>(messages);
+		accepted.removeIf((message) -> refused.contains(message.id()));
+		List<@Nullable String> acceptedHolders;
+		try {
+			acceptedHolders = this.broker.enqueue(accepted).join();
+		}
+		catch (CompletionException ex) {
+			logger.warn(() -> "Recorded " + accepted.size() + " task(s) but could not queue them ("
+					+ ex.getCause().getMessage() + "); the reaper will queue them once Redis answers");
+			acceptedHolders = new ArrayList<>(Collections.nCopies(accepted.size(), null));
+		}
+		List<@Nullable String> holders = new ArrayList<>(messages.size());
+		int next = 0;
+		for (OutgoingTask message : messages) {
+			holders.add(refused.contains(message.id()) ? null : acceptedHolders.get(next++));
+		}
+		return holders;
 	}
 
 	/**
@@ -318,6 +371,31 @@ public class DefaultTaskClient implements TaskClient {
 	@Override
 	public <T> @Nullable T result(String id, Class<T> type) {
 		return resultOf(info(id), type);
+	}
+
+	@Override
+	public void repush(String id) {
+		if (!(this.backend instanceof DurableResultBackend durableBackend)) {
+			throw new GTaskException("Task " + id + " cannot be sent again: the result backend "
+					+ this.backend.getClass().getSimpleName() + " does not keep task messages; use durable mode "
+					+ "(gtask.durable.enabled=true with gtask.backend.type=jdbc or mongo)");
+		}
+		StoredTask stored = durableBackend.findStored(id).orElseThrow(() -> new TaskNotFoundException(id));
+		if (stored.payload() == null) {
+			throw new GTaskException("Task " + id + " was recorded without its message (sent before durable mode "
+					+ "or by a periodic schedule) and cannot be sent again");
+		}
+		TaskMessage message = this.codec.decode(stored.payload());
+		byte[] payload = this.codec.encode(message.withAttempt(1));
+		this.backend.update(List.of(TaskStateChange.requeued(id, stored.name(), stored.queue(), this.clock.instant())));
+		try {
+			this.broker.enqueue(List.of(new OutgoingTask(stored.queue(), id, payload, null, message.priority(), null,
+					null))).join();
+		}
+		catch (CompletionException ex) {
+			throw unavailable(List.of(TaskRequest.of(stored.name()).build()), ex.getCause());
+		}
+		logger.info(() -> "Sent task '" + stored.name() + "' (" + id + ") again, by request; it was " + stored.status());
 	}
 
 	@Override

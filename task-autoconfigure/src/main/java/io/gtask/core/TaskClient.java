@@ -141,4 +141,14 @@ public interface TaskClient {
 	 */
 	boolean cancel(String id);
 
+	/**
+	 * Send a task again by id, whatever its state: its recorded message is queued as a new
+	 * first attempt and the task is PENDING again. Needs durable mode, in which the result
+	 * backend keeps the message of each task.
+	 * @param id the task id
+	 * @throws TaskNotFoundException if the id is unknown
+	 * @throws GTaskException if the backend keeps no message for the task
+	 */
+	void repush(String id);
+
 }

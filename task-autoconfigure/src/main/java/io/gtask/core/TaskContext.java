@@ -2,6 +2,8 @@ package io.gtask.core;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The running attempt of a task, injected into a {@link TaskHandler} method that declares a
  * parameter of this type.
@@ -63,5 +65,37 @@ public interface TaskContext {
 			throw new TaskCancelledException("Task '" + name() + "' (" + id() + ") was cancelled");
 		}
 	}
+
+	/**
+	 * Whether the handler commits the outcome of this task itself
+	 * ({@link TaskHandler#manualCommit()}).
+	 * @return whether it does
+	 */
+	boolean isManualCommit();
+
+	/**
+	 * Commit the task as done with this result. Only for manual-commit handlers; may be called
+	 * once, during or after the handler's invocation, from any thread.
+	 * @param result the result, written as JSON
+	 * @throws IllegalStateException if the handler commits automatically or the task was
+	 * committed or finished already
+	 */
+	void commit(@Nullable Object result);
+
+	/**
+	 * Commit the task as failed, without retry. Only for manual-commit handlers.
+	 * @param error why it failed
+	 * @throws IllegalStateException if the handler commits automatically or the task was
+	 * committed or finished already
+	 */
+	void commitFailure(Throwable error);
+
+	/**
+	 * Put the task back into its queue, to be fetched again, as PENDING. Only for
+	 * manual-commit handlers.
+	 * @throws IllegalStateException if the handler commits automatically or the task was
+	 * committed or finished already
+	 */
+	void commitRequeue();
 
 }

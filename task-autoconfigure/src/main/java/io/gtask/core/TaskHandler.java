@@ -93,4 +93,13 @@ public @interface TaskHandler {
 	 */
 	String rateLimit() default "";
 
+	/**
+	 * Whether the handler commits the outcome of its task itself, through
+	 * {@link TaskContext#commit(Object)}, {@link TaskContext#commitFailure(Throwable)} or
+	 * {@link TaskContext#commitRequeue()}, during or after its invocation. A task whose handler
+	 * returns without committing stays STARTED until it is committed, or until the reaper of
+	 * durable mode finds it; manual commit therefore needs {@code gtask.durable.enabled=true}.
+	 */
+	boolean manualCommit() default false;
+
 }

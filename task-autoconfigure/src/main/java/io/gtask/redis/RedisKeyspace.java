@@ -112,6 +112,15 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The set of ids of a queue's tasks the broker holds, kept in durable mode.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String tracked(String queue) {
+		return queuePrefix(queue) + "tracked";
+	}
+
+	/**
 	 * The key held by the task that holds a uniqueness key.
 	 * @param queue the queue
 	 * @param uniqueKey the uniqueness key

@@ -114,6 +114,7 @@ public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor
 				(annotation.maxRetries() >= 0) ? annotation.maxRetries() : null,
 				duration(annotation.backoff(), "backoff", method, name), Arrays.asList(annotation.noRetryFor()));
 		handler.setLimit(limit(annotation, method, name));
+		handler.setManualCommit(annotation.manualCommit());
 		return handler;
 	}
 

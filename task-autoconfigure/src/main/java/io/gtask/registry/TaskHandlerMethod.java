@@ -64,6 +64,8 @@ public final class TaskHandlerMethod {
 
 	private TaskLimit limit = new TaskLimit(0, 0, 0, null);
 
+	private boolean manualCommit;
+
 	/**
 	 * Create a handler method.
 	 * @param name the task name
@@ -129,6 +131,22 @@ public final class TaskHandlerMethod {
 	private TaskHandlerDefinitionException invalid(String reason) {
 		return new TaskHandlerDefinitionException(
 				"@TaskHandler method " + this.method.toGenericString() + " for task '" + this.name + "' " + reason);
+	}
+
+	/**
+	 * Set whether the handler commits the outcome of its tasks itself.
+	 * @param manualCommit whether it does
+	 */
+	public void setManualCommit(boolean manualCommit) {
+		this.manualCommit = manualCommit;
+	}
+
+	/**
+	 * Whether the handler commits the outcome of its tasks itself.
+	 * @return whether it does
+	 */
+	public boolean isManualCommit() {
+		return this.manualCommit;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.gtask.worker;
 import java.time.Instant;
 
 import io.gtask.core.TaskContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link TaskContext} of one attempt.
@@ -23,7 +24,11 @@ final class DefaultTaskContext implements TaskContext {
 
 	private volatile boolean cancelled;
 
-	DefaultTaskContext(String id, String name, String queue, int attempt, int maxRetries, Instant deadline) {
+	private final @Nullable TaskExecution manualCommit;
+
+	DefaultTaskContext(String id, String name, String queue, int attempt, int maxRetries, Instant deadline,
+			@Nullable TaskExecution manualCommit) {
+		this.manualCommit = manualCommit;
 		this.id = id;
 		this.name = name;
 		this.queue = queue;
@@ -65,6 +70,35 @@ final class DefaultTaskContext implements TaskContext {
 	@Override
 	public boolean isCancelled() {
 		return this.cancelled;
+	}
+
+	@Override
+	public boolean isManualCommit() {
+		return this.manualCommit != null;
+	}
+
+	@Override
+	public void commit(@Nullable Object result) {
+		committer().commit(TaskExecution.Commit.done(result));
+	}
+
+	@Override
+	public void commitFailure(Throwable error) {
+		committer().commit(TaskExecution.Commit.failed(error));
+	}
+
+	@Override
+	public void commitRequeue() {
+		committer().commit(TaskExecution.Commit.requeue());
+	}
+
+	private TaskExecution committer() {
+		TaskExecution execution = this.manualCommit;
+		if (execution == null) {
+			throw new IllegalStateException("Task '" + this.name + "' (" + this.id + ") commits automatically when its "
+					+ "handler returns; declare @TaskHandler(manualCommit = true) to commit it by hand");
+		}
+		return execution;
 	}
 
 	void cancel() {

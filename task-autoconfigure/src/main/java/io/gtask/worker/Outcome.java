@@ -38,7 +38,7 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 	 * The same outcome, releasing the uniqueness key of the task unless it runs again.
 	 */
 	Outcome releasing(TaskMessage message) {
-		return (this.settlement != null && message.uniqueKey() != null)
+		return (this.settlement != null)
 				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id())) : this;
 	}
 

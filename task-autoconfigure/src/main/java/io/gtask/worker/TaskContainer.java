@@ -67,6 +67,10 @@ public class TaskContainer implements SmartLifecycle {
 
 	private final OutcomeWriter writer;
 
+	private final ResultBackend backend;
+
+	private boolean durable;
+
 	private final Semaphore slots;
 
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
@@ -136,6 +140,7 @@ public class TaskContainer implements SmartLifecycle {
 		this.codec = codec;
 		this.settings = settings;
 		this.defaults = defaults;
+		this.backend = backend;
 		this.writer = new OutcomeWriter(backend, broker, this::settled);
 		this.slots = new Semaphore(settings.concurrency());
 	}
@@ -161,6 +166,15 @@ public class TaskContainer implements SmartLifecycle {
 						+ " (gtask.worker.queue-weights)"));
 		this.queueOrder = queueOrder;
 		this.queueWeights = Map.copyOf(weights);
+	}
+
+	/**
+	 * Set whether durable mode is on, in which a reaper finds tasks never committed by
+	 * manual-commit handlers; such handlers need it.
+	 * @param durable whether durable mode is on
+	 */
+	public void setDurable(boolean durable) {
+		this.durable = durable;
 	}
 
 	/**
@@ -204,6 +218,7 @@ public class TaskContainer implements SmartLifecycle {
 			if (this.running) {
 				return;
 			}
+			checkManualCommit();
 			this.running = true;
 			this.queues = resolveQueues();
 			applyLimits();
@@ -236,6 +251,19 @@ public class TaskContainer implements SmartLifecycle {
 		}
 		finally {
 			this.lifecycleLock.unlock();
+		}
+	}
+
+	private void checkManualCommit() {
+		if (this.durable) {
+			return;
+		}
+		for (TaskHandlerMethod handler : this.registry.getHandlers()) {
+			if (handler.isManualCommit()) {
+				throw new IllegalStateException("Handler of task '" + handler.getName() + "' commits manually, which needs "
+						+ "durable mode (gtask.durable.enabled=true with gtask.backend.type=jdbc or mongo), so that "
+						+ "tasks it never commits are found by the reaper");
+			}
 		}
 	}
 
@@ -804,6 +832,35 @@ public class TaskContainer implements SmartLifecycle {
 			throw new IllegalStateException("Container is not started");
 		}
 		return scheduler;
+	}
+
+	/**
+	 * Apply the commit of a manual-commit task whose handler has returned: its delivery was
+	 * acknowledged then, so the commit is written at once, with a new message for a requeue.
+	 */
+	void commitLate(TaskMessage message, TaskExecution.Commit commit) {
+		Instant now = now();
+		TaskStateChange change = switch (commit.kind()) {
+			case DONE -> {
+				String json;
+				try {
+					json = this.codec.getJsonMapper().writeValueAsString(commit.result());
+				}
+				catch (tools.jackson.core.JacksonException ex) {
+					throw new IllegalArgumentException("Result of task '" + message.name() + "' cannot be written as JSON: "
+							+ ex.getOriginalMessage(), ex);
+				}
+				yield TaskStateChange.success(message.id(), message.name(), message.queue(), now, message.attempt(), json);
+			}
+			case FAILED -> TaskStateChange.failure(message.id(), message.name(), message.queue(), now,
+					message.attempt(), TaskError.of(commit.error()));
+			case REQUEUE -> TaskStateChange.requeued(message.id(), message.name(), message.queue(), now);
+		};
+		this.backend.update(List.of(change));
+		if (commit.kind() == TaskExecution.Commit.Kind.REQUEUE) {
+			this.broker.enqueue(List.of(new io.gtask.broker.OutgoingTask(message.queue(), message.id(),
+					this.codec.encode(message), null, message.priority(), null, null))).join();
+		}
 	}
 
 	void write(Outcome outcome) {

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
+import io.gtask.broker.Settlement;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
@@ -54,6 +55,12 @@ final class TaskExecution implements Runnable {
 	private volatile @Nullable DefaultTaskContext context;
 
 	private volatile @Nullable TaskMessage message;
+
+	private final Object commitLock = new Object();
+
+	private ManualState manualState = ManualState.RUNNING;
+
+	private @Nullable Commit pendingCommit;
 
 	TaskExecution(TaskContainer container, Delivery delivery) {
 		this.container = container;
@@ -197,7 +204,7 @@ final class TaskExecution implements Runnable {
 		int maxRetries = (message.maxRetries() != null) ? message.maxRetries()
 				: (handler.getMaxRetries() != null) ? handler.getMaxRetries() : defaults.maxRetries();
 		DefaultTaskContext context = new DefaultTaskContext(message.id(), message.name(), message.queue(),
-				message.attempt(), maxRetries, now.plus(timeout));
+				message.attempt(), maxRetries, now.plus(timeout), handler.isManualCommit() ? this : null);
 		this.context = context;
 		this.container.write(Outcome.state(TaskStateChange.started(message.id(), message.name(), message.queue(),
 				now, message.attempt())));
@@ -221,8 +228,98 @@ final class TaskExecution implements Runnable {
 			return;
 		}
 		if (claim()) {
-			succeeded(message, result);
+			if (handler.isManualCommit()) {
+				returned(message);
+			}
+			else {
+				succeeded(message, result);
+			}
 		}
+	}
+
+	/**
+	 * The handler of a manual-commit task returned: apply what it committed, or acknowledge
+	 * the delivery and leave the task STARTED until it is committed.
+	 */
+	private void returned(TaskMessage message) {
+		Commit commit;
+		synchronized (this.commitLock) {
+			commit = this.pendingCommit;
+			this.manualState = (commit != null) ? ManualState.CLOSED : ManualState.AWAITING_COMMIT;
+		}
+		if (commit == null) {
+			this.container.write(Outcome.finish(null, this.delivery).releasing(message));
+			this.container.release();
+		}
+		else if (commit.kind() == Commit.Kind.DONE) {
+			succeeded(message, commit.result());
+		}
+		else if (commit.kind() == Commit.Kind.FAILED) {
+			finish(message, this.container.now(), TaskError.of(commit.error()));
+		}
+		else {
+			this.container.write(new Outcome(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
+					this.container.now()), Settlement.retryLater(this.delivery, this.container.getCodec().encode(message),
+							this.container.now())).releasing(message));
+			this.container.release();
+		}
+	}
+
+	/**
+	 * Commit a manual-commit task: remembered until its handler returns, or applied at once if
+	 * it has returned.
+	 */
+	void commit(Commit commit) {
+		TaskMessage message = this.message;
+		synchronized (this.commitLock) {
+			if (message == null || this.manualState == ManualState.CLOSED
+					|| (this.manualState == ManualState.RUNNING && this.finished.get())) {
+				throw new IllegalStateException("Task " + ((message != null) ? "'" + message.name() + "' (" + message.id()
+						+ ")" : "") + " was committed or finished already");
+			}
+			ManualState state = this.manualState;
+			this.manualState = ManualState.CLOSED;
+			if (state == ManualState.RUNNING) {
+				this.pendingCommit = commit;
+				return;
+			}
+		}
+		this.container.commitLate(message, commit);
+	}
+
+	private enum ManualState {
+
+		RUNNING, AWAITING_COMMIT, CLOSED
+
+	}
+
+	/**
+	 * The outcome a manual-commit handler chose.
+	 *
+	 * @param kind done, failed or back to the queue
+	 * @param result the result, when done
+	 * @param error the error, when failed
+	 */
+	record Commit(Kind kind, @Nullable Object result, @Nullable Throwable error) {
+
+		static Commit done(@Nullable Object result) {
+			return new Commit(Kind.DONE, result, null);
+		}
+
+		static Commit failed(Throwable error) {
+			return new Commit(Kind.FAILED, null, error);
+		}
+
+		static Commit requeue() {
+			return new Commit(Kind.REQUEUE, null, null);
+		}
+
+		enum Kind {
+
+			DONE, FAILED, REQUEUE
+
+		}
+
 	}
 
 	/**

@@ -148,6 +148,7 @@ public class RedisTaskBroker implements TaskBroker {
 			          if ok and type(msg) == 'table' then
 			            if revoked and type(msg.id) == 'string' and redis.call('ZSCORE', revokedKey, msg.id) then
 			              redis.call('ZREM', revokedKey, msg.id)
+			              redis.call('SREM', prefix .. 'tracked', msg.id)
 			              if type(msg.unique) == 'string' and redis.call('GET', prefix .. 'unique:' .. msg.unique) == msg.id then
 			                redis.call('DEL', prefix .. 'unique:' .. msg.unique)
 			              end
@@ -392,8 +393,12 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private static final DefaultRedisScript<Long> REMOVE_DEAD_LETTER = new DefaultRedisScript<>("""
 			if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+			local taskId = redis.call('HGET', KEYS[2], 'taskId')
 			redis.call('DEL', KEYS[2])
-			if ARGV[2] == '1' then redis.call('XADD', KEYS[3], '*', 'm', ARGV[3]) end
+			if ARGV[2] == '1' then
+			  redis.call('XADD', KEYS[3], '*', 'm', ARGV[3])
+			  if ARGV[4] == '1' and taskId then redis.call('SADD', KEYS[4], taskId) end
+			end
 			return 1
 			""", Long.class);
 
@@ -412,6 +417,14 @@ public class RedisTaskBroker implements TaskBroker {
 	private static final DefaultRedisScript<Long> RELEASE_UNIQUE = new DefaultRedisScript<>("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
+			""", Long.class);
+
+	private static final DefaultRedisScript<Long> TRACK = new DefaultRedisScript<>("""
+			return redis.call('SADD', KEYS[1], ARGV[1])
+			""", Long.class);
+
+	private static final DefaultRedisScript<Long> UNTRACK = new DefaultRedisScript<>("""
+			return redis.call('SREM', KEYS[1], ARGV[1])
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> FORGET_CONSUMERS = new DefaultRedisScript<>("""
@@ -500,6 +513,8 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private Duration leaseTime = Duration.ofSeconds(60);
 
+	private volatile boolean tracking;
+
 	/**
 	 * Create a broker that keeps at most 10,000 dead letters per queue for at most 7 days.
 	 * @param redis the connection
@@ -573,6 +588,9 @@ public class RedisTaskBroker implements TaskBroker {
 		List<@Nullable CompletableFuture<byte @Nullable []>> holders = new ArrayList<>(tasks.size());
 		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
 			for (OutgoingTask task : tasks) {
+				if (this.tracking) {
+					batch.script(TRACK, new byte[][] { bytes(this.keys.tracked(task.queue())) }, bytes(task.id()));
+				}
 				holders.add(enqueue(batch, task));
 			}
 		});
@@ -634,6 +652,10 @@ public class RedisTaskBroker implements TaskBroker {
 				}
 				else if (settlement.deadLetter() != null) {
 					deadLetter(batch, settlement.delivery(), settlement.deadLetter());
+				}
+				if (this.tracking && settlement.taskId() != null && settlement.retryPayload() == null) {
+					batch.script(UNTRACK, new byte[][] { bytes(this.keys.tracked(settlement.delivery().queue())) },
+							bytes(settlement.taskId()));
 				}
 				if (settlement.uniqueKey() != null && settlement.taskId() != null && settlement.retryPayload() == null) {
 					batch.script(RELEASE_UNIQUE,
@@ -920,8 +942,9 @@ public class RedisTaskBroker implements TaskBroker {
 		Long removed = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REMOVE_DEAD_LETTER,
 				ScriptOutputType.INTEGER,
 				new byte[][] { bytes(this.keys.dead(queue)), bytes(this.keys.deadLetter(queue, id)),
-						bytes(this.keys.lane(queue, priority)) },
-				bytes(id), bytes((payload != null) ? "1" : "0"), (payload != null) ? payload : new byte[0]));
+						bytes(this.keys.lane(queue, priority)), bytes(this.keys.tracked(queue)) },
+				bytes(id), bytes((payload != null) ? "1" : "0"), (payload != null) ? payload : new byte[0],
+				bytes(this.tracking ? "1" : "0")));
 		return removed != null && removed == 1L;
 	}
 
@@ -945,6 +968,29 @@ public class RedisTaskBroker implements TaskBroker {
 		Instant next = (result.size() > 1)
 				? Instant.ofEpochMilli((long) Double.parseDouble(string((byte[]) result.get(1)))) : null;
 		return new Promotion(moved, next);
+	}
+
+	@Override
+	public void setTracking(boolean tracking) {
+		this.tracking = tracking;
+	}
+
+	@Override
+	public java.util.Set<String> findHeld(String queue, java.util.Collection<String> taskIds) {
+		if (taskIds.isEmpty()) {
+			return java.util.Set.of();
+		}
+		List<String> ids = List.copyOf(taskIds);
+		byte[][] members = ids.stream().map(RedisAsync::bytes).toArray(byte[][]::new);
+		List<Boolean> held = this.redis
+			.execute((commands) -> commands.smismember(bytes(this.keys.tracked(queue)), members));
+		java.util.Set<String> result = new java.util.HashSet<>();
+		for (int i = 0; i < ids.size(); i++) {
+			if (Boolean.TRUE.equals(held.get(i))) {
+				result.add(ids.get(i));
+			}
+		}
+		return result;
 	}
 
 	@Override

@@ -1,0 +1,272 @@
+package io.gtask.durable;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.gtask.backend.DurableResultBackend;
+import io.gtask.backend.StoredTask;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.broker.OutgoingTask;
+import io.gtask.broker.TaskBroker;
+import io.gtask.core.MalformedTaskMessageException;
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageCodec;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Finds tasks that the durable result backend says are not finished, whose state has not
+ * changed for longer than a timeout, and that the broker does not hold: tasks lost when Redis
+ * lost its data, tasks of manual-commit handlers never committed, and any other stuck task.
+ * Each is sent again or marked FAILURE, as the {@link LostTaskPolicy} says.
+ * <p>
+ * Every instance runs a reaper, but only the holder of the {@link LeaderLock} reaps, so tasks
+ * are not sent twice by two instances.
+ */
+public class TaskReaper implements SmartLifecycle {
+
+	private static final LogAccessor logger = new LogAccessor(TaskReaper.class);
+
+	private static final int MAX_PAGES = 100;
+
+	private final DurableResultBackend backend;
+
+	private final TaskBroker broker;
+
+	private final TaskMessageCodec codec;
+
+	private final LeaderLock lock;
+
+	private final Settings settings;
+
+	private final ReentrantLock lifecycleLock = new ReentrantLock();
+
+	private Clock clock = Clock.systemUTC();
+
+	private @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	private volatile boolean running;
+
+	private boolean failing;
+
+	/**
+	 * Create a reaper.
+	 * @param backend the durable backend, the system of record
+	 * @param broker the broker that should hold every unfinished task
+	 * @param codec the codec of the recorded messages
+	 * @param lock the lock that lets one instance reap at a time
+	 * @param settings the settings
+	 */
+	public TaskReaper(DurableResultBackend backend, TaskBroker broker, TaskMessageCodec codec, LeaderLock lock,
+			Settings settings) {
+		this.backend = backend;
+		this.broker = broker;
+		this.codec = codec;
+		this.lock = lock;
+		this.settings = settings;
+	}
+
+	/**
+	 * Set the clock, for tests that control time.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	@Override
+	public void start() {
+		this.lifecycleLock.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+					new CustomizableThreadFactory("gtask-reaper-"));
+			scheduler.scheduleWithFixedDelay(this::reapIfLeader, this.settings.period().toMillis(),
+					this.settings.period().toMillis(), TimeUnit.MILLISECONDS);
+			this.scheduler = scheduler;
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.lifecycleLock.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			if (this.scheduler != null) {
+				this.scheduler.shutdownNow();
+				this.scheduler = null;
+			}
+			try {
+				this.lock.release(this.settings.owner());
+			}
+			catch (RuntimeException ex) {
+				logger.debug(ex, "Could not release the reaper lock; it expires by itself");
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 150;
+	}
+
+	private void reapIfLeader() {
+		try {
+			if (this.lock.tryAcquire(this.settings.owner(), this.settings.period().multipliedBy(3))) {
+				reap();
+			}
+			if (this.failing) {
+				this.failing = false;
+				logger.info("Reaping lost tasks works again");
+			}
+		}
+		catch (RuntimeException ex) {
+			if (!this.failing) {
+				this.failing = true;
+				logger.warn(ex, "Could not look for lost tasks; will try again");
+			}
+		}
+	}
+
+	/**
+	 * Look for lost tasks once and deal with them, whether or not this instance holds the lock.
+	 * @return what was found and done
+	 */
+	public Result reap() {
+		Instant now = this.clock.instant();
+		Instant olderThan = now.minus(this.settings.timeout());
+		Result result = new Result(0, 0, 0, 0);
+		StoredTask after = null;
+		for (int page = 0; page < MAX_PAGES; page++) {
+			List<StoredTask> stale = this.backend.findStale(olderThan, after, this.settings.batchSize());
+			if (stale.isEmpty()) {
+				break;
+			}
+			result = result.plus(handle(stale, now));
+			after = stale.get(stale.size() - 1);
+			if (stale.size() < this.settings.batchSize()) {
+				break;
+			}
+		}
+		Result done = result;
+		if (done.requeued() + done.failed() > 0) {
+			logger.info(() -> "Reaper found " + done.examined() + " task(s) unchanged for over "
+					+ this.settings.timeout().toSeconds() + " s: " + done.held() + " still held by the broker, "
+					+ done.requeued() + " sent again, " + done.failed() + " marked FAILURE");
+		}
+		return done;
+	}
+
+	private Result handle(List<StoredTask> stale, Instant now) {
+		Map<String, List<StoredTask>> byQueue = new LinkedHashMap<>();
+		for (StoredTask task : stale) {
+			byQueue.computeIfAbsent(task.queue(), (queue) -> new ArrayList<>()).add(task);
+		}
+		int held = 0;
+		int requeued = 0;
+		int failed = 0;
+		for (Map.Entry<String, List<StoredTask>> entry : byQueue.entrySet()) {
+			Set<String> heldIds = this.broker.findHeld(entry.getKey(),
+					entry.getValue().stream().map(StoredTask::id).toList());
+			List<OutgoingTask> again = new ArrayList<>();
+			for (StoredTask task : entry.getValue()) {
+				if (heldIds.contains(task.id())) {
+					held++;
+				}
+				else if (this.settings.policy() == LostTaskPolicy.RETRY && requeue(task, now, again)) {
+					requeued++;
+				}
+				else {
+					fail(task, now);
+					failed++;
+				}
+			}
+			// recorded as PENDING first: if queueing fails, the next pass finds them again
+			this.broker.enqueue(again).join();
+		}
+		return new Result(stale.size(), held, requeued, failed);
+	}
+
+	private boolean requeue(StoredTask task, Instant now, List<OutgoingTask> again) {
+		TaskMessage message;
+		try {
+			message = this.codec.decode(task.payload());
+		}
+		catch (MalformedTaskMessageException ex) {
+			logger.warn(() -> "Recorded message of task " + task.id() + " cannot be read (" + ex.getMessage()
+					+ "); marking it FAILURE");
+			return false;
+		}
+		this.backend.update(List.of(TaskStateChange.requeued(task.id(), task.name(), task.queue(), now)));
+		again.add(new OutgoingTask(task.queue(), task.id(), this.codec.encode(message.withAttempt(1)), null,
+				message.priority(), null, null));
+		logger.debug(() -> "Sending lost task '" + task.name() + "' (" + task.id() + ") again; it was " + task.status());
+		return true;
+	}
+
+	private void fail(StoredTask task, Instant now) {
+		TaskLostException ex = new TaskLostException("Task '" + task.name() + "' (" + task.id() + ") was " + task.status()
+				+ " with no change since " + task.updatedAt() + " and the broker no longer held it (lost, or never "
+				+ "committed); the reaper marked it FAILURE");
+		this.backend.update(List.of(TaskStateChange.failure(task.id(), task.name(), task.queue(), now, 0, TaskError.of(ex))));
+	}
+
+	/**
+	 * Settings of a reaper.
+	 *
+	 * @param period how often to look for lost tasks
+	 * @param timeout how long an unfinished task may go without a change before it is examined
+	 * @param batchSize the most tasks read at once
+	 * @param policy what to do with lost tasks
+	 * @param owner the name of this instance, for the lock
+	 */
+	public record Settings(Duration period, Duration timeout, int batchSize, LostTaskPolicy policy, String owner) {
+	}
+
+	/**
+	 * What one pass of the reaper found and did.
+	 *
+	 * @param examined the tasks unchanged for longer than the timeout
+	 * @param held those the broker still held, left alone
+	 * @param requeued those sent again
+	 * @param failed those marked FAILURE
+	 */
+	public record Result(int examined, int held, int requeued, int failed) {
+
+		Result plus(Result other) {
+			return new Result(this.examined + other.examined, this.held + other.held, this.requeued + other.requeued,
+					this.failed + other.failed);
+		}
+
+	}
+
+}
