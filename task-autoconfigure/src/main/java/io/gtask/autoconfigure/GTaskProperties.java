@@ -257,6 +257,47 @@ public class GTaskProperties {
 
 		}
 
+		private final Mongo mongo = new Mongo();
+
+		public Mongo getMongo() {
+			return this.mongo;
+		}
+
+		/**
+		 * MongoDB result backend settings; the connection itself is configured with
+		 * {@code spring.mongodb.*}.
+		 */
+		public static class Mongo {
+
+			/**
+			 * Collection that holds one document per task.
+			 */
+			private String collection = "gtask_tasks";
+
+			/**
+			 * Whether to create the collection's indexes at startup: a TTL index on the expiry
+			 * date and one on state and last change.
+			 */
+			private boolean createIndexes = true;
+
+			public String getCollection() {
+				return this.collection;
+			}
+
+			public void setCollection(String collection) {
+				this.collection = collection;
+			}
+
+			public boolean isCreateIndexes() {
+				return this.createIndexes;
+			}
+
+			public void setCreateIndexes(boolean createIndexes) {
+				this.createIndexes = createIndexes;
+			}
+
+		}
+
 	}
 
 	/**

@@ -1,0 +1,341 @@
+package io.gtask.backend.mongo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.bulk.BulkWriteError;
+import io.gtask.backend.NewTask;
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskRevokedException;
+import io.gtask.core.TaskStatus;
+import org.bson.Document;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.BulkOperationException;
+import org.springframework.data.mongodb.core.BulkOperations;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
+import org.springframework.data.mongodb.core.FindAndReplaceOptions;
+import org.springframework.data.mongodb.core.MongoOperations;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.index.IndexOperations;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+
+import static io.gtask.backend.mongo.TaskDocument.EXPIRES_AT;
+import static io.gtask.backend.mongo.TaskDocument.ID;
+import static io.gtask.backend.mongo.TaskDocument.date;
+
+/**
+ * A {@link ResultBackend} that keeps each task in a document of one MongoDB collection, through
+ * Spring Data MongoDB's {@link MongoOperations}.
+ * <p>
+ * Each document carries the date it expires at, renewed by every write. A TTL index on it lets
+ * MongoDB delete expired documents, but its monitor runs only about once a minute, so every read
+ * and write also treats a document whose date has passed as absent. Each write is atomic on its
+ * document; a batch is one bulk write. Callers that wait for tasks are served by polling: one
+ * query per poll interval reads all waited tasks.
+ * <p>
+ * Times are taken from the backend's {@link Clock} (the system clock unless set), not from the
+ * server, so instances should keep their clocks in step with each other to well within
+ * {@code gtask.result.ttl}.
+ */
+public class MongoResultBackend implements ResultBackend, SmartLifecycle, DisposableBean {
+
+	/**
+	 * The collection used unless another is configured.
+	 */
+	public static final String DEFAULT_COLLECTION = "gtask_tasks";
+
+	private static final String REVOKED_MESSAGE = "Revoked before it started";
+
+	/**
+	 * Times a write that lost a race for a new document is tried again; each retry finds the
+	 * document that won, so one retry is normally enough.
+	 */
+	private static final int MAX_INSERT_RACES = 3;
+
+	private final MongoOperations mongo;
+
+	private final String collection;
+
+	private final Duration timeToLive;
+
+	private final CompletionPoller poller;
+
+	private Clock clock = Clock.systemUTC();
+
+	private boolean createIndexes = true;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a backend.
+	 * @param mongo the MongoDB operations, usually the application's {@code MongoTemplate}
+	 * @param collection the collection that holds the tasks
+	 * @param timeToLive how long a task is kept after its last change
+	 * @param pollInterval how often the states of tasks that callers wait for are read
+	 */
+	public MongoResultBackend(MongoOperations mongo, String collection, Duration timeToLive, Duration pollInterval) {
+		this.mongo = mongo;
+		this.collection = collection;
+		this.timeToLive = timeToLive;
+		this.poller = new CompletionPoller(this::findLive, pollInterval);
+	}
+
+	/**
+	 * Set the clock that dates writes and decides expiry, for tests.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Set whether {@link #start()} creates the collection's indexes (the default). Turn it off
+	 * where the application may not create indexes and they are created otherwise.
+	 * @param createIndexes whether to create the indexes
+	 */
+	public void setCreateIndexes(boolean createIndexes) {
+		this.createIndexes = createIndexes;
+	}
+
+	/**
+	 * The collection that holds the tasks.
+	 * @return the collection name
+	 */
+	public String getCollection() {
+		return this.collection;
+	}
+
+	/**
+	 * How long a task is kept after its last change.
+	 * @return the time to live
+	 */
+	public Duration getTimeToLive() {
+		return this.timeToLive;
+	}
+
+	/**
+	 * Record new tasks with one unordered bulk write. A document is only ever inserted, or
+	 * replaces one that has expired; an id held by a live document makes the insert fail with a
+	 * duplicate key, which refuses the task. The write is done before this method returns, and
+	 * a failure to write is thrown rather than returned in the future, so that a sender never
+	 * queues the message of a task it did not record.
+	 */
+	@Override
+	public CompletableFuture<List<String>> create(List<NewTask> tasks) {
+		if (tasks.isEmpty()) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		Instant now = this.clock.instant();
+		Instant expiresAt = now.plus(this.timeToLive);
+		BulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, this.collection);
+		for (NewTask task : tasks) {
+			bulk.replaceOne(expired(task.id(), now), TaskDocument.pending(task, now, expiresAt),
+					FindAndReplaceOptions.options().upsert());
+		}
+		Set<Integer> known = new HashSet<>();
+		try {
+			bulk.execute();
+		}
+		catch (BulkOperationException ex) {
+			if (ex.getErrors().isEmpty()) {
+				throw ex;
+			}
+			for (BulkWriteError error : ex.getErrors()) {
+				if (!isDuplicateKey(error)) {
+					throw ex;
+				}
+				known.add(error.getIndex());
+			}
+		}
+		List<String> refused = new ArrayList<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			if (tasks.get(i).exclusive() && known.contains(i)) {
+				refused.add(tasks.get(i).id());
+			}
+		}
+		return CompletableFuture.completedFuture(refused);
+	}
+
+	/**
+	 * Apply changes in order with one ordered bulk write of upserts. The filter of each matches
+	 * only a live document; when the document has expired but is not deleted yet, the upsert
+	 * fails with a duplicate key, the expired document is deleted and the change written again
+	 * as the first of a new task, as Redis would after the key expired.
+	 */
+	@Override
+	public void update(List<TaskStateChange> changes) {
+		if (changes.isEmpty()) {
+			return;
+		}
+		Instant now = this.clock.instant();
+		Instant expiresAt = now.plus(this.timeToLive);
+		int from = 0;
+		while (from < changes.size()) {
+			BulkOperations bulk = this.mongo.bulkOps(BulkMode.ORDERED, this.collection);
+			for (int i = from; i < changes.size(); i++) {
+				TaskStateChange change = changes.get(i);
+				bulk.upsert(live(change.id(), now), TaskDocument.update(change, now, expiresAt));
+			}
+			try {
+				bulk.execute();
+				return;
+			}
+			catch (BulkOperationException ex) {
+				// an ordered bulk write stops at its first error
+				if (ex.getErrors().isEmpty() || !isDuplicateKey(ex.getErrors().get(0))) {
+					throw ex;
+				}
+				BulkWriteError error = ex.getErrors().get(0);
+				int failed = from + error.getIndex();
+				TaskStateChange change = changes.get(failed);
+				upsertFresh(change.id(), TaskDocument.update(change, now, expiresAt), now);
+				from = failed + 1;
+			}
+		}
+	}
+
+	private void upsertFresh(String id, Update update, Instant now) {
+		for (int attempt = 1;; attempt++) {
+			this.mongo.remove(expired(id, now), this.collection);
+			try {
+				this.mongo.upsert(live(id, now), update, this.collection);
+				return;
+			}
+			catch (DuplicateKeyException ex) {
+				// another writer inserted the document meanwhile: the next upsert updates it
+				if (attempt == MAX_INSERT_RACES) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	@Override
+	public Optional<TaskInfo> find(String id) {
+		Query query = live(id, this.clock.instant());
+		query.fields().exclude(TaskDocument.PAYLOAD);
+		Document document = this.mongo.findOne(query, Document.class, this.collection);
+		return Optional.ofNullable(document).map(TaskDocument::toInfo);
+	}
+
+	private Map<String, TaskInfo> findLive(List<String> ids) {
+		Query query = Query
+			.query(Criteria.where(ID).in(ids).and(EXPIRES_AT).gt(date(this.clock.instant())));
+		query.fields().exclude(TaskDocument.PAYLOAD);
+		Map<String, TaskInfo> found = new HashMap<>();
+		for (Document document : this.mongo.find(query, Document.class, this.collection)) {
+			TaskInfo info = TaskDocument.toInfo(document);
+			found.put(info.id(), info);
+		}
+		return found;
+	}
+
+	@Override
+	public void delete(String id) {
+		this.mongo.remove(Query.query(Criteria.where(ID).is(id)), this.collection);
+	}
+
+	/**
+	 * Revoke with one conditional update: it matches only a live task that is PENDING or
+	 * waiting for a retry, so a task that started meanwhile is left alone.
+	 */
+	@Override
+	public boolean revoke(String id, Instant at) {
+		Instant now = this.clock.instant();
+		Query query = live(id, now);
+		query.addCriteria(Criteria.where(TaskDocument.STATUS)
+			.in(TaskStatus.PENDING.name(), TaskStatus.RETRY.name()));
+		Update update = new Update().set(TaskDocument.STATUS, TaskStatus.REVOKED.name())
+			.set(TaskDocument.FINISHED_AT, date(at))
+			.set(TaskDocument.ERROR_TYPE, TaskRevokedException.class.getName())
+			.set(TaskDocument.ERROR_MESSAGE, REVOKED_MESSAGE)
+			.set(TaskDocument.UPDATED_AT, date(now))
+			.set(EXPIRES_AT, date(now.plus(this.timeToLive)))
+			.unset(TaskDocument.NEXT_ATTEMPT_AT);
+		return this.mongo.updateFirst(query, update, this.collection).getModifiedCount() == 1;
+	}
+
+	/**
+	 * A future completed when the task is read in a final state, or exceptionally with
+	 * {@link io.gtask.core.TaskNotFoundException} when it is unknown or expired. Cancelling the
+	 * future stops reading the task.
+	 */
+	@Override
+	public CompletableFuture<TaskInfo> whenFinished(String id) {
+		return this.poller.whenFinished(id);
+	}
+
+	private static Query live(String id, Instant now) {
+		return Query.query(Criteria.where(ID).is(id).and(EXPIRES_AT).gt(date(now)));
+	}
+
+	private static Query expired(String id, Instant now) {
+		return Query.query(Criteria.where(ID).is(id).and(EXPIRES_AT).lte(date(now)));
+	}
+
+	private static boolean isDuplicateKey(BulkWriteError error) {
+		return ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY;
+	}
+
+	/**
+	 * Create the indexes, unless turned off: a TTL index on the expiry date, with which MongoDB
+	 * deletes expired tasks, and one on state and last change, for queries by state.
+	 * Creating an index that exists already does nothing.
+	 */
+	@Override
+	public void start() {
+		if (this.createIndexes) {
+			IndexOperations indexes = this.mongo.indexOps(this.collection);
+			indexes.createIndex(new Index().on(EXPIRES_AT, Sort.Direction.ASC).expire(Duration.ZERO));
+			indexes.createIndex(new Index().on(TaskDocument.STATUS, Sort.Direction.ASC)
+				.on(TaskDocument.UPDATED_AT, Sort.Direction.ASC));
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// starts before the consumer container, like the Redis backend
+		return Integer.MAX_VALUE - 200;
+	}
+
+	/**
+	 * Stop polling; callers still waiting get an exception rather than waiting forever.
+	 */
+	@Override
+	public void destroy() {
+		this.poller.close();
+	}
+
+	int waitingCount() {
+		return this.poller.waitingCount();
+	}
+
+}
