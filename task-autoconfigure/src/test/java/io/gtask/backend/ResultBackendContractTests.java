@@ -70,6 +70,16 @@ public abstract class ResultBackendContractTests {
 		}
 	}
 
+	/**
+	 * Close a backend after the test.
+	 * @param backend the backend
+	 * @return the backend
+	 */
+	protected final ResultBackend track(ResultBackend backend) {
+		this.backends.add(backend);
+		return backend;
+	}
+
 	private ResultBackend backend(Duration ttl) {
 		ResultBackend backend = createBackend(ttl, Duration.ofMillis(200));
 		this.backends.add(backend);

@@ -15,12 +15,15 @@ import java.util.concurrent.CompletableFuture;
 import com.mongodb.ErrorCategory;
 import com.mongodb.bulk.BulkWriteError;
 import io.gtask.backend.NewTask;
+import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
+import io.gtask.backend.StoredTask;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
@@ -54,7 +57,7 @@ import static io.gtask.backend.mongo.TaskDocument.date;
  * server, so instances should keep their clocks in step with each other to well within
  * {@code gtask.result.ttl}.
  */
-public class MongoResultBackend implements ResultBackend, SmartLifecycle, DisposableBean {
+public class MongoResultBackend implements DurableResultBackend, SmartLifecycle, DisposableBean {
 
 	/**
 	 * The collection used unless another is configured.
@@ -225,6 +228,37 @@ public class MongoResultBackend implements ResultBackend, SmartLifecycle, Dispos
 				}
 			}
 		}
+	}
+
+	@Override
+	public List<StoredTask> findStale(Instant olderThan, @Nullable StoredTask after, int limit) {
+		Criteria criteria = Criteria.where(TaskDocument.STATUS)
+			.in(TaskStatus.PENDING.name(), TaskStatus.STARTED.name(), TaskStatus.RETRY.name())
+			.and(EXPIRES_AT)
+			.gt(date(this.clock.instant()))
+			.and(TaskDocument.PAYLOAD)
+			.exists(true)
+			.orOperator(Criteria.where(TaskDocument.DUE_AT).exists(false), Criteria.where(TaskDocument.DUE_AT)
+				.lt(date(olderThan)));
+		if (after != null) {
+			criteria = new Criteria().andOperator(criteria,
+					new Criteria().orOperator(Criteria.where(TaskDocument.UPDATED_AT).gt(date(after.updatedAt())),
+							Criteria.where(TaskDocument.UPDATED_AT).is(date(after.updatedAt())).and(ID).gt(after.id())),
+					Criteria.where(TaskDocument.UPDATED_AT).lt(date(olderThan)));
+		}
+		else {
+			criteria = new Criteria().andOperator(criteria, Criteria.where(TaskDocument.UPDATED_AT).lt(date(olderThan)));
+		}
+		Query query = Query.query(criteria)
+			.with(Sort.by(Sort.Direction.ASC, TaskDocument.UPDATED_AT).and(Sort.by(Sort.Direction.ASC, ID)))
+			.limit(limit);
+		return this.mongo.find(query, Document.class, this.collection).stream().map(TaskDocument::toStored).toList();
+	}
+
+	@Override
+	public Optional<StoredTask> findStored(String id) {
+		Document document = this.mongo.findOne(live(id, this.clock.instant()), Document.class, this.collection);
+		return Optional.ofNullable(document).map(TaskDocument::toStored);
 	}
 
 	@Override

@@ -93,13 +93,33 @@ final class TaskDocument {
 	 * The whole document of a task that was just sent.
 	 */
 	static Document pending(NewTask task, Instant now, Instant expiresAt) {
-		return new Document(ID, task.id()).append(NAME, task.name())
+		Document document = new Document(ID, task.id()).append(NAME, task.name())
 			.append(QUEUE, task.queue())
 			.append(STATUS, TaskStatus.PENDING.name())
 			.append(ATTEMPTS, 0)
 			.append(CREATED_AT, date(task.createdAt()))
 			.append(UPDATED_AT, date(now))
 			.append(EXPIRES_AT, date(expiresAt));
+		if (task.payload() != null) {
+			document.append(PAYLOAD, new org.bson.types.Binary(task.payload()));
+		}
+		if (task.dueAt() != null) {
+			document.append(DUE_AT, date(task.dueAt()));
+		}
+		return document;
+	}
+
+	/**
+	 * A task with its message, for durable mode.
+	 */
+	static io.gtask.backend.StoredTask toStored(Document document) {
+		Object payload = document.get(PAYLOAD);
+		byte[] bytes = (payload instanceof org.bson.types.Binary binary) ? binary.getData()
+				: (payload instanceof byte[] raw) ? raw : null;
+		Instant updatedAt = instant(document, UPDATED_AT);
+		TaskInfo info = toInfo(document);
+		return new io.gtask.backend.StoredTask(info.id(), info.name(), info.queue(), info.status(), bytes,
+				instant(document, DUE_AT), (updatedAt != null) ? updatedAt : info.createdAt());
 	}
 
 	/**

@@ -3,13 +3,13 @@ package io.gtask.backend.mongo;
 import java.time.Duration;
 
 import io.gtask.backend.ResultBackend;
-import io.gtask.backend.ResultBackendContractTests;
+import io.gtask.backend.DurableResultBackendContractTests;
 import io.gtask.test.TestMongo;
 
 /**
  * The result backend contract on MongoDB (see {@link TestMongo} for which server).
  */
-class MongoResultBackendContractTests extends ResultBackendContractTests {
+class MongoResultBackendContractTests extends DurableResultBackendContractTests {
 
 	@Override
 	protected ResultBackend createBackend(Duration timeToLive, Duration pollInterval) {
@@ -17,6 +17,11 @@ class MongoResultBackendContractTests extends ResultBackendContractTests {
 				timeToLive, pollInterval);
 		backend.start();
 		return backend;
+	}
+
+	@Override
+	protected ResultBackend createTrackedBackend() {
+		return track(createBackend(TTL, Duration.ofMillis(200)));
 	}
 
 }
