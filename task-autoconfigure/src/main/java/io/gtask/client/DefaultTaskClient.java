@@ -155,17 +155,22 @@ public class DefaultTaskClient implements TaskClient {
 		List<String> refused;
 		List<@Nullable String> holders;
 		if (this.durable) {
-			refused = join(this.backend.create(records), null, requests, messages).refused();
+			refused = join(record(records), null, requests, messages).refused();
 			holders = enqueueRecorded(requests, messages, refused);
 		}
 		else if (records.stream().noneMatch(NewTask::exclusive)) {
 			// generated ids cannot clash: record and queue in one round trip
-			Sent sent = join(this.backend.create(records), this.broker.enqueue(messages), requests, messages);
+			CompletableFuture<List<String>> created = record(records);
+			if (created.isCompletedExceptionally()) {
+				// a backend that writes before it returns failed: queue nothing
+				join(created, null, requests, messages);
+			}
+			Sent sent = join(created, this.broker.enqueue(messages), requests, messages);
 			refused = sent.refused();
 			holders = sent.holders();
 		}
 		else {
-			refused = join(this.backend.create(records), null, requests, messages).refused();
+			refused = join(record(records), null, requests, messages).refused();
 			List<OutgoingTask> accepted = new ArrayList<>(messages);
 			accepted.removeIf((message) -> refused.contains(message.id()));
 			List<@Nullable String> acceptedHolders = join(null, this.broker.enqueue(accepted), requests, accepted)
@@ -260,7 +265,7 @@ public class DefaultTaskClient implements TaskClient {
 				refused = created.join();
 			}
 			catch (CompletionException ex) {
-				failure = unavailable(requests, ex.getCause());
+				failure = notRecorded(requests, ex.getCause());
 			}
 		}
 		if (queued != null) {
@@ -343,6 +348,30 @@ public class DefaultTaskClient implements TaskClient {
 				// Redis is away; the PENDING record expires with its time to live
 			}
 		}
+	}
+
+	/**
+	 * Record tasks in the backend; a backend that fails at once (a database that refuses the
+	 * connection) fails the future rather than the caller's thread.
+	 */
+	private CompletableFuture<List<String>> record(List<NewTask> records) {
+		try {
+			return this.backend.create(records);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private TaskSendException notRecorded(List<TaskRequest> requests, Throwable ex) {
+		if (this.backend instanceof io.gtask.backend.redis.RedisResultBackend) {
+			return unavailable(requests, ex);
+		}
+		String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "'" : requests.size() + " tasks";
+		String reason = (ex instanceof DataAccessException dae) ? dae.getMostSpecificCause().getMessage()
+				: ex.getMessage();
+		return new TaskSendException("Could not record " + what + " in the result backend ("
+				+ this.backend.getClass().getSimpleName() + ": " + reason + "); nothing was queued", ex);
 	}
 
 	private static TaskSendException unavailable(List<TaskRequest> requests, Throwable ex) {

@@ -12,6 +12,7 @@ import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskRequest;
+import io.gtask.core.TaskSendException;
 import io.gtask.core.TaskStatus;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.test.TestMongo;
@@ -25,7 +26,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -105,7 +105,9 @@ class MongoBackendIntegrationTests {
 							+ "/gtask_test?serverSelectionTimeoutMS=300")
 			.run((context) -> {
 				TaskClient client = context.getBean(TaskClient.class);
-				assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> client.send("add", 1, 2));
+				assertThatExceptionOfType(TaskSendException.class).isThrownBy(() -> client.send("add", 1, 2))
+					.withMessageContaining("Could not record task 'add' in the result backend (MongoResultBackend")
+					.withMessageContaining("nothing was queued");
 				assertThat(context.getBean(TaskQueues.class).info("default").pending()).isZero();
 			});
 	}
