@@ -77,7 +77,7 @@ class GTaskJdbcBackendAutoConfigurationTests {
 			.run((context) -> {
 				JdbcResultBackend backend = context.getBean(JdbcResultBackend.class);
 				assertThat(backend.getTimeToLive()).isEqualTo(Duration.ofHours(2));
-				assertThat(backend).extracting("pollInterval").isEqualTo(Duration.ofMillis(250));
+				assertThat(backend.getPollInterval()).isEqualTo(Duration.ofMillis(250));
 				assertThat(backend).extracting("cleanupInterval").isEqualTo(Duration.ofMinutes(5));
 				assertThat(backend).extracting("cleanupBatchSize").isEqualTo(50);
 				assertThat(backend.getTableName()).isEqualTo("billing_task");

@@ -13,13 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 
@@ -30,7 +26,6 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskInfo;
-import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRevokedException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -103,19 +98,11 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 
 	private final Duration pollInterval;
 
-	private final ScheduledThreadPoolExecutor poller;
+	private final TaskStatePoller poller;
 
 	private final ScheduledThreadPoolExecutor cleaner;
 
-	private final Map<String, List<CompletableFuture<TaskInfo>>> waiting = new ConcurrentHashMap<>();
-
-	private final Set<String> newlyAwaited = ConcurrentHashMap.newKeySet();
-
-	private final AtomicBoolean checkQueued = new AtomicBoolean();
-
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
-
-	private volatile @Nullable ScheduledFuture<?> polling;
 
 	private @Nullable ScheduledFuture<?> cleaning;
 
@@ -156,16 +143,11 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 		this.table = new TaskTable(tablePrefix, platform);
 		this.timeToLive = timeToLive;
 		this.pollInterval = pollInterval;
-		this.poller = executor("gtask-jdbc-result-");
-		this.cleaner = executor("gtask-jdbc-cleaner-");
-	}
-
-	private static ScheduledThreadPoolExecutor executor(String threadNamePrefix) {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(threadNamePrefix);
+		this.poller = new TaskStatePoller(this::findAll, pollInterval, MAX_IDS_PER_QUERY);
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-jdbc-cleaner-");
 		threads.setDaemon(true);
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
-		executor.setRemoveOnCancelPolicy(true);
-		return executor;
+		this.cleaner = new ScheduledThreadPoolExecutor(1, threads);
+		this.cleaner.setRemoveOnCancelPolicy(true);
 	}
 
 	/**
@@ -200,6 +182,14 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 	 */
 	public Duration getTimeToLive() {
 		return this.timeToLive;
+	}
+
+	/**
+	 * How often the states of awaited tasks are read.
+	 * @return the poll interval
+	 */
+	public Duration getPollInterval() {
+		return this.pollInterval;
 	}
 
 	/**
@@ -413,113 +403,18 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 	 */
 	@Override
 	public CompletableFuture<TaskInfo> whenFinished(String id) {
-		CompletableFuture<TaskInfo> future = new CompletableFuture<>();
-		this.waiting.compute(id, (key, futures) -> {
-			List<CompletableFuture<TaskInfo>> list = (futures != null) ? futures : new CopyOnWriteArrayList<>();
-			list.add(future);
-			return list;
-		});
-		future.whenComplete((info, ex) -> this.waiting.computeIfPresent(id, (key, futures) -> {
-			futures.remove(future);
-			return futures.isEmpty() ? null : futures;
-		}));
-		this.newlyAwaited.add(id);
-		try {
-			// checked after registering, so that a concurrent destroy either sees the future or is seen
-			if (this.poller.isShutdown()) {
-				throw new RejectedExecutionException();
-			}
-			startPolling();
-			if (this.checkQueued.compareAndSet(false, true)) {
-				this.poller.execute(this::checkNewlyAwaited);
-			}
-		}
-		catch (RejectedExecutionException ex) {
-			future.completeExceptionally(closed(id));
-		}
-		return future;
+		return this.poller.whenFinished(id);
 	}
 
-	private void startPolling() {
-		if (this.polling != null) {
-			return;
-		}
-		this.lifecycleLock.lock();
-		try {
-			if (this.polling == null) {
-				long interval = this.pollInterval.toMillis();
-				this.polling = this.poller.scheduleWithFixedDelay(this::checkAwaited, interval, interval,
-						TimeUnit.MILLISECONDS);
-			}
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
-	}
-
-	private void checkNewlyAwaited() {
-		this.checkQueued.set(false);
-		List<String> ids = new ArrayList<>(this.newlyAwaited);
-		this.newlyAwaited.removeAll(ids);
-		check(ids);
-	}
-
-	private void checkAwaited() {
-		if (!this.waiting.isEmpty()) {
-			check(new ArrayList<>(this.waiting.keySet()));
-		}
-	}
-
-	/**
-	 * Read the awaited tasks among the ids and tell the callers of those that are finished or
-	 * unknown.
-	 */
-	private void check(List<String> ids) {
-		for (int from = 0; from < ids.size(); from += MAX_IDS_PER_QUERY) {
-			List<String> chunk = new ArrayList<>(ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_QUERY)));
-			chunk.removeIf((id) -> !this.waiting.containsKey(id));
-			if (chunk.isEmpty()) {
-				continue;
-			}
-			Map<String, TaskInfo> found = new HashMap<>();
-			try {
-				List<Object> args = new ArrayList<>(chunk);
-				args.add(now());
-				this.jdbc.query(this.table.findAll(chunk.size()), (rs) -> {
-					TaskInfo info = TaskTable.toInfo(rs);
-					found.put(info.id(), info);
-				}, args.toArray());
-			}
-			catch (RuntimeException ex) {
-				logger.debug(ex, "Could not read the states of awaited tasks; will read them again");
-				return;
-			}
-			for (String id : chunk) {
-				settle(id, found.get(id));
-			}
-		}
-	}
-
-	private void settle(String id, @Nullable TaskInfo info) {
-		if (info != null && !info.isFinished()) {
-			return;
-		}
-		List<CompletableFuture<TaskInfo>> futures = this.waiting.get(id);
-		if (futures == null) {
-			return;
-		}
-		for (CompletableFuture<TaskInfo> future : futures) {
-			if (info == null) {
-				future.completeExceptionally(new TaskNotFoundException(id));
-			}
-			else {
-				future.complete(info);
-			}
-		}
-	}
-
-	private static GTaskException closed(String id) {
-		return new GTaskException("The result backend was closed while waiting for task " + id);
+	private Map<String, TaskInfo> findAll(List<String> ids) {
+		Map<String, TaskInfo> found = new HashMap<>();
+		List<Object> args = new ArrayList<>(ids);
+		args.add(now());
+		this.jdbc.query(this.table.findAll(ids.size()), (rs) -> {
+			TaskInfo info = TaskTable.toInfo(rs);
+			found.put(info.id(), info);
+		}, args.toArray());
+		return found;
 	}
 
 	/**
@@ -611,15 +506,14 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 	public void destroy() {
 		stop();
 		this.cleaner.shutdownNow();
-		this.poller.shutdownNow();
-		this.waiting.forEach((id, futures) -> futures.forEach((future) -> future.completeExceptionally(closed(id))));
+		this.poller.close();
 	}
 
 	/**
 	 * Number of tasks callers wait for, for tests.
 	 */
 	int awaitedTaskCount() {
-		return this.waiting.size();
+		return this.poller.awaitedTaskCount();
 	}
 
 }
