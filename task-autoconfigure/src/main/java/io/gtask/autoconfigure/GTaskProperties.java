@@ -444,8 +444,9 @@ public class GTaskProperties {
 		private Duration ttl = Duration.ofHours(24);
 
 		/**
-		 * Interval at which a caller waiting for a task checks its state, in case a completion
-		 * notification was lost.
+		 * Interval at which a caller waiting for a task checks its state: on the Redis backend
+		 * in case a completion notification was lost, on the JDBC backend the only way it learns
+		 * that the task finished.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 

@@ -1,0 +1,192 @@
+package io.gtask.backend.jdbc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import io.gtask.core.GTaskException;
+import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskNotFoundException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Callers waiting for tasks to finish, told by polls, since a database tells nobody that a row
+ * changed. One thread reads the states of all awaited tasks every poll interval, a chunk of ids
+ * per query, and reads those of newly awaited tasks at once, so that a task that has finished
+ * already, or is unknown, answers without waiting for the next poll. Nothing is read while
+ * nobody waits.
+ */
+final class TaskStatePoller {
+
+	private static final LogAccessor logger = new LogAccessor(TaskStatePoller.class);
+
+	private final Function<List<String>, Map<String, TaskInfo>> reader;
+
+	private final Duration interval;
+
+	private final int idsPerRead;
+
+	private final ScheduledThreadPoolExecutor executor;
+
+	private final Map<String, List<CompletableFuture<TaskInfo>>> waiting = new ConcurrentHashMap<>();
+
+	private final Set<String> newlyAwaited = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean readQueued = new AtomicBoolean();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private volatile @Nullable ScheduledFuture<?> polling;
+
+	/**
+	 * Create a poller.
+	 * @param reader reads the tasks of some ids, and answers those it knows by id
+	 * @param interval the time between two polls
+	 * @param idsPerRead the most ids given to the reader at once
+	 */
+	TaskStatePoller(Function<List<String>, Map<String, TaskInfo>> reader, Duration interval, int idsPerRead) {
+		this.reader = reader;
+		this.interval = interval;
+		this.idsPerRead = idsPerRead;
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-jdbc-result-");
+		threads.setDaemon(true);
+		this.executor = new ScheduledThreadPoolExecutor(1, threads);
+		this.executor.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * A future completed once the task is finished, or exceptionally with
+	 * {@link TaskNotFoundException} once it is unknown; cancelling it stops reading the task.
+	 */
+	CompletableFuture<TaskInfo> whenFinished(String id) {
+		CompletableFuture<TaskInfo> future = new CompletableFuture<>();
+		this.waiting.compute(id, (key, futures) -> {
+			List<CompletableFuture<TaskInfo>> list = (futures != null) ? futures : new CopyOnWriteArrayList<>();
+			list.add(future);
+			return list;
+		});
+		future.whenComplete((info, ex) -> this.waiting.computeIfPresent(id, (key, futures) -> {
+			futures.remove(future);
+			return futures.isEmpty() ? null : futures;
+		}));
+		this.newlyAwaited.add(id);
+		try {
+			// checked after registering, so that a concurrent close either sees the future or is seen
+			if (this.executor.isShutdown()) {
+				throw new RejectedExecutionException();
+			}
+			startPolling();
+			if (this.readQueued.compareAndSet(false, true)) {
+				this.executor.execute(this::readNewlyAwaited);
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			future.completeExceptionally(closed(id));
+		}
+		return future;
+	}
+
+	private void startPolling() {
+		if (this.polling != null) {
+			return;
+		}
+		this.lock.lock();
+		try {
+			if (this.polling == null) {
+				long millis = this.interval.toMillis();
+				this.polling = this.executor.scheduleWithFixedDelay(this::readAwaited, millis, millis,
+						TimeUnit.MILLISECONDS);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void readNewlyAwaited() {
+		this.readQueued.set(false);
+		List<String> ids = new ArrayList<>(this.newlyAwaited);
+		this.newlyAwaited.removeAll(ids);
+		read(ids);
+	}
+
+	private void readAwaited() {
+		if (!this.waiting.isEmpty()) {
+			read(new ArrayList<>(this.waiting.keySet()));
+		}
+	}
+
+	/**
+	 * Read the awaited tasks among the ids and tell the callers of those that are finished or
+	 * unknown.
+	 */
+	private void read(List<String> ids) {
+		for (int from = 0; from < ids.size(); from += this.idsPerRead) {
+			List<String> chunk = new ArrayList<>(ids.subList(from, Math.min(ids.size(), from + this.idsPerRead)));
+			chunk.removeIf((id) -> !this.waiting.containsKey(id));
+			if (chunk.isEmpty()) {
+				continue;
+			}
+			Map<String, TaskInfo> found;
+			try {
+				found = this.reader.apply(chunk);
+			}
+			catch (RuntimeException ex) {
+				logger.debug(ex, "Could not read the states of awaited tasks; will read them again");
+				return;
+			}
+			for (String id : chunk) {
+				settle(id, found.get(id));
+			}
+		}
+	}
+
+	private void settle(String id, @Nullable TaskInfo info) {
+		if (info != null && !info.isFinished()) {
+			return;
+		}
+		List<CompletableFuture<TaskInfo>> futures = this.waiting.get(id);
+		if (futures == null) {
+			return;
+		}
+		for (CompletableFuture<TaskInfo> future : futures) {
+			if (info == null) {
+				future.completeExceptionally(new TaskNotFoundException(id));
+			}
+			else {
+				future.complete(info);
+			}
+		}
+	}
+
+	/**
+	 * Stop the thread and fail the futures of callers still waiting.
+	 */
+	void close() {
+		this.executor.shutdownNow();
+		this.waiting.forEach((id, futures) -> futures.forEach((future) -> future.completeExceptionally(closed(id))));
+	}
+
+	int awaitedTaskCount() {
+		return this.waiting.size();
+	}
+
+	private static GTaskException closed(String id) {
+		return new GTaskException("The result backend was closed while waiting for task " + id);
+	}
+
+}
