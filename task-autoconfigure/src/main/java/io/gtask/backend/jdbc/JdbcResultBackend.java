@@ -21,8 +21,9 @@ import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
+import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
-import io.gtask.backend.ResultBackend;
+import io.gtask.backend.StoredTask;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskInfo;
@@ -59,7 +60,7 @@ import org.springframework.util.Assert;
  * calling thread if it has one on the same {@link DataSource}. Writes that fail on a deadlock or
  * lock timeout are tried again, up to five times in all, unless they joined such a transaction.
  */
-public class JdbcResultBackend implements ResultBackend, SmartLifecycle, DisposableBean {
+public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, DisposableBean {
 
 	/**
 	 * The default prefix of the table name.
@@ -236,7 +237,7 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 				@Override
 				public void setValues(PreparedStatement ps, int i) throws SQLException {
 					NewTask task = tasks.get(i);
-					TaskTable.bindInsert(ps, task.id(), task.name(), task.queue(), task.createdAt(), now, expiresAt);
+					TaskTable.bindInsert(ps, task, now, expiresAt);
 				}
 
 				@Override
@@ -261,8 +262,8 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 	}
 
 	private boolean insert(NewTask task, long now, long expiresAt) {
-		return insertIfAbsent(() -> this.jdbc.update(this.table.insert, (ps) -> TaskTable.bindInsert(ps, task.id(),
-				task.name(), task.queue(), task.createdAt(), now, expiresAt)));
+		return insertIfAbsent(
+				() -> this.jdbc.update(this.table.insert, (ps) -> TaskTable.bindInsert(ps, task, now, expiresAt)));
 	}
 
 	private boolean insertIfAbsent(IntSupplier insert) {
@@ -375,6 +376,32 @@ public class JdbcResultBackend implements ResultBackend, SmartLifecycle, Disposa
 				logger.debug(ex, () -> "Writing task states failed on a lock (attempt " + failed + "); trying again");
 			}
 		}
+	}
+
+	@Override
+	public List<StoredTask> findStale(Instant olderThan, @Nullable StoredTask after, int limit) {
+		long cutoff = olderThan.toEpochMilli();
+		List<Object> args = new ArrayList<>(List.of(now(), cutoff, cutoff));
+		if (after != null) {
+			args.add(after.updatedAt().toEpochMilli());
+			args.add(after.updatedAt().toEpochMilli());
+			args.add(after.id());
+		}
+		String sql = (after != null) ? this.table.findStaleAfter : this.table.findStale;
+		return this.jdbc.query((connection) -> {
+			PreparedStatement ps = connection.prepareStatement(sql);
+			ps.setMaxRows(limit);
+			for (int i = 0; i < args.size(); i++) {
+				ps.setObject(i + 1, args.get(i));
+			}
+			return ps;
+		}, (rs, row) -> TaskTable.toStored(rs));
+	}
+
+	@Override
+	public Optional<StoredTask> findStored(String id) {
+		List<StoredTask> found = this.jdbc.query(this.table.findStored, (rs, row) -> TaskTable.toStored(rs), id, now());
+		return found.stream().findFirst();
 	}
 
 	@Override

@@ -77,7 +77,9 @@ final class TaskTable {
 			+ "next_attempt_at, result, error_type, error_message";
 
 	private static final String INSERTED = "id, name, queue, status, attempts, created_at, started_at, finished_at, "
-			+ "next_attempt_at, result, error_type, error_message, updated_at, expires_at";
+			+ "next_attempt_at, result, error_type, error_message, updated_at, expires_at, payload, due_at";
+
+	private static final String STORED = "id, name, queue, status, payload, due_at, updated_at";
 
 	private final String name;
 
@@ -97,9 +99,21 @@ final class TaskTable {
 
 	final String deleteExpiredBatch;
 
+	final String findStored;
+
+	final String findStale;
+
+	final String findStaleAfter;
+
 	TaskTable(String prefix, JdbcPlatform platform) {
 		this.name = validPrefix(prefix) + "task";
-		this.insert = platform.insertIfAbsent(this.name, INSERTED, String.join(", ", Collections.nCopies(14, "?")));
+		this.insert = platform.insertIfAbsent(this.name, INSERTED, String.join(", ", Collections.nCopies(16, "?")));
+		this.findStored = "SELECT " + STORED + " FROM " + this.name + " WHERE id = ? AND expires_at > ?";
+		String stale = "SELECT " + STORED + " FROM " + this.name + " WHERE status IN ('" + TaskStatus.PENDING.name()
+				+ "', '" + TaskStatus.STARTED.name() + "', '" + TaskStatus.RETRY.name()
+				+ "') AND payload IS NOT NULL AND expires_at > ? AND updated_at < ? AND (due_at IS NULL OR due_at < ?)";
+		this.findStale = stale + " ORDER BY updated_at, id";
+		this.findStaleAfter = stale + " AND (updated_at > ? OR (updated_at = ? AND id > ?)) ORDER BY updated_at, id";
 		StringBuilder update = new StringBuilder("UPDATE ").append(this.name)
 			.append(" SET name = ?, queue = ?, status = ?, attempts = ?, updated_at = ?, expires_at = ?");
 		for (String column : OPTIONAL_COLUMNS) {
@@ -210,15 +224,45 @@ final class TaskTable {
 		}
 		bindInsert(ps, change.id(), cut(change.name(), MAX_NAME_LENGTH), change.queue(), change.status(),
 				change.attempts(), change.at().toEpochMilli(), values, now, expiresAt);
+		ps.setNull(15, Types.VARBINARY);
+		ps.setNull(16, Types.BIGINT);
 	}
 
 	/**
 	 * Bind the parameters of {@link #insert} for a task that was sent.
 	 */
-	static void bindInsert(PreparedStatement ps, String id, String name, String queue, Instant createdAt, long now,
-			long expiresAt) throws SQLException {
-		bindInsert(ps, id, name, queue, TaskStatus.PENDING, 0, createdAt.toEpochMilli(), new Object[6], now,
-				expiresAt);
+	static void bindInsert(PreparedStatement ps, io.gtask.backend.NewTask task, long now, long expiresAt)
+			throws SQLException {
+		bindInsert(ps, task.id(), task.name(), task.queue(), TaskStatus.PENDING, 0, task.createdAt().toEpochMilli(),
+				new Object[6], now, expiresAt);
+		if (task.payload() != null) {
+			ps.setBytes(15, task.payload());
+		}
+		else {
+			ps.setNull(15, Types.VARBINARY);
+		}
+		if (task.dueAt() != null) {
+			ps.setLong(16, task.dueAt().toEpochMilli());
+		}
+		else {
+			ps.setNull(16, Types.BIGINT);
+		}
+	}
+
+	/**
+	 * Read a row of a query that selects the columns of a stored task.
+	 */
+	static io.gtask.backend.StoredTask toStored(ResultSet rs) throws SQLException {
+		String id = rs.getString(1);
+		TaskStatus status;
+		try {
+			status = TaskStatus.valueOf(rs.getString(4));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);
+		}
+		return new io.gtask.backend.StoredTask(id, rs.getString(2), rs.getString(3), status, rs.getBytes(5),
+				instant(rs, 6), Instant.ofEpochMilli(rs.getLong(7)));
 	}
 
 	private static void bindInsert(PreparedStatement ps, String id, String name, String queue, TaskStatus status,

@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 
 import io.gtask.backend.NewTask;
 import io.gtask.backend.ResultBackend;
-import io.gtask.backend.ResultBackendContractTests;
+import io.gtask.backend.DurableResultBackendContractTests;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * The result backend contract on one SQL database, and what the JDBC backend adds to it:
  * expired rows that are still in the table, the cleaner, the schema script and polling.
  */
-abstract class JdbcResultBackendContractTests extends ResultBackendContractTests {
+abstract class JdbcResultBackendContractTests extends DurableResultBackendContractTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -63,6 +63,11 @@ abstract class JdbcResultBackendContractTests extends ResultBackendContractTests
 				database().tablePrefix(), timeToLive, pollInterval);
 		backend.start();
 		return backend;
+	}
+
+	@Override
+	protected ResultBackend createTrackedBackend() {
+		return track(createBackend(TTL, Duration.ofMillis(200)));
 	}
 
 	@AfterEach

@@ -1,0 +1,71 @@
+package io.gtask.durable;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.gtask.core.TaskContext;
+import io.gtask.core.TaskHandler;
+
+/**
+ * Handlers of the durable mode tests; they count their runs by argument, shared by every
+ * context of a test.
+ */
+public class DurableHandlers {
+
+	static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+	static final Map<String, String> ERRORS = new ConcurrentHashMap<>();
+
+	static int runs(String key) {
+		AtomicInteger runs = RUNS.get(key);
+		return (runs != null) ? runs.get() : 0;
+	}
+
+	private static int count(String key) {
+		return RUNS.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	@TaskHandler("work")
+	public String work(String key, long millis) throws InterruptedException {
+		count(key);
+		Thread.sleep(millis);
+		return key + ":done";
+	}
+
+	@TaskHandler(value = "approve", manualCommit = true)
+	public void approve(String key, String how, TaskContext context) {
+		int run = count(key);
+		switch (how) {
+			case "later" -> CompletableFuture.runAsync(() -> context.commit(key + ":approved"),
+					CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+			case "now" -> context.commit(key + ":approved-now");
+			case "reject" -> context.commitFailure(new IllegalArgumentException("rejected " + key));
+			case "again" -> {
+				if (run == 1) {
+					context.commitRequeue();
+				}
+				else {
+					context.commit(key + ":run " + run);
+				}
+			}
+			default -> {
+				// never commits
+			}
+		}
+	}
+
+	@TaskHandler("autoCommit")
+	public String autoCommit(String key, TaskContext context) {
+		try {
+			context.commit("by hand");
+		}
+		catch (IllegalStateException ex) {
+			ERRORS.put(key, ex.getMessage());
+		}
+		return "auto";
+	}
+
+}

@@ -1,0 +1,228 @@
+package io.gtask.durable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
+import io.gtask.backend.DurableResultBackend;
+import io.gtask.core.GTaskException;
+import io.gtask.core.TaskClient;
+import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskNotFoundException;
+import io.gtask.core.TaskStatus;
+import io.gtask.test.MutableClock;
+import io.gtask.test.RedisProcess;
+import io.gtask.test.TestRedis;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Durable mode on a JDBC backend (H2) and a real Redis: tasks survive Redis losing its data,
+ * manual commit, the reaper and forced re-push.
+ */
+class DurableModeIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final String prefix = "gtask-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+	@BeforeEach
+	void reset() {
+		DurableHandlers.RUNS.clear();
+		DurableHandlers.ERRORS.clear();
+	}
+
+	private ApplicationContextRunner runner(String redisUrl) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					DataSourceAutoConfiguration.class, GTaskJdbcBackendAutoConfiguration.class,
+					GTaskAutoConfiguration.class))
+			.withBean(DurableHandlers.class)
+			.withPropertyValues("spring.data.redis.url=" + redisUrl,
+					"spring.datasource.url=jdbc:h2:mem:" + this.prefix + ";DB_CLOSE_DELAY=-1",
+					"gtask.key-prefix=" + this.prefix, "gtask.backend.type=jdbc", "gtask.durable.enabled=true",
+					"gtask.result.poll-interval=100ms", "gtask.worker.poll-timeout=200ms",
+					"gtask.worker.shutdown-timeout=2s", "gtask.worker.visibility-timeout=2s",
+					"gtask.worker.reclaim-interval=300ms", "gtask.durable.reaper.period=300ms",
+					"gtask.durable.reaper.timeout=2s");
+	}
+
+	@Test
+	void everyAcceptedTaskSucceedsWhenRedisLosesAllItsDataMidFlight() {
+		try (RedisProcess redis = RedisProcess.start("--appendonly", "no")) {
+			runner(redis.url()).withPropertyValues("gtask.worker.concurrency=4").run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				List<String> ids = new ArrayList<>();
+				for (int i = 0; i < 60; i++) {
+					ids.add(client.send("work", "t" + i, 50L));
+				}
+				await().atMost(WAIT).until(() -> DurableHandlers.RUNS.size() >= 5);
+				// Redis dies and comes back empty: queued and running tasks are gone from it
+				redis.kill();
+				for (int i = 60; i < 70; i++) {
+					// recorded in the database while Redis is away; queued later by the reaper
+					ids.add(client.send("work", "t" + i, 50L));
+				}
+				redis.start();
+				for (String id : ids) {
+					TaskInfo info = client.awaitCompletion(id, WAIT);
+					assertThat(info.status()).as(id).isEqualTo(TaskStatus.SUCCESS);
+				}
+				for (int i = 0; i < 70; i++) {
+					assertThat(DurableHandlers.runs("t" + i)).as("runs of t" + i).isPositive();
+				}
+			});
+		}
+	}
+
+	@Test
+	void manualCommitHandlersCommitDuringOrAfterTheirInvocation() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String later = client.send("approve", "a", "later");
+			String now = client.send("approve", "b", "now");
+			String rejected = client.send("approve", "c", "reject");
+			String again = client.send("approve", "d", "again");
+			assertThat(client.await(later, WAIT, String.class)).isEqualTo("a:approved");
+			assertThat(client.await(now, WAIT, String.class)).isEqualTo("b:approved-now");
+			TaskInfo failed = client.awaitCompletion(rejected, WAIT);
+			assertThat(failed.status()).isEqualTo(TaskStatus.FAILURE);
+			assertThat(failed.error().message()).isEqualTo("rejected c");
+			assertThat(client.await(again, WAIT, String.class)).isEqualTo("d:run 2");
+			assertThat(DurableHandlers.runs("d")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void autoCommitHandlerCannotCommitByHand() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			assertThat(client.await(client.send("autoCommit", "x"), WAIT, String.class)).isEqualTo("auto");
+			assertThat(DurableHandlers.ERRORS.get("x")).contains("commits automatically")
+				.contains("@TaskHandler(manualCommit = true)");
+		});
+	}
+
+	@Test
+	void taskNeverCommittedIsFoundByTheReaper() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.policy=fail").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("approve", "e", "never");
+			await().atMost(WAIT).until(() -> DurableHandlers.runs("e") == 1);
+			assertThat(client.status(id)).isEqualTo(TaskStatus.STARTED);
+			TaskInfo info = client.awaitCompletion(id, WAIT);
+			assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
+			assertThat(info.error().type()).isEqualTo(TaskLostException.class.getName());
+		});
+	}
+
+	@Test
+	void taskNeverCommittedIsSentAgainByTheReaperUnderTheRetryPolicy() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			client.send("approve", "f", "never");
+			await().atMost(WAIT).until(() -> DurableHandlers.runs("f") >= 2);
+		});
+	}
+
+	@Test
+	void reaperLeavesTasksTheBrokerStillHolds() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("work", "long", 3000L);
+			await().atMost(WAIT).until(() -> client.status(id) == TaskStatus.STARTED);
+			TaskReaper reaper = context.getBean(TaskReaper.class);
+			MutableClock clock = new MutableClock();
+			clock.advance(Duration.ofMinutes(10));
+			reaper.setClock(clock);
+			TaskReaper.Result result = reaper.reap();
+			assertThat(result.held()).isEqualTo(1);
+			assertThat(result.requeued()).isZero();
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("long:done");
+			assertThat(DurableHandlers.runs("long")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void finishedTaskCanBeSentAgainById() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("work", "g", 0L);
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("g:done");
+			client.repush(id);
+			await().atMost(WAIT).until(() -> DurableHandlers.runs("g") == 2);
+			assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+			assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> client.repush("no-such-task"));
+			assertThat(context.getBean(io.gtask.backend.ResultBackend.class)).isInstanceOf(DurableResultBackend.class);
+		});
+	}
+
+	@Test
+	void repushWithoutDurableModeSaysWhy() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					GTaskAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.url=" + TestRedis.get().url(), "gtask.key-prefix=" + this.prefix,
+					"gtask.worker.enabled=false")
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				String id = client.send("work", "h", 0L);
+				assertThatExceptionOfType(GTaskException.class).isThrownBy(() -> client.repush(id))
+					.withMessageContaining("does not keep task messages")
+					.withMessageContaining("gtask.durable.enabled=true");
+			});
+	}
+
+	@Test
+	void manualCommitWithoutDurableModeFailsAtStartup() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					GTaskAutoConfiguration.class))
+			.withBean(DurableHandlers.class)
+			.withPropertyValues("spring.data.redis.url=" + TestRedis.get().url(), "gtask.key-prefix=" + this.prefix)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("Handler of task 'approve' commits manually")
+				.hasMessageContaining("gtask.durable.enabled=true"));
+	}
+
+	@Test
+	void durableModeOnTheRedisBackendFailsAtStartup() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					GTaskAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.url=" + TestRedis.get().url(), "gtask.key-prefix=" + this.prefix,
+					"gtask.durable.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("gtask.backend.type=jdbc or mongo"));
+	}
+
+	@Test
+	void oneReaperHoldsTheLockAtATime() {
+		io.gtask.durable.redis.RedisLeaderLock lock = new io.gtask.durable.redis.RedisLeaderLock(
+				new io.gtask.redis.RedisAsync(TestRedis.get().connectionFactory(), Duration.ofSeconds(5)),
+				this.prefix + ":reaper");
+		assertThat(lock.tryAcquire("a", Duration.ofSeconds(30))).isTrue();
+		assertThat(lock.tryAcquire("b", Duration.ofSeconds(30))).isFalse();
+		assertThat(lock.tryAcquire("a", Duration.ofSeconds(30))).isTrue();
+		lock.release("b");
+		assertThat(lock.tryAcquire("b", Duration.ofSeconds(30))).isFalse();
+		lock.release("a");
+		assertThat(lock.tryAcquire("b", Duration.ofMillis(300))).isTrue();
+		await().atMost(WAIT).until(() -> lock.tryAcquire("a", Duration.ofSeconds(30)));
+	}
+
+}
