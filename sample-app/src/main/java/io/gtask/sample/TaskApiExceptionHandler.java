@@ -64,6 +64,14 @@ public class TaskApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	/**
+	 * A task whose message is not kept (outside durable mode) cannot be sent again.
+	 */
+	@ExceptionHandler
+	ProblemDetail notRepushable(io.gtask.core.GTaskException ex) {
+		return problem(HttpStatus.CONFLICT, "Not possible", ex);
+	}
+
+	/**
 	 * A dead letter that is not a valid message cannot be sent again.
 	 */
 	@ExceptionHandler

@@ -145,6 +145,16 @@ public class TaskController {
 	}
 
 	/**
+	 * Send a task again by id, whatever its state (durable mode only, in which the database
+	 * keeps each task's message).
+	 */
+	@PostMapping("/{id}/repush")
+	ResponseEntity<Map<String, String>> repush(@PathVariable String id) {
+		this.taskClient.repush(id);
+		return ResponseEntity.accepted().body(Map.of("id", id, "status", this.taskClient.status(id).name()));
+	}
+
+	/**
 	 * Read a task. With {@code wait} (such as {@code 5s}, at most 30s) the call waits until the
 	 * task finishes or the time is up, and then answers with whatever state the task is in.
 	 */
