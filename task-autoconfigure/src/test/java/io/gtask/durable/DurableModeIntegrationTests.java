@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
-import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,14 +27,21 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Durable mode on a JDBC backend (H2) and a real Redis: tasks survive Redis losing its data,
- * manual commit, the reaper and forced re-push.
+ * Durable mode on a real Redis and a durable backend (each subclass names one): tasks survive
+ * Redis losing its data, manual commit, the reaper and forced re-push.
  */
-class DurableModeIntegrationTests {
+abstract class DurableModeIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private final String prefix = "gtask-test-" + UUID.randomUUID().toString().substring(0, 8);
+	protected final String prefix = "gtask-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+	/**
+	 * A context runner with the auto-configuration and properties of the backend under test.
+	 * @param runner a runner with Redis, Jackson and gtask configured
+	 * @return the runner with the backend
+	 */
+	protected abstract ApplicationContextRunner withBackend(ApplicationContextRunner runner);
 
 	@BeforeEach
 	void reset() {
@@ -45,14 +50,12 @@ class DurableModeIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(String redisUrl) {
-		return new ApplicationContextRunner()
+		return withBackend(new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, GTaskJdbcBackendAutoConfiguration.class,
-					GTaskAutoConfiguration.class))
+					GTaskAutoConfiguration.class)))
 			.withBean(DurableHandlers.class)
 			.withPropertyValues("spring.data.redis.url=" + redisUrl,
-					"spring.datasource.url=jdbc:h2:mem:" + this.prefix + ";DB_CLOSE_DELAY=-1",
-					"gtask.key-prefix=" + this.prefix, "gtask.backend.type=jdbc", "gtask.durable.enabled=true",
+					"gtask.key-prefix=" + this.prefix, "gtask.durable.enabled=true",
 					"gtask.result.poll-interval=100ms", "gtask.worker.poll-timeout=200ms",
 					"gtask.worker.shutdown-timeout=2s", "gtask.worker.visibility-timeout=2s",
 					"gtask.worker.reclaim-interval=300ms", "gtask.durable.reaper.period=300ms",
