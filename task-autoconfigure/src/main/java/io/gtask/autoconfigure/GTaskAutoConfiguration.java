@@ -22,6 +22,7 @@ import io.gtask.core.DeadLetters;
 import io.gtask.durable.LeaderLock;
 import io.gtask.durable.TaskReaper;
 import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
@@ -170,7 +171,8 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
 				TaskMessageCodec codec, GTaskProperties properties,
-				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor) {
+				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
+				ObjectProvider<TaskInterceptor> interceptors) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
@@ -187,6 +189,8 @@ public final class GTaskAutoConfiguration {
 						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
 			container.setTaskLimits(limits);
 			container.setDurable(properties.getDurable().isEnabled());
+			container.setInterceptors(interceptors.orderedStream().toList());
+			container.setMdcEnabled(worker.isMdc());
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			return container;
 		}

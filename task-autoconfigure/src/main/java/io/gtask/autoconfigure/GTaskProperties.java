@@ -614,6 +614,21 @@ public class GTaskProperties {
 		private QueueOrder queueOrder = QueueOrder.WEIGHTED;
 
 		/**
+		 * Whether the id, name, queue and attempt of the task a worker thread runs are put in
+		 * its logging context (MDC keys gtask.taskId, gtask.taskName, gtask.queue,
+		 * gtask.attempt).
+		 */
+		private boolean mdc = true;
+
+		public boolean isMdc() {
+			return this.mdc;
+		}
+
+		public void setMdc(boolean mdc) {
+			this.mdc = mdc;
+		}
+
+		/**
 		 * Weight of each queue in weighted order; queues not listed weigh 1.
 		 */
 		private Map<String, Integer> queueWeights = new LinkedHashMap<>();

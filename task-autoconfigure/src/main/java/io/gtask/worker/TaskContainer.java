@@ -31,6 +31,7 @@ import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.PoisonTaskException;
 import io.gtask.core.TaskError;
+import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerMethod;
@@ -70,6 +71,10 @@ public class TaskContainer implements SmartLifecycle {
 	private final ResultBackend backend;
 
 	private boolean durable;
+
+	private List<TaskInterceptor> interceptors = List.of();
+
+	private boolean mdcEnabled = true;
 
 	private final Semaphore slots;
 
@@ -166,6 +171,32 @@ public class TaskContainer implements SmartLifecycle {
 						+ " (gtask.worker.queue-weights)"));
 		this.queueOrder = queueOrder;
 		this.queueWeights = Map.copyOf(weights);
+	}
+
+	/**
+	 * Set the interceptors that wrap every execution, outermost first.
+	 * @param interceptors the interceptors
+	 */
+	public void setInterceptors(List<TaskInterceptor> interceptors) {
+		this.interceptors = List.copyOf(interceptors);
+	}
+
+	/**
+	 * Set whether the task id, name, queue and attempt are put in the logging context (SLF4J
+	 * MDC, keys {@code gtask.taskId}, {@code gtask.taskName}, {@code gtask.queue},
+	 * {@code gtask.attempt}) of the thread that runs the task.
+	 * @param mdcEnabled whether to, {@code true} by default
+	 */
+	public void setMdcEnabled(boolean mdcEnabled) {
+		this.mdcEnabled = mdcEnabled;
+	}
+
+	List<TaskInterceptor> getInterceptors() {
+		return this.interceptors;
+	}
+
+	boolean isMdcEnabled() {
+		return this.mdcEnabled;
 	}
 
 	/**

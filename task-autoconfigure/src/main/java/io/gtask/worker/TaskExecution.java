@@ -2,6 +2,7 @@ package io.gtask.worker;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,10 +18,13 @@ import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskExpiredException;
 import io.gtask.core.TaskRevokedException;
+import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskTimeoutException;
+import io.gtask.core.TaskVetoedException;
 import io.gtask.core.UnknownTaskException;
 import io.gtask.registry.TaskHandlerMethod;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -39,6 +43,17 @@ final class TaskExecution implements Runnable {
 	 * counts as abandoned.
 	 */
 	static final Duration ABANDON_GRACE = Duration.ofSeconds(1);
+
+	/**
+	 * Logging context key of the id of the task a worker thread runs.
+	 */
+	static final String MDC_TASK_ID = "gtask.taskId";
+
+	static final String MDC_TASK_NAME = "gtask.taskName";
+
+	static final String MDC_QUEUE = "gtask.queue";
+
+	static final String MDC_ATTEMPT = "gtask.attempt";
 
 	private final TaskContainer container;
 
@@ -213,7 +228,7 @@ final class TaskExecution implements Runnable {
 		Object result;
 		try {
 			Object[] values = handler.bind(this.container.getCodec().getJsonMapper(), message.args(), context);
-			result = handler.invoke(values);
+			result = invoke(handler, context, values, message);
 		}
 		catch (ArgumentBindingException ex) {
 			if (claim()) {
@@ -233,6 +248,34 @@ final class TaskExecution implements Runnable {
 			}
 			else {
 				succeeded(message, result);
+			}
+		}
+	}
+
+	/**
+	 * Invoke the handler through the interceptors, with the task named in the logging context
+	 * of the worker thread.
+	 */
+	private @Nullable Object invoke(TaskHandlerMethod handler, DefaultTaskContext context, @Nullable Object[] values,
+			TaskMessage message) throws Throwable {
+		boolean mdc = this.container.isMdcEnabled();
+		if (mdc) {
+			MDC.put(MDC_TASK_ID, message.id());
+			MDC.put(MDC_TASK_NAME, message.name());
+			MDC.put(MDC_QUEUE, message.queue());
+			MDC.put(MDC_ATTEMPT, Integer.toString(message.attempt()));
+		}
+		try {
+			List<TaskInterceptor> interceptors = this.container.getInterceptors();
+			return interceptors.isEmpty() ? handler.invoke(values)
+					: new InterceptorChain(interceptors, handler, context, values, message.headers()).proceed();
+		}
+		finally {
+			if (mdc) {
+				MDC.remove(MDC_TASK_ID);
+				MDC.remove(MDC_TASK_NAME);
+				MDC.remove(MDC_QUEUE);
+				MDC.remove(MDC_ATTEMPT);
 			}
 		}
 	}
@@ -369,6 +412,9 @@ final class TaskExecution implements Runnable {
 	}
 
 	private boolean isRetryable(TaskHandlerMethod handler, Throwable ex) {
+		if (ex instanceof TaskVetoedException) {
+			return false;
+		}
 		for (Class<? extends Throwable> type : handler.getNoRetryFor()) {
 			if (type.isInstance(ex)) {
 				return false;
