@@ -37,7 +37,7 @@ class PrometheusEndpointTests {
 
 		MvcTestResult result = this.mvc.get().uri("/actuator/prometheus").exchange();
 		assertThat(result).hasStatus(HttpStatus.OK);
-		// the sample's periodic schedule also sends 'add' every minute, so counts are not asserted
+		// the sample's periodic schedule also runs 'add' every minute, so counts are not asserted
 		String body = result.getResponse().getContentAsString();
 		assertThat(body).contains("gtask_tasks_sent_total{queue=\"default\",task=\"add\"} ")
 			.contains("gtask_tasks_started_total{queue=\"default\",task=\"add\"} ")
