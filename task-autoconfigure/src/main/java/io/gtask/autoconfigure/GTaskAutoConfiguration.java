@@ -26,6 +26,7 @@ import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskMetrics;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
@@ -33,6 +34,7 @@ import io.gtask.registry.TaskRegistry;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskContainerSettings;
 import io.gtask.worker.TaskDefaults;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -83,11 +85,14 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskClient.class)
 	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			TaskRegistry registry, GTaskProperties properties) {
+			TaskRegistry registry, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
 				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
 		client.setRoutes(properties.getRoutes());
 		client.setDurable(properties.getDurable().isEnabled());
+		metrics.ifAvailable(client::setMetrics);
+		observationRegistry.ifAvailable(client::setObservationRegistry);
 		return client;
 	}
 
@@ -172,7 +177,8 @@ public final class GTaskAutoConfiguration {
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
 				TaskMessageCodec codec, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
-				ObjectProvider<TaskInterceptor> interceptors) {
+				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
@@ -191,6 +197,8 @@ public final class GTaskAutoConfiguration {
 			container.setDurable(properties.getDurable().isEnabled());
 			container.setInterceptors(interceptors.orderedStream().toList());
 			container.setMdcEnabled(worker.isMdc());
+			metrics.ifAvailable(container::setMetrics);
+			observationRegistry.ifAvailable(container::setObservationRegistry);
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			return container;
 		}

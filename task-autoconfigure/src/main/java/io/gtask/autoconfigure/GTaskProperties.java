@@ -54,6 +54,8 @@ public class GTaskProperties {
 
 	private final Durable durable = new Durable();
 
+	private final Metrics metrics = new Metrics();
+
 	public Durable getDurable() {
 		return this.durable;
 	}
@@ -126,6 +128,58 @@ public class GTaskProperties {
 
 	public DeadLetter getDeadLetter() {
 		return this.deadLetter;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Metrics settings, used when a Micrometer MeterRegistry is present.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to record task and queue metrics.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time a snapshot of a queue's sizes is used for by the queue gauges before Redis is
+		 * read again.
+		 */
+		private Duration queueRefreshInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Number of distinct task names, besides those of local handlers and routes, tagged as
+		 * they are; further names are tagged 'other'.
+		 */
+		private int maxTaskNames = 100;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getQueueRefreshInterval() {
+			return this.queueRefreshInterval;
+		}
+
+		public void setQueueRefreshInterval(Duration queueRefreshInterval) {
+			this.queueRefreshInterval = queueRefreshInterval;
+		}
+
+		public int getMaxTaskNames() {
+			return this.maxTaskNames;
+		}
+
+		public void setMaxTaskNames(int maxTaskNames) {
+			this.maxTaskNames = maxTaskNames;
+		}
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,14 @@ import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
 import io.gtask.core.TaskStatus;
+import io.gtask.metrics.TaskMetrics;
+import io.gtask.observation.TaskObservations;
+import io.gtask.observation.TaskSendContext;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
@@ -74,6 +80,10 @@ public class DefaultTaskClient implements TaskClient {
 	private Map<String, String> routes = Map.of();
 
 	private Clock clock = Clock.systemUTC();
+
+	private TaskMetrics metrics = TaskMetrics.NONE;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
 	 * Create a client.
@@ -126,6 +136,23 @@ public class DefaultTaskClient implements TaskClient {
 		this.clock = clock;
 	}
 
+	/**
+	 * Set the metrics told of each task sent.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Set the registry of the observation of each send, whose trace context travels in the
+	 * headers of the task message.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
 	@Override
 	public String send(String name, @Nullable Object... args) {
 		return send(TaskRequest.of(name).args(args).build());
@@ -141,17 +168,54 @@ public class DefaultTaskClient implements TaskClient {
 		Instant now = this.clock.instant();
 		List<NewTask> records = new ArrayList<>(requests.size());
 		List<OutgoingTask> messages = new ArrayList<>(requests.size());
-		for (TaskRequest request : requests) {
-			String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
-			String queue = RedisKeyspace.validQueue(queueOf(request));
-			ArrayNode args = args(request);
-			String uniqueKey = uniqueKey(request, args);
-			byte[] payload = encode(request, id, queue, now, args, uniqueKey);
-			Instant due = (request.eta() != null && request.eta().isAfter(now)) ? request.eta() : null;
-			records.add(new NewTask(id, request.name(), queue, now, request.id() != null,
-					this.durable ? payload : null, this.durable ? due : null));
-			messages.add(new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey, request.uniqueFor()));
+		List<Observation> observations = new ArrayList<>(requests.size());
+		try {
+			for (TaskRequest request : requests) {
+				String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
+				String queue = RedisKeyspace.validQueue(queueOf(request));
+				Instant due = (request.eta() != null && request.eta().isAfter(now)) ? request.eta() : null;
+				Map<String, String> headers = new HashMap<>(4);
+				if (due != null) {
+					headers.put(TaskMessage.DUE_HEADER, Long.toString(due.toEpochMilli()));
+				}
+				observations.add(observeSend(id, request.name(), queue, headers));
+				ArrayNode args = args(request);
+				String uniqueKey = uniqueKey(request, args);
+				byte[] payload = encode(request, id, queue, now, args, uniqueKey, headers);
+				records.add(new NewTask(id, request.name(), queue, now, request.id() != null,
+						this.durable ? payload : null, this.durable ? due : null));
+				messages.add(
+						new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey, request.uniqueFor()));
+			}
+			List<String> ids = send(requests, records, messages);
+			observations.forEach(Observation::stop);
+			return ids;
 		}
+		catch (RuntimeException ex) {
+			for (Observation observation : observations) {
+				observation.error(ex);
+				observation.stop();
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Start the observation of sending one task, which writes the trace context into the
+	 * headers of its message.
+	 */
+	private Observation observeSend(String id, String name, String queue, Map<String, String> headers) {
+		return Observation
+			.createNotStarted(TaskObservations.SEND, () -> new TaskSendContext(id, name, queue, headers),
+					this.observationRegistry)
+			.contextualName(queue + " send")
+			.lowCardinalityKeyValue(TaskObservations.TASK, name)
+			.lowCardinalityKeyValue(TaskObservations.QUEUE, queue)
+			.highCardinalityKeyValue(TaskObservations.TASK_ID, id)
+			.start();
+	}
+
+	private List<String> send(List<TaskRequest> requests, List<NewTask> records, List<OutgoingTask> messages) {
 		List<String> refused;
 		List<@Nullable String> holders;
 		if (this.durable) {
@@ -236,6 +300,7 @@ public class DefaultTaskClient implements TaskClient {
 			}
 			if (existing == null) {
 				ids.add(message.id());
+				this.metrics.sent(message.queue(), request.name());
 			}
 			else if (request.onDuplicate() == TaskRequest.OnDuplicate.RETURN_EXISTING) {
 				ids.add(existing);
@@ -324,11 +389,11 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	private byte[] encode(TaskRequest request, String id, String queue, Instant now, ArrayNode args,
-			@Nullable String uniqueKey) {
+			@Nullable String uniqueKey, Map<String, String> headers) {
 		TaskMessage message = new TaskMessage(id, request.name(), queue, args, 1, request.maxRetries(),
 				(request.timeout() != null) ? request.timeout().toMillis() : null,
 				(request.backoff() != null) ? request.backoff().toMillis() : null, now.toEpochMilli(),
-				Collections.emptyMap(), request.priority(),
+				headers, request.priority(),
 				(request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null, uniqueKey);
 		byte[] payload = this.codec.encode(message);
 		if (payload.length > this.maxPayloadSize.toBytes()) {

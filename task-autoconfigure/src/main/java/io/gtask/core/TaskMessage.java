@@ -34,6 +34,12 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 	public static final int VERSION = 1;
 
 	/**
+	 * Header of the message of a delayed task: when it is due, in epoch milliseconds, from
+	 * which the time it waits in its queue is measured.
+	 */
+	public static final String DUE_HEADER = "gtask-due";
+
+	/**
 	 * Create a message of normal priority that does not expire and holds no uniqueness key.
 	 * @param id the task id
 	 * @param name the task name

@@ -34,8 +34,10 @@ import io.gtask.core.TaskError;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskMetrics;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
@@ -75,6 +77,10 @@ public class TaskContainer implements SmartLifecycle {
 	private List<TaskInterceptor> interceptors = List.of();
 
 	private boolean mdcEnabled = true;
+
+	private TaskMetrics metrics = TaskMetrics.NONE;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final Semaphore slots;
 
@@ -191,6 +197,31 @@ public class TaskContainer implements SmartLifecycle {
 		this.mdcEnabled = mdcEnabled;
 	}
 
+	/**
+	 * Set the metrics told of each attempt, its outcome and dead letters.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Set the registry of the observation of each attempt, which continues the trace of the
+	 * sender from the headers of the task message.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	TaskMetrics getMetrics() {
+		return this.metrics;
+	}
+
+	ObservationRegistry getObservationRegistry() {
+		return this.observationRegistry;
+	}
+
 	List<TaskInterceptor> getInterceptors() {
 		return this.interceptors;
 	}
@@ -252,6 +283,7 @@ public class TaskContainer implements SmartLifecycle {
 			checkManualCommit();
 			this.running = true;
 			this.queues = resolveQueues();
+			this.metrics.consuming(this.queues);
 			applyLimits();
 			this.arbiter = new SlotArbiter(this.slots, this.queueOrder, this.queues, this.queueWeights);
 			if (this.workerExecutor != null) {
@@ -601,6 +633,7 @@ public class TaskContainer implements SmartLifecycle {
 				PoisonTaskException.class.getName(), (message != null) ? message.attempt() : 0, delivery.deliveryCount(),
 				now(), (delivery.payload() != null) ? delivery.payload() : new byte[0]);
 		Outcome outcome = Outcome.dead(change, delivery, letter);
+		this.metrics.deadLettered(delivery.queue(), (message != null) ? message.name() : null);
 		write((message != null) ? outcome.releasing(message) : outcome);
 	}
 

@@ -22,7 +22,11 @@ import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskTimeoutException;
 import io.gtask.core.TaskVetoedException;
 import io.gtask.core.UnknownTaskException;
+import io.gtask.metrics.TaskOutcome;
+import io.gtask.observation.TaskExecutionContext;
+import io.gtask.observation.TaskObservations;
 import io.gtask.registry.TaskHandlerMethod;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.core.log.LogAccessor;
@@ -73,6 +77,11 @@ final class TaskExecution implements Runnable {
 
 	private final Object commitLock = new Object();
 
+	/**
+	 * When the handler was about to be invoked, by {@link System#nanoTime()}; 0 until then.
+	 */
+	private volatile long startedNanos;
+
 	private ManualState manualState = ManualState.RUNNING;
 
 	private @Nullable Commit pendingCommit;
@@ -116,6 +125,7 @@ final class TaskExecution implements Runnable {
 		TaskRevokedException ex = new TaskRevokedException("Task '" + message.name() + "' (" + message.id()
 				+ ") was cancelled on request while running attempt " + message.attempt());
 		logger.info(() -> ex.getMessage());
+		record(message, TaskOutcome.REVOKED);
 		this.container.write(Outcome.finish(TaskStateChange.revoked(message.id(), message.name(), message.queue(),
 				this.container.now(), message.attempt(), TaskError.of(ex)), this.delivery).releasing(message));
 		this.container.release();
@@ -210,6 +220,7 @@ final class TaskExecution implements Runnable {
 		if (handler == null) {
 			UnknownTaskException ex = new UnknownTaskException("No handler is registered for task '" + message.name()
 					+ "' (queue '" + message.queue() + "')");
+			record(message, TaskOutcome.FAILURE);
 			finish(message, now, TaskError.of(ex), message.attempt() - 1);
 			return;
 		}
@@ -223,6 +234,8 @@ final class TaskExecution implements Runnable {
 		this.context = context;
 		this.container.write(Outcome.state(TaskStateChange.started(message.id(), message.name(), message.queue(),
 				now, message.attempt())));
+		this.container.getMetrics().started(message.queue(), message.name(), waitNanos(message, now));
+		this.startedNanos = System.nanoTime();
 		this.timeoutFuture = this.container.getScheduler()
 			.schedule(() -> timedOut(message, handler, context, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
 		Object result;
@@ -232,6 +245,7 @@ final class TaskExecution implements Runnable {
 		}
 		catch (ArgumentBindingException ex) {
 			if (claim()) {
+				record(message, TaskOutcome.FAILURE);
 				finish(message, this.container.now(), TaskError.of(ex));
 			}
 			return;
@@ -265,12 +279,25 @@ final class TaskExecution implements Runnable {
 			MDC.put(MDC_QUEUE, message.queue());
 			MDC.put(MDC_ATTEMPT, Integer.toString(message.attempt()));
 		}
-		try {
+		Observation observation = Observation
+			.createNotStarted(TaskObservations.EXECUTE, () -> new TaskExecutionContext(message.id(), message.name(),
+					message.queue(), message.attempt(), message.headers()), this.container.getObservationRegistry())
+			.contextualName(message.queue() + " process")
+			.lowCardinalityKeyValue(TaskObservations.TASK, message.name())
+			.lowCardinalityKeyValue(TaskObservations.QUEUE, message.queue())
+			.highCardinalityKeyValue(TaskObservations.TASK_ID, message.id())
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
 			List<TaskInterceptor> interceptors = this.container.getInterceptors();
 			return interceptors.isEmpty() ? handler.invoke(values)
 					: new InterceptorChain(interceptors, handler, context, values, message.headers()).proceed();
 		}
+		catch (Throwable ex) {
+			observation.error(ex);
+			throw ex;
+		}
 		finally {
+			observation.stop();
 			if (mdc) {
 				MDC.remove(MDC_TASK_ID);
 				MDC.remove(MDC_TASK_NAME);
@@ -298,6 +325,7 @@ final class TaskExecution implements Runnable {
 			succeeded(message, commit.result());
 		}
 		else if (commit.kind() == Commit.Kind.FAILED) {
+			record(message, TaskOutcome.FAILURE);
 			finish(message, this.container.now(), TaskError.of(commit.error()));
 		}
 		else {
@@ -386,10 +414,12 @@ final class TaskExecution implements Runnable {
 			json = this.container.getCodec().getJsonMapper().writeValueAsString(result);
 		}
 		catch (JacksonException ex) {
+			record(message, TaskOutcome.FAILURE);
 			finish(message, this.container.now(), new TaskError(ex.getClass().getName(),
 					"Result of task '" + message.name() + "' cannot be written as JSON: " + ex.getOriginalMessage()));
 			return;
 		}
+		record(message, TaskOutcome.SUCCESS);
 		this.container.write(Outcome.finish(TaskStateChange.success(message.id(), message.name(), message.queue(),
 				this.container.now(), message.attempt(), json), this.delivery).releasing(message));
 		this.container.release();
@@ -399,6 +429,8 @@ final class TaskExecution implements Runnable {
 		Instant now = this.container.now();
 		TaskError error = TaskError.of(ex);
 		boolean retryable = message.attempt() <= maxRetries && isRetryable(handler, ex);
+		record(message, (ex instanceof TaskTimeoutException) ? TaskOutcome.TIMEOUT
+				: retryable ? TaskOutcome.RETRY : TaskOutcome.FAILURE);
 		if (!retryable) {
 			logger.debug(ex, () -> "Task '" + message.name() + "' (" + message.id() + ") failed");
 			finish(message, now, error);
@@ -450,6 +482,7 @@ final class TaskExecution implements Runnable {
 	private void finish(TaskMessage message, Instant at, TaskError error, int attempts) {
 		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), message.id(),
 				message.name(), error.message(), error.type(), attempts, this.delivery.deliveryCount(), at, payload());
+		this.container.getMetrics().deadLettered(message.queue(), message.name());
 		this.container.write(Outcome.dead(TaskStateChange.failure(message.id(), message.name(), message.queue(), at,
 				attempts, error), this.delivery, letter).releasing(message));
 		this.container.release();
@@ -462,6 +495,7 @@ final class TaskExecution implements Runnable {
 		TaskRevokedException ex = new TaskRevokedException("Task '" + message.name() + "' (" + message.id()
 				+ ") was cancelled on request before it started; it did not run");
 		logger.info(() -> ex.getMessage());
+		record(message, TaskOutcome.REVOKED);
 		this.container.write(Outcome.finish(TaskStateChange.revoked(message.id(), message.name(), message.queue(), now,
 				message.attempt() - 1, TaskError.of(ex)), this.delivery).releasing(message));
 		this.container.release();
@@ -474,6 +508,7 @@ final class TaskExecution implements Runnable {
 		TaskExpiredException ex = new TaskExpiredException("Task '" + message.name() + "' (" + message.id()
 				+ ") was not started before it expired at " + Instant.ofEpochMilli(message.expiresAt()) + "; it did not run");
 		logger.debug(() -> ex.getMessage());
+		record(message, TaskOutcome.EXPIRED);
 		this.container.write(Outcome.finish(TaskStateChange.expired(message.id(), message.name(), message.queue(), now,
 				message.attempt() - 1, TaskError.of(ex)), this.delivery).releasing(message));
 		this.container.release();
@@ -526,8 +561,39 @@ final class TaskExecution implements Runnable {
 		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), ex.getTaskId(), null,
 				String.valueOf(ex.getMessage()), ex.getClass().getName(), 0, this.delivery.deliveryCount(), now,
 				payload());
+		this.container.getMetrics().deadLettered(this.delivery.queue(), null);
 		this.container.write(Outcome.dead(change, this.delivery, letter));
 		this.container.release();
+	}
+
+	/**
+	 * Tell the metrics how this attempt ended, with how long its handler ran if it was invoked.
+	 */
+	private void record(TaskMessage message, TaskOutcome outcome) {
+		long started = this.startedNanos;
+		long duration = (started != 0) ? Math.max(0, System.nanoTime() - started) : -1;
+		this.container.getMetrics().finished(message.queue(), message.name(), outcome, duration);
+	}
+
+	/**
+	 * How long the first attempt of a task waited since it was sent, or since it was due; a
+	 * retry waited for its back-off, which is not counted.
+	 */
+	private static long waitNanos(TaskMessage message, Instant now) {
+		if (message.attempt() != 1) {
+			return -1;
+		}
+		long from = message.createdAt();
+		String due = message.headers().get(TaskMessage.DUE_HEADER);
+		if (due != null) {
+			try {
+				from = Math.max(from, Long.parseLong(due));
+			}
+			catch (NumberFormatException ex) {
+				// written by another sender: measured from when it was sent
+			}
+		}
+		return TimeUnit.MILLISECONDS.toNanos(Math.max(0, now.toEpochMilli() - from));
 	}
 
 }
