@@ -33,6 +33,8 @@ import io.gtask.registry.TaskRegistry;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskContainerSettings;
 import io.gtask.worker.TaskDefaults;
+import io.gtask.worker.WorkerRegistry;
+import io.gtask.worker.redis.RedisWorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -126,6 +128,13 @@ public final class GTaskAutoConfiguration {
 					properties.getResult().getPollInterval());
 		}
 
+		@Bean
+		@ConditionalOnMissingBean(WorkerRegistry.class)
+		RedisWorkerRegistry workerRegistry(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+			return new RedisWorkerRegistry(redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()));
+		}
+
 		private static RedisAsync redisAsync(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
 			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("gtask's Redis broker and backend need Lettuce, but the "
@@ -172,7 +181,7 @@ public final class GTaskAutoConfiguration {
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
 				TaskMessageCodec codec, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
-				ObjectProvider<TaskInterceptor> interceptors) {
+				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<WorkerRegistry> workerRegistry) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
@@ -192,6 +201,7 @@ public final class GTaskAutoConfiguration {
 			container.setInterceptors(interceptors.orderedStream().toList());
 			container.setMdcEnabled(worker.isMdc());
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
+			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			return container;
 		}
 
