@@ -66,21 +66,24 @@ public class GTaskHealthIndicator extends AbstractHealthIndicator {
 				backlog.put(queue, info.pending());
 			}
 		}
-		builder.up();
+		boolean stopped = container != null && container.isAutoStartup() && !container.isRunning();
+		if (stopped) {
+			builder.down();
+		}
+		else if (!backlog.isEmpty() && this.backlogStatus != null) {
+			builder.status(this.backlogStatus);
+		}
+		else {
+			builder.up();
+		}
 		if (container != null) {
 			builder.withDetail("worker", Map.of("name", container.getSettings().consumerName(), "running",
 					container.isRunning(), "activeCount", container.getActiveCount(), "concurrency",
 					container.getSettings().concurrency()));
-			if (container.isAutoStartup() && !container.isRunning()) {
-				builder.down();
-			}
 		}
 		builder.withDetail("queues", queueDetails);
 		if (!backlog.isEmpty()) {
 			builder.withDetail("backlogThreshold", this.backlogThreshold).withDetail("backlog", backlog);
-			if (this.backlogStatus != null && Status.UP.equals(builder.build().getStatus())) {
-				builder.status(this.backlogStatus);
-			}
 		}
 	}
 

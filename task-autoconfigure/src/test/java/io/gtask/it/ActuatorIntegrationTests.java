@@ -64,6 +64,18 @@ class ActuatorIntegrationTests {
 	}
 
 	@Test
+	void healthIsDownWhenTheWorkerStopped() {
+		this.runner.run((context) -> {
+			TaskContainer container = context.getBean(TaskContainer.class);
+			await().atMost(WAIT).until(container::isRunning);
+			container.stop();
+			Health health = context.getBean(GTaskHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(detail(health, "worker")).containsEntry("running", false);
+		});
+	}
+
+	@Test
 	void healthReportsABacklogAsDetailAndKeepsUpByDefault() {
 		this.producer.withPropertyValues("gtask.health.backlog-threshold=2").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
