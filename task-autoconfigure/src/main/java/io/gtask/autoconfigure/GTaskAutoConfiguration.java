@@ -35,6 +35,8 @@ import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskContainerSettings;
 import io.gtask.worker.TaskDefaults;
 import io.micrometer.observation.ObservationRegistry;
+import io.gtask.worker.WorkerRegistry;
+import io.gtask.worker.redis.RedisWorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -131,6 +133,13 @@ public final class GTaskAutoConfiguration {
 					properties.getResult().getPollInterval());
 		}
 
+		@Bean
+		@ConditionalOnMissingBean(WorkerRegistry.class)
+		RedisWorkerRegistry workerRegistry(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+			return new RedisWorkerRegistry(redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()));
+		}
+
 		private static RedisAsync redisAsync(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
 			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("gtask's Redis broker and backend need Lettuce, but the "
@@ -178,7 +187,7 @@ public final class GTaskAutoConfiguration {
 				TaskMessageCodec codec, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
@@ -200,6 +209,7 @@ public final class GTaskAutoConfiguration {
 			metrics.ifAvailable(container::setMetrics);
 			observationRegistry.ifAvailable(container::setObservationRegistry);
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
+			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			return container;
 		}
 

@@ -56,6 +56,12 @@ public class GTaskProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Health health = new Health();
+
+	public Health getHealth() {
+		return this.health;
+	}
+
 	public Durable getDurable() {
 		return this.durable;
 	}
@@ -185,6 +191,39 @@ public class GTaskProperties {
 	/**
 	 * Durable mode settings.
 	 */
+	public static class Health {
+
+		/**
+		 * Number of pending tasks of a consumed queue above which the health indicator reports
+		 * a backlog.
+		 */
+		private long backlogThreshold = 10000;
+
+		/**
+		 * Status the health indicator reports while a queue's backlog is above the threshold,
+		 * such as OUT_OF_SERVICE; when not set, the status stays UP and the backlog is reported
+		 * as a detail only.
+		 */
+		private @Nullable String backlogStatus;
+
+		public long getBacklogThreshold() {
+			return this.backlogThreshold;
+		}
+
+		public void setBacklogThreshold(long backlogThreshold) {
+			this.backlogThreshold = backlogThreshold;
+		}
+
+		public @Nullable String getBacklogStatus() {
+			return this.backlogStatus;
+		}
+
+		public void setBacklogStatus(@Nullable String backlogStatus) {
+			this.backlogStatus = backlogStatus;
+		}
+
+	}
+
 	public static class Durable {
 
 		/**

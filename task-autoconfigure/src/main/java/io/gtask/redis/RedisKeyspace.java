@@ -195,6 +195,24 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The hash describing one worker: host, pid, concurrency, queues, start and heartbeat
+	 * times.
+	 * @param consumerName the worker's consumer name
+	 * @return the key
+	 */
+	public String worker(String consumerName) {
+		return this.prefix + ":worker:" + consumerName;
+	}
+
+	/**
+	 * The sorted set of the names of workers, scored by the time their heartbeat expires.
+	 * @return the key
+	 */
+	public String workers() {
+		return this.prefix + ":workers";
+	}
+
+	/**
 	 * The channel on which one client is told that tasks it waits for have finished.
 	 * @param clientId the client's id
 	 * @return the channel

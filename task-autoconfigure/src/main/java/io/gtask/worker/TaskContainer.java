@@ -128,6 +128,10 @@ public class TaskContainer implements SmartLifecycle {
 
 	private @Nullable AutoCloseable cancellations;
 
+	private @Nullable WorkerRegistry workerRegistry;
+
+	private volatile Instant startedAt = Instant.EPOCH;
+
 	/**
 	 * Cancellations requested for tasks not found running here, by task id, with the time they
 	 * are forgotten: a task fetched just before its cancellation was requested may not have been
@@ -248,6 +252,15 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	/**
+	 * Set the registry in which this container describes itself with every heartbeat, so that
+	 * any instance can list it.
+	 * @param workerRegistry the registry
+	 */
+	public void setWorkerRegistry(WorkerRegistry workerRegistry) {
+		this.workerRegistry = workerRegistry;
+	}
+
+	/**
 	 * Set the clock, for tests that control time.
 	 * @param clock the clock
 	 */
@@ -282,6 +295,7 @@ public class TaskContainer implements SmartLifecycle {
 			}
 			checkManualCommit();
 			this.running = true;
+			this.startedAt = now();
 			this.queues = resolveQueues();
 			this.metrics.consuming(this.queues);
 			applyLimits();
@@ -596,9 +610,35 @@ public class TaskContainer implements SmartLifecycle {
 							+ "' left unfinished by a worker that stopped answering");
 				}
 			}
+			register(ttl);
 		}
 		catch (RuntimeException ex) {
 			logger.debug(ex, "Could not look for abandoned tasks; will try again");
+		}
+	}
+
+	private void register(Duration ttl) {
+		WorkerRegistry registry = this.workerRegistry;
+		if (registry != null && this.running) {
+			registry.register(getWorkerInfo(ttl));
+		}
+	}
+
+	private WorkerInfo getWorkerInfo(Duration ttl) {
+		Instant now = now();
+		return new WorkerInfo(this.settings.consumerName(), WorkerHost.NAME, ProcessHandle.current().pid(),
+				this.settings.concurrency(), this.queues, this.startedAt, now, now.plus(ttl));
+	}
+
+	private void unregister() {
+		WorkerRegistry registry = this.workerRegistry;
+		if (registry != null) {
+			try {
+				registry.unregister(this.settings.consumerName());
+			}
+			catch (RuntimeException ex) {
+				logger.debug(ex, "Could not remove this worker from the worker registry; it expires on its own");
+			}
 		}
 	}
 
@@ -729,6 +769,7 @@ public class TaskContainer implements SmartLifecycle {
 				this.recovery.shutdownNow();
 				join(this.recovery);
 			}
+			unregister();
 			awaitRunningTasks();
 			handBackUnfinished();
 			if (this.ownExecutor != null) {

@@ -118,7 +118,9 @@ class RecoveryIntegrationTests {
 			assertThat(otherClient.info(id).status()).isEqualTo(TaskStatus.SUCCESS);
 			String stream = new RedisKeyspace(this.prefix).ready("default");
 			StringRedisTemplate redis = other.getBean(StringRedisTemplate.class);
-			assertThat(redis.opsForStream().pending(stream, RedisKeyspace.GROUP, Range.unbounded(), 10)).isEmpty();
+			// acknowledged right after the state the caller heard of
+			await().atMost(WAIT)
+				.until(() -> redis.opsForStream().pending(stream, RedisKeyspace.GROUP, Range.unbounded(), 10).isEmpty());
 		}));
 	}
 
