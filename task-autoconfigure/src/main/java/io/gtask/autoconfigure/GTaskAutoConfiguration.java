@@ -94,7 +94,9 @@ public final class GTaskAutoConfiguration {
 		client.setRoutes(properties.getRoutes());
 		client.setDurable(properties.getDurable().isEnabled());
 		metrics.ifAvailable(client::setMetrics);
-		observationRegistry.ifAvailable(client::setObservationRegistry);
+		if (properties.getObservation().isEnabled()) {
+			observationRegistry.ifAvailable(client::setObservationRegistry);
+		}
 		return client;
 	}
 
@@ -207,7 +209,9 @@ public final class GTaskAutoConfiguration {
 			container.setInterceptors(interceptors.orderedStream().toList());
 			container.setMdcEnabled(worker.isMdc());
 			metrics.ifAvailable(container::setMetrics);
-			observationRegistry.ifAvailable(container::setObservationRegistry);
+			if (properties.getObservation().isEnabled()) {
+				observationRegistry.ifAvailable(container::setObservationRegistry);
+			}
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			return container;

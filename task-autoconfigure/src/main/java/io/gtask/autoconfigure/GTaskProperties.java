@@ -56,6 +56,12 @@ public class GTaskProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Observation observation = new Observation();
+
+	public Observation getObservation() {
+		return this.observation;
+	}
+
 	private final Health health = new Health();
 
 	public Health getHealth() {
@@ -138,6 +144,29 @@ public class GTaskProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	/**
+	 * Observation settings.
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether sends and executions are observed with the application's
+		 * ObservationRegistry (Micrometer Observation, for tracing), with the trace context
+		 * carried in task headers. Off by default, as in Spring Kafka and Spring AMQP: each
+		 * observation costs time on every task.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

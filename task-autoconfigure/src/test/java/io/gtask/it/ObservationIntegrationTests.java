@@ -36,7 +36,8 @@ class ObservationIntegrationTests {
 	static final List<Object> CURRENT = new CopyOnWriteArrayList<>();
 
 	private final ApplicationContextRunner runner = GTaskTestSupport.runner()
-		.withUserConfiguration(ObservationConfiguration.class);
+		.withUserConfiguration(ObservationConfiguration.class)
+		.withPropertyValues("gtask.observation.enabled=true");
 
 	@BeforeEach
 	void reset() {
@@ -90,6 +91,15 @@ class ObservationIntegrationTests {
 				.hasLowCardinalityKeyValue("task", "tracedFailure")
 				.assertThatError()
 				.hasMessage("traced failure");
+		});
+	}
+
+	@Test
+	void observationsAreOffUnlessEnabled() {
+		GTaskTestSupport.runner().withUserConfiguration(ObservationConfiguration.class).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			client.awaitCompletion(client.send("traced"), Duration.ofSeconds(10));
+			assertThat(context.getBean(TestObservationRegistry.class)).doesNotHaveAnyObservation();
 		});
 	}
 
