@@ -313,7 +313,12 @@ public final class GTaskBenchmark {
 				"--logging.level.root=WARN", "--logging.level.io.gtask=WARN",
 				"--logging.level.org.springframework=WARN", "--spring.data.redis.url=" + this.options.redisUrl,
 				"--gtask.key-prefix=" + this.options.keyPrefix, "--gtask.worker.enabled=" + worker,
-				"--gtask.worker.concurrency=" + this.options.concurrency));
+				"--gtask.worker.concurrency=" + this.options.concurrency,
+				// the sample has Actuator, whose observation registry makes Spring Boot observe every
+				// Lettuce command; that is Boot's instrumentation of Redis, not gtask's, and it is off
+				// here so that the benchmark measures gtask (its own metrics stay on)
+				"--spring.autoconfigure.exclude="
+						+ "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration"));
 		if (this.options.batchSize != null) {
 			args.add("--gtask.worker.batch-size=" + this.options.batchSize);
 		}
