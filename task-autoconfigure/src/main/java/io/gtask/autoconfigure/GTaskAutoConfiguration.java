@@ -93,6 +93,7 @@ public final class GTaskAutoConfiguration {
 				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
 		client.setRoutes(properties.getRoutes());
 		client.setDurable(properties.getDurable().isEnabled());
+		client.setStoreArguments(properties.getBackend().isStoreArguments());
 		metrics.ifAvailable(client::setMetrics);
 		if (properties.getObservation().isEnabled()) {
 			observationRegistry.ifAvailable(client::setObservationRegistry);

@@ -55,6 +55,7 @@ public final class GTaskPeriodicAutoConfiguration {
 		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(tickStore, resultBackend, codec,
 				schedules::resolve);
 		scheduler.setGrace(properties.getPeriodic().getGrace());
+		scheduler.setStoreArguments(properties.getBackend().isStoreArguments());
 		return scheduler;
 	}
 

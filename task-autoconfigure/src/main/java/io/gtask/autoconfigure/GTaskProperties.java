@@ -349,12 +349,26 @@ public class GTaskProperties {
 		 */
 		private Type type = Type.REDIS;
 
+		/**
+		 * Whether to keep each task's arguments, as JSON text, with its state, so that looking
+		 * a task up by id tells them, also after it finished.
+		 */
+		private boolean storeArguments = true;
+
 		public Type getType() {
 			return this.type;
 		}
 
 		public void setType(Type type) {
 			this.type = type;
+		}
+
+		public boolean isStoreArguments() {
+			return this.storeArguments;
+		}
+
+		public void setStoreArguments(boolean storeArguments) {
+			this.storeArguments = storeArguments;
 		}
 
 		/**

@@ -77,6 +77,8 @@ public class DefaultTaskClient implements TaskClient {
 
 	private boolean durable;
 
+	private boolean storeArguments = true;
+
 	private Map<String, String> routes = Map.of();
 
 	private Clock clock = Clock.systemUTC();
@@ -126,6 +128,15 @@ public class DefaultTaskClient implements TaskClient {
 					+ "MongoDB: gtask.backend.type=jdbc or mongo), not " + this.backend.getClass().getName());
 		}
 		this.durable = durable;
+	}
+
+	/**
+	 * Set whether the result backend keeps the arguments of each task sent, so that looking a
+	 * task up by id tells them. On by default.
+	 * @param storeArguments whether to keep the arguments
+	 */
+	public void setStoreArguments(boolean storeArguments) {
+		this.storeArguments = storeArguments;
 	}
 
 	/**
@@ -183,7 +194,8 @@ public class DefaultTaskClient implements TaskClient {
 				String uniqueKey = uniqueKey(request, args);
 				byte[] payload = encode(request, id, queue, now, args, uniqueKey, headers);
 				records.add(new NewTask(id, request.name(), queue, now, request.id() != null,
-						this.durable ? payload : null, this.durable ? due : null));
+						this.durable ? payload : null, this.durable ? due : null,
+						this.storeArguments ? this.codec.writeArgs(args) : null));
 				messages.add(
 						new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey, request.uniqueFor()));
 			}

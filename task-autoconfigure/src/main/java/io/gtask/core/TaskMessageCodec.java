@@ -53,6 +53,15 @@ public class TaskMessageCodec {
 	}
 
 	/**
+	 * Write arguments as the JSON text that a result backend keeps.
+	 * @param args the arguments
+	 * @return the JSON text of the array
+	 */
+	public String writeArgs(ArrayNode args) {
+		return this.jsonMapper.writeValueAsString(args);
+	}
+
+	/**
 	 * Write a message.
 	 * @param message the message
 	 * @return the JSON bytes

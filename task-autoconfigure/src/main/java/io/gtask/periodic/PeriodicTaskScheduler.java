@@ -94,6 +94,8 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 
 	private boolean autoStartup = true;
 
+	private boolean storeArguments = true;
+
 	private @Nullable Instant startedAt;
 
 	private boolean failing;
@@ -147,6 +149,15 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 	 */
 	public Duration getGrace() {
 		return this.grace;
+	}
+
+	/**
+	 * Set whether the result backend keeps the arguments of each task sent, so that looking a
+	 * task up by id tells them. On by default.
+	 * @param storeArguments whether to keep the arguments
+	 */
+	public void setStoreArguments(boolean storeArguments) {
+		this.storeArguments = storeArguments;
 	}
 
 	/**
@@ -446,7 +457,8 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 			String id = schedule.taskId(tick);
 			// recorded before the message exists, so that a fast worker's STARTED is never followed
 			// by PENDING; instances that lose the race for the tick find the record made already
-			await(this.backend.create(List.of(new NewTask(id, schedule.taskName(), schedule.queue(), now, false))));
+			await(this.backend.create(List.of(new NewTask(id, schedule.taskName(), schedule.queue(), now, false, null,
+					null, this.storeArguments ? this.codec.writeArgs(state.args()) : null))));
 			TaskMessage message = new TaskMessage(id, schedule.taskName(), schedule.queue(), state.args(), 1, null,
 					null, null, now.toEpochMilli(), Map.of(SCHEDULE_HEADER, schedule.id(), TICK_HEADER, tick.toString()));
 			task = new OutgoingTask(schedule.queue(), id, this.codec.encode(message), null);

@@ -167,13 +167,15 @@ class GTaskAutoConfigurationTests {
 	void bindsClientAndBackendProperties() {
 		this.runner
 			.withPropertyValues("gtask.result.ttl=2h", "gtask.message.max-payload-size=1KB", "gtask.key-prefix=app1",
-					"gtask.routes.report=reports", "gtask.dead-letter.max-size=12", "gtask.dead-letter.max-age=1h")
+					"gtask.routes.report=reports", "gtask.dead-letter.max-size=12", "gtask.dead-letter.max-age=1h",
+					"gtask.backend.store-arguments=false")
 			.run((context) -> {
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("routes")
 					.isEqualTo(java.util.Map.of("report", "reports"));
 				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));
+				assertThat(context.getBean(DefaultTaskClient.class)).extracting("storeArguments").isEqualTo(false);
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxSize").isEqualTo(12);
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxAge")
 					.isEqualTo(Duration.ofHours(1));
@@ -197,6 +199,9 @@ class GTaskAutoConfigurationTests {
 		assertThat(task.getNonRetryableExceptions()).isEqualTo(defaults.noRetryFor());
 		assertThat(properties.getWorker().getQueueOrder()).isEqualTo(io.gtask.worker.QueueOrder.WEIGHTED);
 		assertThat(properties.getLimits()).isEmpty();
+		DefaultTaskClient client = new DefaultTaskClient(mock(TaskBroker.class), mock(ResultBackend.class),
+				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRegistry(), "default", DataSize.ofKilobytes(1));
+		assertThat(client).extracting("storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
 	}
 
 	@Test

@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 
+import io.gtask.backend.ResultBackend;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandler;
+import io.gtask.core.TaskMessageCodec;
 import io.gtask.periodic.MissedTickPolicy;
 import io.gtask.periodic.PeriodicSchedule;
 import io.gtask.periodic.PeriodicTaskScheduler;
@@ -27,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.scheduling.support.CronExpression;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -101,10 +104,11 @@ class GTaskPeriodicAutoConfigurationTests {
 					"gtask.periodic.schedules.nightly.args[0]=orders", "gtask.periodic.schedules.nightly.args[1]=30",
 					"gtask.periodic.schedules.nightly.queue=maintenance",
 					"gtask.periodic.schedules.weekly.task=report", "gtask.periodic.schedules.weekly.cron=@weekly",
-					"gtask.periodic.schedules.weekly.missed-ticks=skip")
+					"gtask.periodic.schedules.weekly.missed-ticks=skip", "gtask.backend.store-arguments=false")
 			.run((context) -> {
 				PeriodicTaskScheduler scheduler = context.getBean(PeriodicTaskScheduler.class);
 				assertThat(scheduler.getGrace()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(scheduler).extracting("storeArguments").isEqualTo(false);
 				assertThat(scheduler.getSchedules()).filteredOn((schedule) -> schedule.id().equals("nightly"))
 					.containsExactly(new PeriodicSchedule("nightly", "cleanup", CronExpression.parse("0 30 2 * * *"),
 							ZoneId.of("America/Chicago"), List.of("orders", "30"), "maintenance",
@@ -237,6 +241,10 @@ class GTaskPeriodicAutoConfigurationTests {
 		assertThat(periodic.getGrace()).isEqualTo(PeriodicTaskScheduler.DEFAULT_GRACE);
 		assertThat(periodic.getMissedTicks()).isEqualTo(MissedTickPolicy.SKIP);
 		assertThat(periodic.getSchedules()).isEmpty();
+		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(mock(PeriodicTickStore.class),
+				mock(ResultBackend.class), new TaskMessageCodec(JsonMapper.builder().build()), List.of());
+		assertThat(scheduler).extracting("storeArguments")
+			.isEqualTo(new GTaskProperties().getBackend().isStoreArguments());
 	}
 
 	private static Throwable cause(AssertableApplicationContext context) {

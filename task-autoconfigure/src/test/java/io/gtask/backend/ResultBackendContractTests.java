@@ -94,6 +94,10 @@ public abstract class ResultBackendContractTests {
 		return new NewTask(id, "report", "reports", this.now, exclusive);
 	}
 
+	private NewTask newTask(String id, String args) {
+		return new NewTask(id, "report", "reports", this.now, false, null, null, args);
+	}
+
 	private TaskInfo find(String id) {
 		return this.backend.find(id).orElseThrow(() -> new AssertionError("No task " + id));
 	}
@@ -114,6 +118,7 @@ public abstract class ResultBackendContractTests {
 		assertThat(info.startedAt()).isNull();
 		assertThat(info.finishedAt()).isNull();
 		assertThat(info.nextAttemptAt()).isNull();
+		assertThat(info.args()).isNull();
 	}
 
 	@Test
@@ -228,6 +233,60 @@ public abstract class ResultBackendContractTests {
 		assertThat(info.startedAt()).isNull();
 		assertThat(info.finishedAt()).isNull();
 		assertThat(info.createdAt()).isEqualTo(this.now);
+	}
+
+	@Test
+	void argumentsWrittenAtCreateSurviveEveryChange() throws Exception {
+		String args = "[\"r\u00e9sum\u00e9 \ud83d\udcc4\",{\"pages\":[1,2,3]},null,\"" + "x".repeat(20_000) + "\"]";
+		String succeeded = id("args-success");
+		String failed = id("args-failure");
+		String revoked = id("args-revoked");
+		this.backend.create(List.of(newTask(succeeded, args), newTask(failed, args), newTask(revoked, args))).join();
+		assertThat(find(succeeded).args()).isEqualTo(args);
+
+		CompletableFuture<TaskInfo> finished = this.backend.whenFinished(succeeded);
+		this.backend.update(List.of(TaskStateChange.started(succeeded, "report", "reports", this.now, 1)));
+		assertThat(find(succeeded).args()).isEqualTo(args);
+		this.backend.update(List.of(TaskStateChange.retry(succeeded, "report", "reports", this.now, 1,
+				new TaskError("x.E", "again"), this.now.plusSeconds(1))));
+		assertThat(find(succeeded).args()).isEqualTo(args);
+		this.backend.update(List.of(TaskStateChange.started(succeeded, "report", "reports", this.now, 2),
+				TaskStateChange.success(succeeded, "report", "reports", this.now, 2, "\"done\"")));
+		assertThat(finished.get(WAIT.toSeconds(), TimeUnit.SECONDS).args()).isEqualTo(args);
+		TaskInfo success = find(succeeded);
+		assertThat(success.status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(success.result()).isEqualTo("\"done\"");
+		assertThat(success.args()).isEqualTo(args);
+
+		this.backend.update(List.of(TaskStateChange.started(failed, "report", "reports", this.now, 1),
+				TaskStateChange.failure(failed, "report", "reports", this.now, 1, new TaskError("x.E", "no"))));
+		assertThat(find(failed).status()).isEqualTo(TaskStatus.FAILURE);
+		assertThat(find(failed).args()).isEqualTo(args);
+		this.backend.update(List.of(TaskStateChange.requeued(failed, "report", "reports", this.now)));
+		assertThat(find(failed).status()).isEqualTo(TaskStatus.PENDING);
+		assertThat(find(failed).args()).isEqualTo(args);
+
+		assertThat(this.backend.revoke(revoked, this.now)).isTrue();
+		assertThat(find(revoked).args()).isEqualTo(args);
+	}
+
+	@Test
+	void taskCreatedWithoutArgumentsHasNoneAfterItsChanges() {
+		String id = id("no-args");
+		this.backend.create(List.of(newTask(id, false))).join();
+		assertThat(find(id).args()).isNull();
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1)));
+		assertThat(find(id).args()).isNull();
+		this.backend.update(List.of(TaskStateChange.success(id, "report", "reports", this.now, 1, "1")));
+		assertThat(find(id).args()).isNull();
+		String failed = id("no-args-failure");
+		this.backend.create(List.of(newTask(failed, false))).join();
+		this.backend.update(List.of(TaskStateChange.failure(failed, "report", "reports", this.now, 1,
+				new TaskError("x.E", "no"))));
+		assertThat(find(failed).args()).isNull();
+		String uncreated = id("no-args-uncreated");
+		this.backend.update(List.of(TaskStateChange.started(uncreated, "report", "reports", this.now, 1)));
+		assertThat(find(uncreated).args()).isNull();
 	}
 
 	@Test

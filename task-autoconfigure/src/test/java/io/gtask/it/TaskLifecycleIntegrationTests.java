@@ -62,6 +62,25 @@ class TaskLifecycleIntegrationTests {
 			assertThat(info.startedAt()).isNotNull();
 			assertThat(info.finishedAt()).isAfterOrEqualTo(info.startedAt());
 			assertThat(info.startedAt()).isAfterOrEqualTo(info.createdAt());
+			assertThat(info.args()).isEqualTo("[2,3]");
+			assertThat(client.find(id)).hasValueSatisfying((found) -> {
+				assertThat(found.status()).isEqualTo(TaskStatus.SUCCESS);
+				assertThat(found.args()).isEqualTo("[2,3]");
+			});
+		});
+	}
+
+	@Test
+	void argumentsAreNotKeptWhenStoreArgumentsIsOff() {
+		this.runner.withPropertyValues("gtask.backend.store-arguments=false").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("add", 2, 3);
+			assertThat(client.await(id, WAIT, Integer.class)).isEqualTo(5);
+			assertThat(client.find(id)).hasValueSatisfying((found) -> {
+				assertThat(found.status()).isEqualTo(TaskStatus.SUCCESS);
+				assertThat(found.result()).isEqualTo("5");
+				assertThat(found.args()).isNull();
+			});
 		});
 	}
 

@@ -122,7 +122,10 @@ class PeriodicTaskSchedulerTests {
 			assertThat(message.args()).isEmpty();
 			assertThat(message.headers()).containsEntry(PeriodicTaskScheduler.SCHEDULE_HEADER, "beat");
 			assertThat(this.redis.backend.find(message.id()))
-				.hasValueSatisfying((info) -> assertThat(info.status()).isEqualTo(TaskStatus.PENDING));
+				.hasValueSatisfying((info) -> {
+					assertThat(info.status()).isEqualTo(TaskStatus.PENDING);
+					assertThat(info.args()).isEqualTo("[]");
+				});
 		}
 		assertThat(this.redis.store.lastTick(schedule)).isEqualTo(T0.plusSeconds(190));
 	}

@@ -74,10 +74,10 @@ final class TaskTable {
 			FINISHED_AT };
 
 	private static final String SELECTED = "id, name, queue, status, attempts, created_at, started_at, finished_at, "
-			+ "next_attempt_at, result, error_type, error_message";
+			+ "next_attempt_at, result, error_type, error_message, args";
 
 	private static final String INSERTED = "id, name, queue, status, attempts, created_at, started_at, finished_at, "
-			+ "next_attempt_at, result, error_type, error_message, updated_at, expires_at, payload, due_at";
+			+ "next_attempt_at, result, error_type, error_message, updated_at, expires_at, payload, due_at, args";
 
 	private static final String STORED = "id, name, queue, status, payload, due_at, updated_at";
 
@@ -107,7 +107,7 @@ final class TaskTable {
 
 	TaskTable(String prefix, JdbcPlatform platform) {
 		this.name = validPrefix(prefix) + "task";
-		this.insert = platform.insertIfAbsent(this.name, INSERTED, String.join(", ", Collections.nCopies(16, "?")));
+		this.insert = platform.insertIfAbsent(this.name, INSERTED, String.join(", ", Collections.nCopies(17, "?")));
 		this.findStored = "SELECT " + STORED + " FROM " + this.name + " WHERE id = ? AND expires_at > ?";
 		String stale = "SELECT " + STORED + " FROM " + this.name + " WHERE status IN ('" + TaskStatus.PENDING.name()
 				+ "', '" + TaskStatus.STARTED.name() + "', '" + TaskStatus.RETRY.name()
@@ -226,6 +226,7 @@ final class TaskTable {
 				change.attempts(), change.at().toEpochMilli(), values, now, expiresAt);
 		ps.setNull(15, Types.VARBINARY);
 		ps.setNull(16, Types.BIGINT);
+		ps.setNull(17, Types.VARCHAR);
 	}
 
 	/**
@@ -247,6 +248,7 @@ final class TaskTable {
 		else {
 			ps.setNull(16, Types.BIGINT);
 		}
+		bind(ps, 17, task.args(), Types.VARCHAR);
 	}
 
 	/**
@@ -309,7 +311,7 @@ final class TaskTable {
 		TaskError error = (errorType != null) ? new TaskError(errorType, (errorMessage != null) ? errorMessage : "")
 				: null;
 		return new TaskInfo(id, rs.getString(2), rs.getString(3), status, rs.getString(10), error, rs.getInt(5),
-				Instant.ofEpochMilli(rs.getLong(6)), instant(rs, 7), instant(rs, 8), instant(rs, 9));
+				Instant.ofEpochMilli(rs.getLong(6)), instant(rs, 7), instant(rs, 8), instant(rs, 9), rs.getString(13));
 	}
 
 	private static @Nullable Instant instant(ResultSet rs, int index) throws SQLException {

@@ -61,6 +61,11 @@ final class TaskDocument {
 	static final String ERROR_MESSAGE = "errorMessage";
 
 	/**
+	 * The arguments as JSON text, written when the task is sent and kept by every change.
+	 */
+	static final String ARGS = "args";
+
+	/**
 	 * The task message (binary), reserved for a durable mode that keeps tasks Redis lost; not
 	 * written yet, and never read by {@link MongoResultBackend#find}.
 	 */
@@ -105,6 +110,9 @@ final class TaskDocument {
 		}
 		if (task.dueAt() != null) {
 			document.append(DUE_AT, date(task.dueAt()));
+		}
+		if (task.args() != null) {
+			document.append(ARGS, task.args());
 		}
 		return document;
 	}
@@ -178,7 +186,7 @@ final class TaskDocument {
 			return new TaskInfo(id, document.get(NAME, ""), document.get(QUEUE, ""), status,
 					document.getString(RESULT), error, (attempts instanceof Number number) ? number.intValue() : 0,
 					(createdAt != null) ? createdAt : Instant.EPOCH, instant(document, STARTED_AT),
-					instant(document, FINISHED_AT), instant(document, NEXT_ATTEMPT_AT));
+					instant(document, FINISHED_AT), instant(document, NEXT_ATTEMPT_AT), document.getString(ARGS));
 		}
 		catch (IllegalArgumentException | ClassCastException ex) {
 			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);

@@ -133,6 +133,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private static final byte[] NEXT_ATTEMPT_AT = bytes("nextAttemptAt");
 
+	private static final byte[] ARGS = bytes("args");
+
 	private static final byte[] PENDING = bytes(TaskStatus.PENDING.name());
 
 	private static final byte[][] STATUS_VALUES = java.util.Arrays.stream(TaskStatus.values())
@@ -211,9 +213,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		List<CompletableFuture<Long>> created = new ArrayList<>(tasks.size());
 		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
 			for (NewTask task : tasks) {
-				created.add(batch.script(CREATE, new byte[][] { bytes(this.keys.task(task.id())) }, this.ttlMillis,
-						NAME, bytes(task.name()), QUEUE, bytes(task.queue()), STATUS, PENDING, ATTEMPTS, ZERO,
-						CREATED_AT, millis(task.createdAt())));
+				created.add(batch.script(CREATE, new byte[][] { bytes(this.keys.task(task.id())) }, createArgs(task)));
 			}
 		});
 		return all.thenApply((ignored) -> {
@@ -225,6 +225,20 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			}
 			return refused;
 		});
+	}
+
+	private byte[][] createArgs(NewTask task) {
+		List<byte[]> args = new ArrayList<>(13);
+		args.add(this.ttlMillis);
+		pair(args, NAME, bytes(task.name()));
+		pair(args, QUEUE, bytes(task.queue()));
+		pair(args, STATUS, PENDING);
+		pair(args, ATTEMPTS, ZERO);
+		pair(args, CREATED_AT, millis(task.createdAt()));
+		if (task.args() != null) {
+			pair(args, ARGS, bytes(task.args()));
+		}
+		return args.toArray(new byte[0][]);
 	}
 
 	@Override
@@ -302,7 +316,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			return new TaskInfo(id, fields.getOrDefault("name", ""), fields.getOrDefault("queue", ""), status,
 					fields.get("result"), error, Integer.parseInt(fields.getOrDefault("attempts", "0")),
 					(createdAt != null) ? createdAt : Instant.EPOCH, instant(fields.get("startedAt")),
-					instant(fields.get("finishedAt")), instant(fields.get("nextAttemptAt")));
+					instant(fields.get("finishedAt")), instant(fields.get("nextAttemptAt")), fields.get("args"));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);

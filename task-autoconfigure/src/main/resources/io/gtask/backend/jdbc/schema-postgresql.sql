@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS gtask_task (
 	error_message TEXT,
 	payload BYTEA,
 	due_at BIGINT,
+	args TEXT,
 	CONSTRAINT gtask_task_pk PRIMARY KEY (id)
 );
 CREATE INDEX IF NOT EXISTS gtask_task_expires_at_idx ON gtask_task (expires_at);

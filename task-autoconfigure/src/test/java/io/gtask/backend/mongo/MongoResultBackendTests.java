@@ -127,7 +127,7 @@ class MongoResultBackendTests {
 			.containsEntry("updatedAt", Date.from(this.now))
 			.containsEntry("expiresAt", Date.from(this.now.plus(TTL)));
 		assertThat(pending).doesNotContainKeys("startedAt", "finishedAt", "nextAttemptAt", "result", "errorType",
-				"errorMessage", "payload", "dueAt");
+				"errorMessage", "payload", "dueAt", "args");
 
 		this.clock.advance(Duration.ofSeconds(5));
 		backend.update(List.of(TaskStateChange.retry("t-1", "report", "reports", this.now.plusSeconds(4), 1,
