@@ -94,7 +94,7 @@ public final class GTaskAutoConfiguration {
 		client.setRoutes(properties.getRoutes());
 		client.setDurable(properties.getDurable().isEnabled());
 		client.setStoreArguments(properties.getBackend().isStoreArguments());
-		metrics.ifAvailable(client::setMetrics);
+		client.setMetrics(taskMetrics(metrics));
 		if (properties.getObservation().isEnabled()) {
 			observationRegistry.ifAvailable(client::setObservationRegistry);
 		}
@@ -109,8 +109,19 @@ public final class GTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(DeadLetters.class)
-	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec) {
-		return new DefaultDeadLetters(taskBroker, resultBackend, codec);
+	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
+			ObjectProvider<TaskMetrics> metrics) {
+		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
+		deadLetters.setMetrics(taskMetrics(metrics));
+		return deadLetters;
+	}
+
+	/**
+	 * All the {@link TaskMetrics} beans as one, so that metrics of one's own add to gtask's
+	 * Micrometer metrics rather than making a single bean ambiguous.
+	 */
+	static TaskMetrics taskMetrics(ObjectProvider<TaskMetrics> metrics) {
+		return TaskMetrics.composite(metrics.orderedStream().toList());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -161,7 +172,8 @@ public final class GTaskAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskMessageCodec codec,
-				RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+				RedisConnectionFactory connectionFactory, GTaskProperties properties,
+				ObjectProvider<TaskMetrics> metrics) {
 			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
 				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
 						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
@@ -173,9 +185,11 @@ public final class GTaskAutoConfiguration {
 			GTaskProperties.Reaper reaper = properties.getDurable().getReaper();
 			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
 					properties.getKeyPrefix() + ":reaper");
-			return new TaskReaper(durableBackend, taskBroker, codec, lock,
+			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, codec, lock,
 					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
 							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
+			taskReaper.setMetrics(taskMetrics(metrics));
+			return taskReaper;
 		}
 
 	}
@@ -209,7 +223,7 @@ public final class GTaskAutoConfiguration {
 			container.setDurable(properties.getDurable().isEnabled());
 			container.setInterceptors(interceptors.orderedStream().toList());
 			container.setMdcEnabled(worker.isMdc());
-			metrics.ifAvailable(container::setMetrics);
+			container.setMetrics(taskMetrics(metrics));
 			if (properties.getObservation().isEnabled()) {
 				observationRegistry.ifAvailable(container::setObservationRegistry);
 			}

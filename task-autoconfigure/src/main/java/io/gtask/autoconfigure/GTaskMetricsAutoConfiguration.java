@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of gtask's Micrometer metrics: counters and timers of tasks sent and run,
  * and gauges of the queues the worker consumes, recorded in the application's
- * {@link MeterRegistry}.
+ * {@link MeterRegistry}. Other {@link TaskMetrics} beans are told as well, not instead.
  */
 @AutoConfiguration(after = GTaskAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Bean;
 public final class GTaskMetricsAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(TaskMetrics.class)
+	@ConditionalOnMissingBean(MicrometerTaskMetrics.class)
 	MicrometerTaskMetrics gtaskTaskMetrics(MeterRegistry meterRegistry, TaskQueues taskQueues, TaskRegistry registry,
 			GTaskProperties properties) {
 		GTaskProperties.Metrics metrics = properties.getMetrics();

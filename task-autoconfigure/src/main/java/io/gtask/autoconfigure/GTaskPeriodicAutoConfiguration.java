@@ -4,12 +4,14 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskMetrics;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.periodic.PeriodicTickStore;
 import io.gtask.periodic.redis.RedisPeriodicTickStore;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -50,12 +52,14 @@ public final class GTaskPeriodicAutoConfiguration {
 	@ConditionalOnBean(PeriodicTickStore.class)
 	@ConditionalOnMissingBean
 	PeriodicTaskScheduler periodicTaskScheduler(PeriodicTickStore tickStore, ResultBackend resultBackend,
-			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties) {
+			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties,
+			ObjectProvider<TaskMetrics> metrics) {
 		PeriodicScheduleResolver schedules = new PeriodicScheduleResolver(properties, registry, codec);
 		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(tickStore, resultBackend, codec,
 				schedules::resolve);
 		scheduler.setGrace(properties.getPeriodic().getGrace());
 		scheduler.setStoreArguments(properties.getBackend().isStoreArguments());
+		scheduler.setMetrics(GTaskAutoConfiguration.taskMetrics(metrics));
 		return scheduler;
 	}
 

@@ -12,6 +12,8 @@ import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import org.springframework.core.log.LogAccessor;
 
 /**
@@ -29,6 +31,8 @@ public class DefaultDeadLetters implements DeadLetters {
 	private final TaskMessageCodec codec;
 
 	private Clock clock = Clock.systemUTC();
+
+	private TaskMetrics metrics = TaskMetrics.NONE;
 
 	/**
 	 * Create an instance.
@@ -48,6 +52,14 @@ public class DefaultDeadLetters implements DeadLetters {
 	 */
 	public void setClock(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * Set the metrics told of each task sent again.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -86,6 +98,7 @@ public class DefaultDeadLetters implements DeadLetters {
 		if (!this.broker.requeueDeadLetter(queue, id, this.codec.encode(first), first.priority())) {
 			return Optional.empty();
 		}
+		this.metrics.sent(queue, message.name(), TaskOrigin.DEAD_LETTER);
 		logger.info(() -> "Sent task '" + message.name() + "' (" + message.id() + ") again from the dead letters of queue '"
 				+ queue + "'");
 		return Optional.of(message.id());

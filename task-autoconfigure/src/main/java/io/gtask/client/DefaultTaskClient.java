@@ -41,6 +41,7 @@ import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
 import io.gtask.core.TaskStatus;
 import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import io.gtask.observation.TaskObservations;
 import io.gtask.observation.TaskSendContext;
 import io.gtask.redis.RedisKeyspace;
@@ -148,7 +149,8 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	/**
-	 * Set the metrics told of each task sent.
+	 * Set the metrics told of each task sent, and of each task sent again by
+	 * {@link #repush(String)}.
 	 * @param metrics the metrics
 	 */
 	public void setMetrics(TaskMetrics metrics) {
@@ -312,7 +314,7 @@ public class DefaultTaskClient implements TaskClient {
 			}
 			if (existing == null) {
 				ids.add(message.id());
-				this.metrics.sent(message.queue(), request.name());
+				this.metrics.sent(message.queue(), request.name(), TaskOrigin.CLIENT);
 			}
 			else if (request.onDuplicate() == TaskRequest.OnDuplicate.RETURN_EXISTING) {
 				ids.add(existing);
@@ -501,6 +503,7 @@ public class DefaultTaskClient implements TaskClient {
 		catch (CompletionException ex) {
 			throw unavailable(List.of(TaskRequest.of(stored.name()).build()), ex.getCause());
 		}
+		this.metrics.sent(stored.queue(), stored.name(), TaskOrigin.REPUSH);
 		logger.info(() -> "Sent task '" + stored.name() + "' (" + id + ") again, by request; it was " + stored.status());
 	}
 

@@ -21,6 +21,8 @@ import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
@@ -55,6 +57,8 @@ public class TaskReaper implements SmartLifecycle {
 
 	private Clock clock = Clock.systemUTC();
 
+	private TaskMetrics metrics = TaskMetrics.NONE;
+
 	private @Nullable ScheduledThreadPoolExecutor scheduler;
 
 	private volatile boolean running;
@@ -84,6 +88,14 @@ public class TaskReaper implements SmartLifecycle {
 	 */
 	public void setClock(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * Set the metrics told of each task sent again.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -198,11 +210,13 @@ public class TaskReaper implements SmartLifecycle {
 			Set<String> heldIds = this.broker.findHeld(entry.getKey(),
 					entry.getValue().stream().map(StoredTask::id).toList());
 			List<OutgoingTask> again = new ArrayList<>();
+			List<String> names = new ArrayList<>();
 			for (StoredTask task : entry.getValue()) {
 				if (heldIds.contains(task.id())) {
 					held++;
 				}
 				else if (this.settings.policy() == LostTaskPolicy.RETRY && requeue(task, now, again)) {
+					names.add(task.name());
 					requeued++;
 				}
 				else {
@@ -212,6 +226,9 @@ public class TaskReaper implements SmartLifecycle {
 			}
 			// recorded as PENDING first: if queueing fails, the next pass finds them again
 			this.broker.enqueue(again).join();
+			for (String name : names) {
+				this.metrics.sent(entry.getKey(), name, TaskOrigin.REAPER);
+			}
 		}
 		return new Result(stale.size(), held, requeued, failed);
 	}

@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link TaskMetrics} recorded with Micrometer: counters and timers tagged with queue, task and
- * outcome, and gauges of the queues a worker consumes.
+ * outcome (or origin, for tasks sent), and gauges of the queues a worker consumes.
  * <p>
- * Meters are created once per queue, task and outcome and then looked up without allocation.
+ * Meters are created once per queue, task and outcome or origin and then looked up without
+ * allocation.
  * To keep the number of series bounded, task names are tagged as they are only if they are
  * {@linkplain #MicrometerTaskMetrics known}, or while fewer than {@code maxTaskNames} other
  * names have been seen; further names are tagged {@value #OTHER_TASK}.
@@ -48,6 +49,8 @@ public class MicrometerTaskMetrics implements TaskMetrics {
 	public static final Duration DEFAULT_QUEUE_REFRESH_INTERVAL = Duration.ofSeconds(5);
 
 	private static final TaskOutcome[] OUTCOMES = TaskOutcome.values();
+
+	private static final TaskOrigin[] ORIGINS = TaskOrigin.values();
 
 	private final MeterRegistry registry;
 
@@ -85,7 +88,12 @@ public class MicrometerTaskMetrics implements TaskMetrics {
 
 	@Override
 	public void sent(String queue, String task) {
-		meters(queue, task).sent.increment();
+		sent(queue, task, TaskOrigin.CLIENT);
+	}
+
+	@Override
+	public void sent(String queue, String task, TaskOrigin origin) {
+		meters(queue, task).sent(origin).increment();
 	}
 
 	@Override
@@ -147,19 +155,20 @@ public class MicrometerTaskMetrics implements TaskMetrics {
 	}
 
 	/**
-	 * The meters of one task name in one queue, outcome meters created when first needed.
+	 * The meters of one task name in one queue, outcome and origin meters created when first
+	 * needed.
 	 */
 	private final class TaskMeters {
 
 		private final Tags tags;
-
-		private final Counter sent;
 
 		private final Counter started;
 
 		private final Counter deadLettered;
 
 		private final Timer waited;
+
+		private final AtomicReferenceArray<Counter> sent = new AtomicReferenceArray<>(ORIGINS.length);
 
 		private final AtomicReferenceArray<Counter> completed = new AtomicReferenceArray<>(OUTCOMES.length);
 
@@ -168,10 +177,6 @@ public class MicrometerTaskMetrics implements TaskMetrics {
 		TaskMeters(String queue, String task) {
 			this.tags = Tags.of("queue", queue, "task", task);
 			MeterRegistry registry = MicrometerTaskMetrics.this.registry;
-			this.sent = Counter.builder("gtask.tasks.sent")
-				.description("Tasks queued by this application")
-				.tags(this.tags)
-				.register(registry);
 			this.started = Counter.builder("gtask.tasks.started")
 				.description("Attempts of tasks started by this worker")
 				.tags(this.tags)
@@ -184,6 +189,19 @@ public class MicrometerTaskMetrics implements TaskMetrics {
 				.description("Time tasks waited in their queue before their first attempt started")
 				.tags(this.tags)
 				.register(registry);
+		}
+
+		Counter sent(TaskOrigin origin) {
+			Counter counter = this.sent.get(origin.ordinal());
+			if (counter == null) {
+				counter = Counter.builder("gtask.tasks.sent")
+					.description("Tasks queued by this application, by origin")
+					.tags(this.tags)
+					.tag("origin", origin.tagValue())
+					.register(MicrometerTaskMetrics.this.registry);
+				this.sent.compareAndSet(origin.ordinal(), null, counter);
+			}
+			return counter;
 		}
 
 		Counter completed(TaskOutcome outcome) {

@@ -3,9 +3,10 @@ package io.gtask.metrics;
 import java.util.List;
 
 /**
- * Told by the client and the worker what happens to tasks, to record it as metrics. Calls come
- * from the threads that send and run tasks, so implementations must be quick and must not
- * throw.
+ * Told by the client, the worker, the periodic scheduler, the reaper and the dead letters what
+ * happens to tasks, to record it as metrics. Calls come from the threads that send and run
+ * tasks, so implementations must be quick and must not throw. The auto-configuration tells every
+ * {@code TaskMetrics} bean, through {@link #composite(List)}.
  */
 public interface TaskMetrics {
 
@@ -16,11 +17,37 @@ public interface TaskMetrics {
 	};
 
 	/**
-	 * A task was queued.
+	 * Metrics that tell each of the given metrics, in order.
+	 * @param metrics the metrics to tell
+	 * @return {@link #NONE} when there are none, the only one when there is one, or else a
+	 * {@link CompositeTaskMetrics}
+	 */
+	static TaskMetrics composite(List<? extends TaskMetrics> metrics) {
+		return switch (metrics.size()) {
+			case 0 -> NONE;
+			case 1 -> metrics.get(0);
+			default -> new CompositeTaskMetrics(metrics);
+		};
+	}
+
+	/**
+	 * A task was queued. Called by the default {@link #sent(String, String, TaskOrigin)}, so
+	 * that metrics that do not tell origins apart need only implement this method.
 	 * @param queue the queue
 	 * @param task the task name
 	 */
 	default void sent(String queue, String task) {
+	}
+
+	/**
+	 * A task was queued, by a client or by gtask itself: the periodic scheduler, the reaper,
+	 * or a request to send it again.
+	 * @param queue the queue
+	 * @param task the task name
+	 * @param origin what queued it
+	 */
+	default void sent(String queue, String task, TaskOrigin origin) {
+		sent(queue, task);
 	}
 
 	/**

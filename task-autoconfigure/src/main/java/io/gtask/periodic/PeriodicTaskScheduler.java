@@ -21,6 +21,8 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
@@ -91,6 +93,8 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 	private Duration grace = DEFAULT_GRACE;
 
 	private volatile Clock clock = Clock.systemUTC();
+
+	private TaskMetrics metrics = TaskMetrics.NONE;
 
 	private boolean autoStartup = true;
 
@@ -166,6 +170,15 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 	 */
 	public void setClock(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * Set the metrics told of each task this instance queues; ticks fired by another instance
+	 * are counted there.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
 	}
 
 	/**
@@ -465,6 +478,9 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 		}
 		if (this.tickStore.fire(schedule, tick, task)) {
 			state.last = tick;
+			if (task != null) {
+				this.metrics.sent(schedule.queue(), schedule.taskName(), TaskOrigin.PERIODIC);
+			}
 			logger.debug(() -> "Periodic schedule '" + schedule.id() + "' fired its tick " + tick
 					+ (enqueue ? ": sent task " + schedule.taskId(tick) : " without sending a task"));
 			return true;

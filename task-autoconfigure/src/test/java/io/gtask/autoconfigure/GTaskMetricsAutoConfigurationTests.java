@@ -1,10 +1,16 @@
 package io.gtask.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.gtask.client.DefaultTaskClient;
+import io.gtask.core.TaskQueues;
+import io.gtask.metrics.CompositeTaskMetrics;
 import io.gtask.metrics.MicrometerTaskMetrics;
 import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -16,8 +22,10 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link GTaskMetricsAutoConfiguration}.
@@ -71,13 +79,47 @@ class GTaskMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffFromUserDefinedMetrics() {
+	void userDefinedMetricsAreToldAlongWithMicrometerMetrics() {
+		List<String> sent = new CopyOnWriteArrayList<>();
+		TaskMetrics custom = new TaskMetrics() {
+
+			@Override
+			public void sent(String queue, String task, TaskOrigin origin) {
+				throw new IllegalStateException("must not stop the other metrics");
+			}
+
+		};
 		this.runner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
-			.withBean("customMetrics", TaskMetrics.class, () -> TaskMetrics.NONE)
+			.withBean("customMetrics", TaskMetrics.class, () -> custom)
+			.withBean("otherMetrics", TaskMetrics.class, () -> new TaskMetrics() {
+
+				@Override
+				public void sent(String queue, String task, TaskOrigin origin) {
+					sent.add(task + " from " + origin.tagValue());
+				}
+
+			})
 			.run((context) -> {
-				assertThat(context).hasSingleBean(TaskMetrics.class);
-				assertThat(context).doesNotHaveBean(MicrometerTaskMetrics.class);
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeansOfType(TaskMetrics.class)).hasSize(3);
+				assertThat(context).hasSingleBean(MicrometerTaskMetrics.class);
+				Object metrics = ReflectionTestUtils.getField(context.getBean(DefaultTaskClient.class), "metrics");
+				assertThat(metrics).isInstanceOf(CompositeTaskMetrics.class);
+				((TaskMetrics) metrics).sent("q", "t", TaskOrigin.CLIENT);
+				assertThat(sent).containsExactly("t from client");
+				assertThat(context.getBean(MeterRegistry.class).get("gtask.tasks.sent").counter().count())
+					.isEqualTo(1);
 			});
+	}
+
+	@Test
+	void backsOffFromUserDefinedMicrometerMetrics() {
+		this.runner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("customMetrics", MicrometerTaskMetrics.class,
+					() -> new MicrometerTaskMetrics(new SimpleMeterRegistry(), mock(TaskQueues.class), Set::of, 1,
+							Duration.ofSeconds(1)))
+			.run((context) -> assertThat(context).getBean(TaskMetrics.class)
+				.isSameAs(context.getBean("customMetrics")));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
@@ -15,6 +16,9 @@ import io.gtask.core.TaskStatus;
 import io.gtask.test.MutableClock;
 import io.gtask.test.RedisProcess;
 import io.gtask.test.TestRedis;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -170,6 +174,31 @@ abstract class DurableModeIntegrationTests {
 			assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> client.repush("no-such-task"));
 			assertThat(context.getBean(io.gtask.backend.ResultBackend.class)).isInstanceOf(DurableResultBackend.class);
 		});
+	}
+
+	@Test
+	void tasksSentAgainByTheReaperOrOnRequestAreCountedWithTheirOrigin() {
+		runner(TestRedis.get().url()).withConfiguration(AutoConfigurations.of(GTaskMetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				client.send("approve", "h", "never");
+				await().atMost(WAIT).until(() -> DurableHandlers.runs("h") >= 2);
+				assertThat(sent(meters, "approve", "client")).isEqualTo(1);
+				assertThat(sent(meters, "approve", "reaper")).isGreaterThanOrEqualTo(1);
+				String id = client.send("work", "i", 0L);
+				assertThat(client.await(id, WAIT, String.class)).isEqualTo("i:done");
+				client.repush(id);
+				await().atMost(WAIT).until(() -> DurableHandlers.runs("i") == 2);
+				assertThat(sent(meters, "work", "client")).isEqualTo(1);
+				assertThat(sent(meters, "work", "repush")).isEqualTo(1);
+			});
+	}
+
+	private static double sent(MeterRegistry meters, String task, String origin) {
+		Search search = meters.find("gtask.tasks.sent").tags("queue", "default", "task", task, "origin", origin);
+		return (search.counter() != null) ? search.counter().count() : 0;
 	}
 
 	@Test

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
+import io.gtask.core.DeadLetter;
+import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.RequiredSearch;
@@ -43,6 +46,8 @@ class MetricsIntegrationTests {
 				assertThat(client.awaitCompletion(client.send("ok"), WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
 			}
 			assertThat(counter(meters, "gtask.tasks.sent", "ok")).isEqualTo(3);
+			assertThat(meters.get("gtask.tasks.sent").tags("task", "ok").counters()).singleElement()
+				.satisfies((sent) -> assertThat(sent.getId().getTag("origin")).isEqualTo("client"));
 			assertThat(counter(meters, "gtask.tasks.started", "ok")).isEqualTo(3);
 			assertThat(completed(meters, "ok", "success")).isEqualTo(3);
 			assertThat(execution(meters, "ok", "success").count()).isEqualTo(3);
@@ -99,6 +104,37 @@ class MetricsIntegrationTests {
 			assertThat(execution(meters, "tooSlow", "timeout").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
 				.isGreaterThanOrEqualTo(200);
 			assertThat(counter(meters, "gtask.tasks.dead_lettered", "tooSlow")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void deadLettersSentAgainAreCountedWithTheirOrigin() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			String first = client.send("broken");
+			String second = client.send("broken");
+			String third = client.send("broken");
+			for (String id : new String[] { first, second, third }) {
+				assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.FAILURE);
+			}
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == 3);
+			// they would fail into the dead letters again while requeueAll reads them
+			context.getBean(TaskQueues.class).pause("default");
+			DeadLetter letter = deadLetters.list("default", 0, 10)
+				.stream()
+				.filter((candidate) -> first.equals(candidate.taskId()))
+				.findFirst()
+				.orElseThrow();
+			assertThat(deadLetters.requeue("default", letter.id())).contains(first);
+			assertThat(deadLetters.requeueAll("default")).isEqualTo(2);
+			Counter requeued = meters.get("gtask.tasks.sent")
+				.tags("queue", "default", "task", "broken", "origin", "dead_letter")
+				.counter();
+			assertThat(requeued.count()).isEqualTo(3);
+			assertThat(meters.get("gtask.tasks.sent").tags("task", "broken", "origin", "client").counter().count())
+				.isEqualTo(3);
 		});
 	}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
 import io.gtask.autoconfigure.GTaskPeriodicAutoConfiguration;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskContext;
@@ -16,6 +17,8 @@ import io.gtask.core.TaskStatus;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.test.SettableClock;
 import io.gtask.worker.TaskContainer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -56,6 +59,25 @@ class PeriodicTaskIntegrationTests {
 			assertThat(handlers.ids).containsExactly("heartbeat@" + T0.toEpochMilli(),
 					"heartbeat@" + T0.plusSeconds(30).toEpochMilli());
 		});
+	}
+
+	@Test
+	void periodicTasksAreCountedAsSentWithTheirOrigin() {
+		this.runner.withConfiguration(AutoConfigurations.of(GTaskMetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				clock(context).set(T0);
+				awaitSuccess(context, "heartbeat@" + T0.toEpochMilli());
+				clock(context).set(T0.plusSeconds(30));
+				awaitSuccess(context, "heartbeat@" + T0.plusSeconds(30).toEpochMilli());
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("gtask.tasks.sent")
+					.tags("queue", "default", "task", "heartbeat", "origin", "periodic")
+					.counter()
+					.count()).isEqualTo(2);
+				assertThat(meters.find("gtask.tasks.sent").tags("task", "heartbeat", "origin", "client").counter())
+					.isNull();
+			});
 	}
 
 	@Test

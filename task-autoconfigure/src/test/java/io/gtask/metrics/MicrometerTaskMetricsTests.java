@@ -68,6 +68,25 @@ class MicrometerTaskMetricsTests {
 	}
 
 	@Test
+	void tasksSentAreTaggedWithTheirOrigin() {
+		MicrometerTaskMetrics metrics = metrics(Duration.ZERO);
+		metrics.sent("q", "t");
+		metrics.sent("q", "t", TaskOrigin.CLIENT);
+		metrics.sent("q", "t", TaskOrigin.PERIODIC);
+		metrics.sent("q", "t", TaskOrigin.REAPER);
+		metrics.sent("q", "t", TaskOrigin.REPUSH);
+		metrics.sent("q", "t", TaskOrigin.DEAD_LETTER);
+		metrics.sent("q", "t", TaskOrigin.DEAD_LETTER);
+		assertThat(this.registry.get("gtask.tasks.sent").tag("origin", "client").counter().count()).isEqualTo(2);
+		assertThat(this.registry.get("gtask.tasks.sent").tag("origin", "periodic").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("gtask.tasks.sent").tag("origin", "reaper").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("gtask.tasks.sent").tag("origin", "repush").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("gtask.tasks.sent").tag("origin", "dead_letter").counter().count())
+			.isEqualTo(2);
+		assertThat(this.registry.find("gtask.tasks.sent").tags("queue", "q", "task", "t").counters()).hasSize(5);
+	}
+
+	@Test
 	void attemptsThatDidNotRunAreCountedWithoutExecutionTime() {
 		MicrometerTaskMetrics metrics = metrics(Duration.ZERO);
 		metrics.finished("q", "t", TaskOutcome.EXPIRED, -1);
