@@ -209,6 +209,15 @@ public interface TaskBroker {
 	@Nullable Delivery peek(String queue, boolean first);
 
 	/**
+	 * Messages waiting in the delayed set of a queue, soonest due first.
+	 * @param queue the queue
+	 * @param offset how many to skip
+	 * @param limit the most to return
+	 * @return the messages with their due times
+	 */
+	List<DelayedEntry> delayed(String queue, int offset, int limit);
+
+	/**
 	 * Move messages whose due time has passed into their queue.
 	 * @param queue the queue
 	 * @param now the current time

@@ -2,13 +2,17 @@ package io.gtask.client;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
+import io.gtask.broker.DelayedEntry;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
+import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskQueues;
@@ -77,6 +81,25 @@ public class DefaultTaskQueues implements TaskQueues {
 	@Override
 	public Optional<QueuedTask> peekLast(String queue) {
 		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), false)));
+	}
+
+	@Override
+	public List<ScheduledTask> scheduled(String queue, int offset, int limit) {
+		List<DelayedEntry> entries = this.broker.delayed(RedisKeyspace.validQueue(queue), Math.max(0, offset),
+				Math.max(0, limit));
+		List<ScheduledTask> tasks = new ArrayList<>(entries.size());
+		for (DelayedEntry entry : entries) {
+			try {
+				TaskMessage message = this.codec.decode(entry.payload());
+				tasks.add(new ScheduledTask(message.id(), message.name(), message.queue(), message.args().toString(),
+						message.attempt(), message.priority(), Instant.ofEpochMilli(message.createdAt()),
+						entry.dueAt()));
+			}
+			catch (MalformedTaskMessageException ex) {
+				logger.debug(() -> "Left a delayed entry of queue '" + queue + "' out of the listing: " + ex.getMessage());
+			}
+		}
+		return tasks;
 	}
 
 	private @Nullable QueuedTask toTask(@Nullable Delivery delivery) {

@@ -1,5 +1,6 @@
 package io.gtask.core;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,5 +49,16 @@ public interface TaskQueues {
 	 * @return the task, or empty if none is pending
 	 */
 	Optional<QueuedTask> peekLast(String queue);
+
+	/**
+	 * Tasks of a queue waiting for their due time (countdown, ETA or retry backoff), soonest
+	 * first. Entries that are not valid messages are left out; a worker sets them aside as dead
+	 * letters when they fall due.
+	 * @param queue the queue
+	 * @param offset how many to skip
+	 * @param limit the most to return
+	 * @return the tasks
+	 */
+	List<ScheduledTask> scheduled(String queue, int offset, int limit);
 
 }

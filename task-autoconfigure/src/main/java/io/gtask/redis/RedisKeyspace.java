@@ -221,4 +221,21 @@ public final class RedisKeyspace {
 		return this.prefix + ":notify:" + clientId;
 	}
 
+	/**
+	 * The hash of task counts of one hour, with a field per minute and statistic.
+	 * @param epochHour the hour, in hours since the epoch
+	 * @return the key
+	 */
+	public String statsHour(long epochHour) {
+		return this.prefix + ":stats:" + epochHour;
+	}
+
+	/**
+	 * The hash of all-time task counts, with a field per statistic.
+	 * @return the key
+	 */
+	public String statsTotal() {
+		return this.prefix + ":stats:total";
+	}
+
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
+import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskInfo;
@@ -112,6 +113,31 @@ class SchedulingIntegrationTests {
 			assertThat(next.priority()).isEqualTo(TaskRequest.FRONT);
 			assertThat(next.args()).isEqualTo("[\"front\"]");
 			assertThat(queues.peekLast("default").orElseThrow().id()).isEqualTo(low);
+		});
+	}
+
+	@Test
+	void scheduledTasksAreListedSoonestDueFirstWithTheirLaneAndArguments() {
+		this.producer.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskQueues queues = context.getBean(TaskQueues.class);
+			assertThat(queues.scheduled("default", 0, 10)).isEmpty();
+			String later = client.send(TaskRequest.of("record").args("later").countdown(Duration.ofHours(2)).build());
+			String sooner = client
+				.send(TaskRequest.of("record").args("sooner").countdown(Duration.ofHours(1)).pushToFront().build());
+			String soonest = client
+				.send(TaskRequest.of("record").args("soonest").countdown(Duration.ofMinutes(5)).priority(4).build());
+			client.send("record", "now");
+			List<ScheduledTask> scheduled = queues.scheduled("default", 0, 10);
+			assertThat(scheduled).extracting(ScheduledTask::id).containsExactly(soonest, sooner, later);
+			assertThat(scheduled).extracting(ScheduledTask::priority).containsExactly(4, 10, 0);
+			assertThat(scheduled.get(1).args()).isEqualTo("[\"sooner\"]");
+			assertThat(scheduled.get(1).name()).isEqualTo("record");
+			assertThat(scheduled.get(1).isRetry()).isFalse();
+			assertThat(scheduled.get(0).dueAt()).isBefore(scheduled.get(1).dueAt());
+			assertThat(scheduled.get(0).dueAt()).isAfter(scheduled.get(0).createdAt().plus(Duration.ofMinutes(4)));
+			assertThat(queues.scheduled("default", 1, 1)).extracting(ScheduledTask::id).containsExactly(sooner);
+			assertThat(queues.scheduled("default", 3, 10)).isEmpty();
 		});
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
+import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskQueues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,11 @@ class MicrometerTaskMetricsTests {
 		@Override
 		public Optional<QueuedTask> peekLast(String queue) {
 			return Optional.empty();
+		}
+
+		@Override
+		public List<ScheduledTask> scheduled(String queue, int offset, int limit) {
+			return List.of();
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.gtask.broker.DelayedEntry;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.Promotion;
@@ -22,6 +23,7 @@ import io.gtask.core.QueueInfo;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
 import io.gtask.redis.RedisKeyspace;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
@@ -1074,6 +1076,48 @@ public class RedisTaskBroker implements TaskBroker {
 		}
 		return new Delivery(queue, ((Number) result.get(0)).intValue(), string((byte[]) result.get(1)),
 				(byte[]) result.get(2), 0, null);
+	}
+
+	@Override
+	public List<DelayedEntry> delayed(String queue, int offset, int limit) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		List<ScoredValue<byte[]>> members = this.redis.execute((commands) -> commands
+			.zrangeWithScores(bytes(this.keys.delayed(queue)), offset, (long) offset + limit - 1));
+		if (members == null) {
+			return List.of();
+		}
+		List<DelayedEntry> entries = new ArrayList<>(members.size());
+		for (ScoredValue<byte[]> member : members) {
+			byte[] value = member.getValue();
+			int lane = laneTag(value);
+			byte[] payload = (lane == 0) ? value : Arrays.copyOfRange(value, (lane < 10) ? 2 : 3, value.length);
+			entries.add(new DelayedEntry(queue, lane, payload, Instant.ofEpochMilli((long) member.getScore())));
+		}
+		return entries;
+	}
+
+	/**
+	 * The lane a delayed member is tagged with, as the {@code split} function of the scripts
+	 * reads it.
+	 */
+	private static int laneTag(byte[] member) {
+		if (member.length < 2 || member[0] == '{') {
+			return 0;
+		}
+		int bar = (member[1] == '|') ? 1 : (member.length > 2 && member[2] == '|') ? 2 : -1;
+		if (bar < 0) {
+			return 0;
+		}
+		int lane = 0;
+		for (int i = 0; i < bar; i++) {
+			if (member[i] < '0' || member[i] > '9') {
+				return 0;
+			}
+			lane = lane * 10 + (member[i] - '0');
+		}
+		return (lane < RedisKeyspace.LANES) ? lane : 0;
 	}
 
 	private final class StreamConsumer implements Consumer {

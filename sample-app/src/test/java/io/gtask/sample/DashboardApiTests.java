@@ -1,0 +1,220 @@
+package io.gtask.sample;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+
+/**
+ * The dashboard's page and API in the sample, with its Spring Security users, on a real Redis:
+ * who may view and who may act, what each view shows, and that the page loads nothing from
+ * outside the application.
+ */
+@SpringBootTest(properties = { "gtask.key-prefix=sample-test-dashboard-${random.uuid}", "gtask.task.max-retries=0",
+		"gtask.worker.poll-timeout=200ms", "gtask.stats.flush-interval=200ms" })
+@AutoConfigureMockMvc
+@Import(RedisKeyCleanup.class)
+class DashboardApiTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final RequestPostProcessor VIEWER = httpBasic("viewer", "viewer");
+
+	private static final RequestPostProcessor ADMIN = httpBasic("admin", "admin");
+
+	@Autowired
+	private MockMvcTester mvc;
+
+	@Test
+	void anonymousUsersMustSignIn() {
+		assertThat(this.mvc.get().uri("/gtask").accept(MediaType.TEXT_HTML).exchange()).hasStatus3xxRedirection().hasRedirectedUrl("/login");
+		assertThat(this.mvc.get().uri("/gtask/api/overview").accept(MediaType.APPLICATION_JSON).exchange())
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(this.mvc.get().uri("/gtask/api/overview").with(httpBasic("viewer", "wrong")).exchange())
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void viewerSeesTheOverviewButMayNotAct() {
+		JsonNode overview = body(this.mvc.get().uri("/gtask/api/overview").with(VIEWER).exchange());
+		assertThat(overview.get("access").get("user").asString()).isEqualTo("viewer");
+		assertThat(overview.get("access").get("canAct").asBoolean()).isFalse();
+		MvcTestResult pause = this.mvc.post().uri("/gtask/api/queues/default/pause").with(VIEWER).with(csrf()).exchange();
+		assertThat(pause).hasStatus(HttpStatus.FORBIDDEN);
+		assertThat(body(pause).get("error").asString())
+			.isEqualTo("Not allowed to pause queue default: This action needs role GTASK_ADMIN");
+		assertThat(body(this.mvc.get().uri("/gtask/api/queues/default").with(VIEWER).exchange()).get("info")
+			.get("paused")
+			.asBoolean()).isFalse();
+	}
+
+	@Test
+	void adminPausesAndResumesAQueueWithTheCsrfToken() {
+		assertThat(this.mvc.post().uri("/gtask/api/queues/reports/pause").with(ADMIN).exchange())
+			.hasStatus(HttpStatus.FORBIDDEN);
+		JsonNode paused = body(this.mvc.post().uri("/gtask/api/queues/reports/pause").with(ADMIN).with(csrf()).exchange());
+		assertThat(paused.get("paused").asBoolean()).isTrue();
+		JsonNode overview = body(this.mvc.get().uri("/gtask/api/overview").with(ADMIN).exchange());
+		assertThat(overview.get("access").get("canAct").asBoolean()).isTrue();
+		assertThat(overview.get("counts").get("pausedQueues").asLong()).isEqualTo(1);
+		JsonNode resumed = body(this.mvc.post().uri("/gtask/api/queues/reports/resume").with(ADMIN).with(csrf()).exchange());
+		assertThat(resumed.get("paused").asBoolean()).isFalse();
+		MvcTestResult invalid = this.mvc.post().uri("/gtask/api/queues/{queue}/pause", "bad queue").with(ADMIN).with(csrf())
+			.exchange();
+		assertThat(invalid).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(invalid).get("error").asString()).contains("bad queue");
+	}
+
+	@Test
+	void pageCarriesTheCsrfTokenAndLoadsNothingFromOutside() throws Exception {
+		MvcTestResult page = this.mvc.get().uri("/gtask").with(VIEWER).exchange();
+		assertThat(page).hasStatusOk();
+		String html = page.getResponse().getContentAsString(StandardCharsets.UTF_8);
+		assertThat(html).contains("<base href=\"/gtask/\">")
+			.contains("<meta name=\"gtask-csrf-header\" content=\"X-CSRF-TOKEN\">")
+			.doesNotContain("content=\"\"");
+		assertThat(page.getResponse().getHeader("Content-Security-Policy")).contains("default-src 'self'");
+		for (String asset : new String[] { "app.js", "app.css", "favicon.svg" }) {
+			MvcTestResult file = this.mvc.get().uri("/gtask/assets/" + asset).with(VIEWER).exchange();
+			assertThat(file).hasStatusOk();
+			String text = file.getResponse().getContentAsString(StandardCharsets.UTF_8);
+			assertThat(text).doesNotContainPattern("(src|href|url)\\s*[=(]\\s*['\"]?(https?:)?//");
+		}
+		assertThat(html).doesNotContainPattern("(src|href)=\"(https?:)?//");
+		assertThat(this.mvc.get().uri("/gtask/assets/index.html").with(VIEWER).exchange()).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void taskLookupShowsArgumentsResultAndTimes() {
+		String id = send("add", "", "[2, 3]");
+		JsonNode task = await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/tasks/{id}", id).with(VIEWER).exchange()),
+					(node) -> "SUCCESS".equals(node.get("status").asString()));
+		assertThat(task.get("name").asString()).isEqualTo("add");
+		assertThat(json.readTree(task.get("args").asString())).isEqualTo(json.readTree("[2,3]"));
+		assertThat(task.get("result").asString()).isEqualTo("5");
+		assertThat(task.get("attempts").asInt()).isEqualTo(1);
+		assertThat(task.get("createdAt").isNull()).isFalse();
+		assertThat(task.get("finishedAt").isNull()).isFalse();
+		MvcTestResult missing = this.mvc.get().uri("/gtask/api/tasks/{id}", "no-such-task").with(VIEWER).exchange();
+		assertThat(missing).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(body(missing).get("error").asString()).contains("no-such-task");
+	}
+
+	@Test
+	void deadLetterIsListedRetriedAndDeleted() {
+		String failed = send("fail", "", "[\"broken\"]");
+		JsonNode page = await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()),
+					(node) -> node.get("total").asLong() >= 1);
+		JsonNode letter = page.get("items").get(0);
+		assertThat(letter.get("taskId").asString()).isEqualTo(failed);
+		assertThat(letter.get("reason").asString()).isEqualTo("broken");
+		String letterId = letter.get("id").asString();
+		assertThat(this.mvc.post()
+			.uri("/gtask/api/queues/default/dead/{id}/retry", letterId)
+			.with(VIEWER)
+			.with(csrf())
+			.exchange()).hasStatus(HttpStatus.FORBIDDEN);
+		JsonNode retried = body(this.mvc.post()
+			.uri("/gtask/api/queues/default/dead/{id}/retry", letterId)
+			.with(ADMIN)
+			.with(csrf())
+			.exchange());
+		assertThat(retried.get("taskId").asString()).isEqualTo(failed);
+		JsonNode again = await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()),
+					(node) -> node.get("total").asLong() == 1
+							&& !node.get("items").get(0).get("id").asString().equals(letterId));
+		String secondId = again.get("items").get(0).get("id").asString();
+		assertThat(this.mvc.delete()
+			.uri("/gtask/api/queues/default/dead/{id}", secondId)
+			.with(ADMIN)
+			.with(csrf())
+			.exchange()).hasStatusOk();
+		MvcTestResult gone = this.mvc.delete()
+			.uri("/gtask/api/queues/default/dead/{id}", secondId)
+			.with(ADMIN)
+			.with(csrf())
+			.exchange();
+		assertThat(gone).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(body(gone).get("error").asString()).contains(secondId);
+	}
+
+	@Test
+	void scheduledPeriodicAndWorkersAreListed() {
+		String later = send("add", "countdown=1h", "[1, 1]");
+		JsonNode scheduled = body(this.mvc.get().uri("/gtask/api/queues/default/scheduled").with(VIEWER).exchange());
+		assertThat(scheduled.get("total").asLong()).isEqualTo(1);
+		assertThat(scheduled.get("items").get(0).get("id").asString()).isEqualTo(later);
+		assertThat(scheduled.get("items").get(0).get("attempt").asInt()).isEqualTo(1);
+		JsonNode periodic = body(this.mvc.get().uri("/gtask/api/periodic").with(VIEWER).exchange());
+		assertThat(periodic.valueStream().map((schedule) -> schedule.get("id").asString())).contains("answer");
+		JsonNode answer = periodic.valueStream()
+			.filter((schedule) -> schedule.get("id").asString().equals("answer"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(answer.get("cron").asString()).isEqualTo("0 * * * * *");
+		assertThat(answer.get("nextTick").isNull()).isFalse();
+		JsonNode workers = await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/workers").with(VIEWER).exchange()), (node) -> !node.isEmpty());
+		assertThat(workers.get(0).get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+	}
+
+	@Test
+	void overviewChartsTheTasksThatRan() {
+		String id = send("add", "", "[20, 22]");
+		await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/tasks/{id}", id).with(VIEWER).exchange()),
+					(node) -> "SUCCESS".equals(node.get("status").asString()));
+		JsonNode overview = await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/overview?range=6h").with(VIEWER).exchange()),
+					(node) -> node.get("allTime").get("succeeded").asLong() >= 1);
+		JsonNode history = overview.get("history");
+		assertThat(history.get("buckets")).hasSize(60);
+		assertThat(history.get("step").asString()).isEqualTo("PT6M");
+		long succeeded = history.get("buckets").valueStream().mapToLong((bucket) -> bucket.get("succeeded").asLong()).sum();
+		assertThat(succeeded).isGreaterThanOrEqualTo(1);
+		assertThat(overview.get("queues").valueStream().map((queue) -> queue.get("queue").asString())).contains("default",
+				"reports");
+		MvcTestResult invalid = this.mvc.get().uri("/gtask/api/overview?range=30d").with(VIEWER).exchange();
+		assertThat(invalid).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(invalid).get("error").asString()).contains("30d");
+	}
+
+	private String send(String task, String query, String args) {
+		return body(this.mvc.post()
+			.uri("/tasks/" + task + (query.isEmpty() ? "" : "?" + query))
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(args)
+			.exchange()).get("id").asString();
+	}
+
+	private static JsonNode body(MvcTestResult result) {
+		try {
+			return json.readTree(result.getResponse().getContentAsString(StandardCharsets.UTF_8));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Response is not JSON", ex);
+		}
+	}
+
+}

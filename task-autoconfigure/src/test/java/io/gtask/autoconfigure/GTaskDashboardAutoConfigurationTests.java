@@ -1,0 +1,165 @@
+package io.gtask.autoconfigure;
+
+import io.gtask.dashboard.DashboardAccess;
+import io.gtask.dashboard.DashboardApiController;
+import io.gtask.dashboard.DashboardPageController;
+import io.gtask.dashboard.SpringSecurityDashboardAccess;
+import io.gtask.stats.TaskStatsRecorder;
+import io.gtask.stats.redis.RedisTaskStatsStore;
+import jakarta.servlet.http.HttpServletRequest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions, back-off and properties of {@link GTaskDashboardAutoConfiguration} and
+ * {@link GTaskStatsAutoConfiguration}. The containers are not started, so no Redis is needed.
+ */
+class GTaskDashboardAutoConfigurationTests {
+
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(DataRedisAutoConfiguration.class,
+			JacksonAutoConfiguration.class, GTaskAutoConfiguration.class, GTaskPeriodicAutoConfiguration.class,
+			GTaskStatsAutoConfiguration.class, GTaskDashboardAutoConfiguration.class);
+
+	private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+		.withPropertyValues("spring.data.redis.port=1")
+		.withBean("noAutoStartup", GTaskAutoConfigurationTests.NoAutoStartup.class);
+
+	@Test
+	void dashboardIsOffByDefaultWhileStatisticsAreRecorded() {
+		this.web.run((context) -> {
+			assertThat(context).doesNotHaveBean(DashboardApiController.class);
+			assertThat(context).doesNotHaveBean(DashboardPageController.class);
+			assertThat(context).hasSingleBean(RedisTaskStatsStore.class);
+			assertThat(context).hasSingleBean(TaskStatsRecorder.class);
+		});
+	}
+
+	@Test
+	void enabledDashboardServesPageAndApiWithSpringSecurityAccess() {
+		this.web.withPropertyValues("gtask.dashboard.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(DashboardApiController.class);
+			assertThat(context).hasSingleBean(DashboardPageController.class);
+			assertThat(context).getBean(DashboardAccess.class).isInstanceOf(SpringSecurityDashboardAccess.class);
+		});
+	}
+
+	@Test
+	void withoutSpringSecurityEveryoneMayViewAndActUnlessReadOnly() {
+		WebApplicationContextRunner runner = this.web
+			.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+			.withPropertyValues("gtask.dashboard.enabled=true");
+		HttpServletRequest request = new MockHttpServletRequest();
+		runner.run((context) -> {
+			DashboardAccess access = context.getBean(DashboardAccess.class);
+			assertThat(access).isNotInstanceOf(SpringSecurityDashboardAccess.class);
+			assertThat(access.canView(request)).isTrue();
+			assertThat(access.canAct(request)).isTrue();
+		});
+		runner.withPropertyValues("gtask.dashboard.read-only=true").run((context) -> {
+			DashboardAccess access = context.getBean(DashboardAccess.class);
+			assertThat(access.canView(request)).isTrue();
+			assertThat(access.canAct(request)).isFalse();
+			assertThat(access.actionRequirement()).contains("gtask.dashboard.read-only=true");
+		});
+	}
+
+	@Test
+	void springSecurityRolesDecideWhoMayViewAndAct() {
+		HttpServletRequest request = new MockHttpServletRequest();
+		this.web
+			.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.security.view-role=OPS",
+					"gtask.dashboard.security.action-role=OPS_ADMIN")
+			.run((context) -> {
+				DashboardAccess access = context.getBean(DashboardAccess.class);
+				try {
+					assertThat(access.canView(request)).isFalse();
+					signIn("someone");
+					assertThat(access.canView(request)).isFalse();
+					signIn("viewer", "ROLE_OPS");
+					assertThat(access.canView(request)).isTrue();
+					assertThat(access.canAct(request)).isFalse();
+					assertThat(access.actionRequirement()).isEqualTo("This action needs role OPS_ADMIN");
+					signIn("admin", "ROLE_OPS_ADMIN");
+					assertThat(access.canView(request)).isTrue();
+					assertThat(access.canAct(request)).isTrue();
+					assertThat(access.user(request)).isEqualTo("admin");
+				}
+				finally {
+					SecurityContextHolder.clearContext();
+				}
+			});
+	}
+
+	@Test
+	void securityCanBeLeftToTheApplication() {
+		this.web.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.security.enabled=false")
+			.run((context) -> assertThat(context).getBean(DashboardAccess.class)
+				.isNotInstanceOf(SpringSecurityDashboardAccess.class));
+	}
+
+	@Test
+	void backsOffFromTheApplicationsAccess() {
+		DashboardAccess own = DashboardAccess.open(true);
+		this.web.withPropertyValues("gtask.dashboard.enabled=true")
+			.withBean(DashboardAccess.class, () -> own)
+			.run((context) -> assertThat(context).getBean(DashboardAccess.class).isSameAs(own));
+	}
+
+	@Test
+	void invalidPathFailsNamingTheProperty() {
+		this.web.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.path=gtask/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Invalid gtask.dashboard.path 'gtask/'"));
+	}
+
+	@Test
+	void noDashboardOutsideServletWebApplications() {
+		new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues("spring.data.redis.port=1", "gtask.dashboard.enabled=true")
+			.withBean("noAutoStartup", GTaskAutoConfigurationTests.NoAutoStartup.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(DashboardApiController.class);
+				assertThat(context).hasSingleBean(TaskStatsRecorder.class);
+			});
+	}
+
+	@Test
+	void statisticsRecordingCanBeTurnedOff() {
+		this.web.withPropertyValues("gtask.stats.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(TaskStatsRecorder.class);
+			assertThat(context).hasSingleBean(RedisTaskStatsStore.class);
+		});
+	}
+
+	@Test
+	void statisticsPropertyDefaultsMatchTheDashboardsUse() {
+		GTaskStatsProperties stats = new GTaskStatsProperties();
+		assertThat(stats.isEnabled()).isTrue();
+		assertThat(stats.getFlushInterval()).hasSeconds(5);
+		assertThat(stats.getRetention()).hasDays(2);
+		GTaskDashboardProperties dashboard = new GTaskDashboardProperties();
+		assertThat(dashboard.isEnabled()).isFalse();
+		assertThat(dashboard.getPath()).isEqualTo("/gtask");
+		assertThat(dashboard.getSecurity().getActionRole()).isEqualTo("GTASK_ADMIN");
+		assertThat(dashboard.getSecurity().getViewRole()).isNull();
+	}
+
+	private static void signIn(String user, String... authorities) {
+		TestingAuthenticationToken authentication = new TestingAuthenticationToken(user, "secret", authorities);
+		authentication.setAuthenticated(true);
+		SecurityContextHolder.getContext().setAuthentication(authentication);
+	}
+
+}
