@@ -39,7 +39,7 @@ class PrometheusEndpointTests {
 		assertThat(result).hasStatus(HttpStatus.OK);
 		// the sample's periodic schedule also runs 'add' every minute, so counts are not asserted
 		String body = result.getResponse().getContentAsString();
-		assertThat(body).contains("gtask_tasks_sent_total{queue=\"default\",task=\"add\"} ")
+		assertThat(body).contains("gtask_tasks_sent_total{origin=\"client\",queue=\"default\",task=\"add\"} ")
 			.contains("gtask_tasks_started_total{queue=\"default\",task=\"add\"} ")
 			.contains("gtask_tasks_completed_total{outcome=\"success\",queue=\"default\",task=\"add\"} ")
 			.contains("gtask_tasks_execution_seconds_count{outcome=\"success\",queue=\"default\",task=\"add\"} ")

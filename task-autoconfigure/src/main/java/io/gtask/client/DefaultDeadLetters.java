@@ -1,8 +1,10 @@
 package io.gtask.client;
 
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
@@ -21,6 +23,8 @@ import org.springframework.core.log.LogAccessor;
  * again as new first attempts, recording them as PENDING in the result backend.
  */
 public class DefaultDeadLetters implements DeadLetters {
+
+	private static final int PAGE = 100;
 
 	private static final LogAccessor logger = new LogAccessor(DefaultDeadLetters.class);
 
@@ -107,23 +111,32 @@ public class DefaultDeadLetters implements DeadLetters {
 	@Override
 	public int requeueAll(String queue) {
 		int sent = 0;
-		int offset = 0;
-		while (true) {
-			List<DeadLetter> page = this.broker.deadLetters(queue, offset, 100);
+		for (String id : snapshot(queue)) {
+			try {
+				if (requeue(queue, id).isPresent()) {
+					sent++;
+				}
+			}
+			catch (MalformedTaskMessageException ex) {
+				// stays where it is, for a person to look at
+			}
+		}
+		return sent;
+	}
+
+	/**
+	 * The ids of the dead letters of a queue as they are now. Working on a snapshot keeps
+	 * {@link #requeueAll} and {@link #deleteAll} from chasing the dead letters that tasks sent
+	 * again add while they run; the list is bounded by {@code gtask.dead-letter.max-size}.
+	 */
+	private Set<String> snapshot(String queue) {
+		Set<String> ids = new LinkedHashSet<>();
+		for (int offset = 0;; offset += PAGE) {
+			List<DeadLetter> page = this.broker.deadLetters(queue, offset, PAGE);
 			if (page.isEmpty()) {
-				return sent;
+				return ids;
 			}
-			for (DeadLetter letter : page) {
-				try {
-					if (requeue(queue, letter.id()).isPresent()) {
-						sent++;
-					}
-				}
-				catch (MalformedTaskMessageException ex) {
-					// stays where it is, for a person to look at
-					offset++;
-				}
-			}
+			page.forEach((letter) -> ids.add(letter.id()));
 		}
 	}
 
@@ -135,17 +148,12 @@ public class DefaultDeadLetters implements DeadLetters {
 	@Override
 	public long deleteAll(String queue) {
 		long deleted = 0;
-		while (true) {
-			List<DeadLetter> page = this.broker.deadLetters(queue, 0, 100);
-			if (page.isEmpty()) {
-				return deleted;
-			}
-			for (DeadLetter letter : page) {
-				if (delete(queue, letter.id())) {
-					deleted++;
-				}
+		for (String id : snapshot(queue)) {
+			if (delete(queue, id)) {
+				deleted++;
 			}
 		}
+		return deleted;
 	}
 
 }

@@ -46,7 +46,8 @@ public interface DeadLetters {
 	Optional<String> requeue(String queue, String id);
 
 	/**
-	 * Send the tasks of all valid dead letters of a queue again; invalid messages stay.
+	 * Send the tasks of all valid dead letters of a queue again; invalid messages stay. Dead
+	 * letters added meanwhile, as by tasks that fail again at once, are left for a later call.
 	 * @param queue the queue
 	 * @return the number of tasks sent again
 	 */
@@ -61,7 +62,7 @@ public interface DeadLetters {
 	boolean delete(String queue, String id);
 
 	/**
-	 * Delete all dead letters of a queue.
+	 * Delete all dead letters of a queue, those it holds when called.
 	 * @param queue the queue
 	 * @return the number deleted
 	 */

@@ -15,6 +15,7 @@ import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.core.UnknownTaskException;
 import io.gtask.redis.RedisKeyspace;
@@ -87,6 +88,23 @@ class DeadLetterIntegrationTests {
 				.satisfies((letter) -> assertThat(letter.attempts()).isEqualTo(2));
 			assertThat(deadLetters.list("default", 1, 1)).hasSize(1);
 			assertThat(deadLetters.deleteAll("default")).isEqualTo(3);
+			assertThat(deadLetters.count("default")).isZero();
+		});
+	}
+
+	@Test
+	void retryingAllSendsTheDeadLettersOfTheMomentWhileTheyFailAgain() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			int count = 150;
+			for (int i = 0; i < count; i++) {
+				client.send(TaskRequest.of("fail").args("again " + i).maxRetries(0).build());
+			}
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == count);
+			assertThat(deadLetters.requeueAll("default")).isEqualTo(count);
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == count);
+			assertThat(deadLetters.deleteAll("default")).isEqualTo(count);
 			assertThat(deadLetters.count("default")).isZero();
 		});
 	}
