@@ -160,9 +160,51 @@ class DashboardApiTests {
 	}
 
 	@Test
+	void allDeadLettersOfAQueueAreRetriedOrDeletedAtOnce() {
+		for (int i = 0; i < 3; i++) {
+			send("fail", "", "[\"broken " + i + "\"]");
+		}
+		await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()),
+					(node) -> node.get("total").asLong() == 3);
+		assertThat(this.mvc.post().uri("/gtask/api/queues/default/dead/retry").with(VIEWER).with(csrf()).exchange())
+			.hasStatus(HttpStatus.FORBIDDEN);
+		JsonNode retried = body(this.mvc.post().uri("/gtask/api/queues/default/dead/retry").with(ADMIN).with(csrf()).exchange());
+		assertThat(retried.get("requeued").asInt()).isEqualTo(3);
+		// they fail again and come back
+		await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()),
+					(node) -> node.get("total").asLong() == 3);
+		JsonNode deleted = body(this.mvc.delete().uri("/gtask/api/queues/default/dead").with(ADMIN).with(csrf()).exchange());
+		assertThat(deleted.get("deleted").asLong()).isEqualTo(3);
+		assertThat(body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()).get("total").asLong())
+			.isZero();
+	}
+
+	@Test
+	void adminRevokesAWaitingTaskAndCancelsARunningOne() {
+		String waiting = send("add", "countdown=1h", "[1, 2]");
+		assertThat(this.mvc.post().uri("/gtask/api/tasks/{id}/revoke", waiting).with(VIEWER).with(csrf()).exchange())
+			.hasStatus(HttpStatus.FORBIDDEN);
+		JsonNode revoked = body(this.mvc.post().uri("/gtask/api/tasks/{id}/revoke", waiting).with(ADMIN).with(csrf()).exchange());
+		assertThat(revoked.get("revoked").asBoolean()).isTrue();
+		assertThat(body(this.mvc.get().uri("/gtask/api/tasks/{id}", waiting).with(VIEWER).exchange()).get("status")
+			.asString()).isEqualTo("REVOKED");
+		String running = send("export", "", "[600]");
+		await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/tasks/{id}", running).with(VIEWER).exchange()),
+					(node) -> "STARTED".equals(node.get("status").asString()));
+		JsonNode cancelled = body(this.mvc.post().uri("/gtask/api/tasks/{id}/cancel", running).with(ADMIN).with(csrf()).exchange());
+		assertThat(cancelled.get("cancelled").asBoolean()).isTrue();
+		await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/tasks/{id}", running).with(VIEWER).exchange()),
+					(node) -> "REVOKED".equals(node.get("status").asString()));
+	}
+
+	@Test
 	void scheduledPeriodicAndWorkersAreListed() {
-		String later = send("add", "countdown=1h", "[1, 1]");
-		JsonNode scheduled = body(this.mvc.get().uri("/gtask/api/queues/default/scheduled").with(VIEWER).exchange());
+		String later = send("add", "queue=later&countdown=1h", "[1, 1]");
+		JsonNode scheduled = body(this.mvc.get().uri("/gtask/api/queues/later/scheduled").with(VIEWER).exchange());
 		assertThat(scheduled.get("total").asLong()).isEqualTo(1);
 		assertThat(scheduled.get("items").get(0).get("id").asString()).isEqualTo(later);
 		assertThat(scheduled.get("items").get(0).get("attempt").asInt()).isEqualTo(1);

@@ -103,6 +103,7 @@ public class DashboardApiController {
 	@GetMapping("/overview")
 	public Overview overview(@RequestParam(defaultValue = "1h") String range, HttpServletRequest request) {
 		view(request);
+		Duration span = range(range);
 		Instant now = this.clock.instant();
 		List<WorkerInfo> workers = workers(now);
 		List<QueueInfo> queues = queueInfos(workers);
@@ -117,7 +118,6 @@ public class DashboardApiController {
 		Counts counts = new Counts(sums[0], sums[1], sums[2], sums[3], sums[4],
 				queues.stream().filter(QueueInfo::paused).count(), workers.size(),
 				workers.stream().mapToLong(WorkerInfo::concurrency).sum());
-		Duration span = range(range);
 		History history = null;
 		TaskStatsBucket allTime = null;
 		TaskStatsStore stats = this.services.stats();
@@ -380,7 +380,9 @@ public class DashboardApiController {
 
 	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<Map<String, Object>> unavailable(DataAccessException ex) {
-		logger.warn(ex, "The dashboard could not reach Redis");
+		// the page asks again at every refresh: one line each time, the stack trace at debug level
+		logger.warn(() -> "The dashboard could not reach Redis: " + ex.getMessage());
+		logger.debug(ex, "The dashboard could not reach Redis");
 		return error(HttpStatus.SERVICE_UNAVAILABLE, "Redis could not be reached: " + ex.getMessage());
 	}
 

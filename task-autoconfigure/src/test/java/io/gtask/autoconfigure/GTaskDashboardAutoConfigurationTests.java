@@ -14,11 +14,22 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * Conditions, back-off and properties of {@link GTaskDashboardAutoConfiguration} and
@@ -136,6 +147,29 @@ class GTaskDashboardAutoConfigurationTests {
 	}
 
 	@Test
+	void pageAndApiAnswerWhileRedisIsAwayNamingWhatWentWrong() {
+		this.web.withUserConfiguration(WebMvcConfiguration.class)
+			.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.security.enabled=false",
+					"gtask.dashboard.path=/ops/tasks", "gtask.redis.timeout=2s")
+			.run((context) -> {
+				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+				mvc.perform(get("/ops/tasks"))
+					.andExpect(status().isOk())
+					.andExpect(content().string(containsString("<base href=\"/ops/tasks/\">")));
+				mvc.perform(get("/ops/tasks/assets/app.js")).andExpect(status().isOk());
+				mvc.perform(get("/ops/tasks/api/queues"))
+					.andExpect(status().isServiceUnavailable())
+					.andExpect(jsonPath("$.error").value(startsWith("Redis could not be reached")));
+				mvc.perform(get("/ops/tasks/api/overview").param("range", "soon"))
+					.andExpect(status().isBadRequest())
+					.andExpect(jsonPath("$.error").value(startsWith("Invalid range 'soon'")));
+				mvc.perform(post("/ops/tasks/api/queues/{queue}/pause", "no good"))
+					.andExpect(status().isBadRequest())
+					.andExpect(jsonPath("$.error").value(containsString("no good")));
+			});
+	}
+
+	@Test
 	void statisticsRecordingCanBeTurnedOff() {
 		this.web.withPropertyValues("gtask.stats.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(TaskStatsRecorder.class);
@@ -154,6 +188,12 @@ class GTaskDashboardAutoConfigurationTests {
 		assertThat(dashboard.getPath()).isEqualTo("/gtask");
 		assertThat(dashboard.getSecurity().getActionRole()).isEqualTo("GTASK_ADMIN");
 		assertThat(dashboard.getSecurity().getViewRole()).isNull();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebMvc
+	static class WebMvcConfiguration {
+
 	}
 
 	private static void signIn(String user, String... authorities) {

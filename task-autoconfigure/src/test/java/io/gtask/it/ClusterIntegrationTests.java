@@ -1,16 +1,20 @@
 package io.gtask.it;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskStatsAutoConfiguration;
 import io.gtask.core.QueueInfo;
+import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
+import io.gtask.stats.TaskStatsStore;
 import io.gtask.test.RedisClusterProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +52,11 @@ class ClusterIntegrationTests {
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
-					GTaskAutoConfiguration.class))
+					GTaskAutoConfiguration.class, GTaskStatsAutoConfiguration.class))
 			.withBean(FlowHandlers.class)
 			.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodes(), "gtask.key-prefix=" + this.prefix,
-					"gtask.worker.queues=alpha,beta,gamma", "gtask.worker.poll-timeout=200ms");
+					"gtask.worker.queues=alpha,beta,gamma", "gtask.worker.poll-timeout=200ms",
+					"gtask.stats.flush-interval=100ms");
 	}
 
 	@Test
@@ -94,6 +99,28 @@ class ClusterIntegrationTests {
 			assertThat(client.cancel(running)).isTrue();
 			assertThat(client.awaitCompletion(running, WAIT).status()).isEqualTo(TaskStatus.REVOKED);
 		}));
+	}
+
+	@Test
+	void scheduledTasksAndTaskStatisticsWorkAcrossNodes() {
+		this.runner().run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskQueues queues = context.getBean(TaskQueues.class);
+			List<String> later = new ArrayList<>();
+			for (String queue : List.of("alpha", "beta", "gamma")) {
+				later.add(client.send(TaskRequest.of("record").args(queue).queue(queue).countdown(Duration.ofHours(1)).build()));
+			}
+			assertThat(queues.scheduled("alpha", 0, 10)).extracting(ScheduledTask::id).containsExactly(later.get(0));
+			assertThat(queues.scheduled("gamma", 0, 10)).extracting(ScheduledTask::id).containsExactly(later.get(2));
+			String now = client.send(TaskRequest.of("record").args("now").queue("beta").build());
+			assertThat(client.awaitCompletion(now, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+			TaskStatsStore stats = context.getBean(TaskStatsStore.class);
+			await().atMost(WAIT).until(() -> stats.totals(Instant.now()).succeeded() >= 1);
+			assertThat(stats.totals(Instant.now()).sent()).isGreaterThanOrEqualTo(4);
+			assertThat(stats.history(Instant.now(), Duration.ofHours(1), Duration.ofMinutes(1)))
+				.hasSize(60)
+				.anySatisfy((bucket) -> assertThat(bucket.succeeded()).isPositive());
+		});
 	}
 
 }
