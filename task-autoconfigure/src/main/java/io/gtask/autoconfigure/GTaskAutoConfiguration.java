@@ -142,9 +142,11 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean(ResultBackend.class)
 		@ConditionalOnProperty(prefix = "gtask.backend", name = "type", havingValue = "redis", matchIfMissing = true)
 		RedisResultBackend resultBackend(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
-			return new RedisResultBackend(redisAsync(connectionFactory, properties),
+			RedisResultBackend backend = new RedisResultBackend(redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getResult().getTtl(),
 					properties.getResult().getPollInterval());
+			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			return backend;
 		}
 
 		@Bean

@@ -63,6 +63,7 @@ public final class GTaskJdbcBackendAutoConfiguration {
 					jdbc.getTablePrefix(), properties.getResult().getTtl(), properties.getResult().getPollInterval());
 			backend.setCleanupInterval(jdbc.getCleanupInterval());
 			backend.setCleanupBatchSize(jdbc.getCleanupBatchSize());
+			backend.setMaxHistory(properties.getBackend().getMaxHistory());
 			return backend;
 		}
 

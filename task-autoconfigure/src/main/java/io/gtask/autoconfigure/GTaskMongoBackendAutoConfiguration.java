@@ -49,6 +49,7 @@ public final class GTaskMongoBackendAutoConfiguration {
 			MongoResultBackend backend = new MongoResultBackend(template, mongo.getCollection(),
 					properties.getResult().getTtl(), properties.getResult().getPollInterval());
 			backend.setCreateIndexes(mongo.isCreateIndexes());
+			backend.setMaxHistory(properties.getBackend().getMaxHistory());
 			return backend;
 		}
 

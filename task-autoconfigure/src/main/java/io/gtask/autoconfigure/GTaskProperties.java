@@ -355,6 +355,12 @@ public class GTaskProperties {
 		 */
 		private boolean storeArguments = true;
 
+		/**
+		 * Number of the latest state changes kept in each task's history, with their times,
+		 * attempts and errors. 0 keeps none.
+		 */
+		private int maxHistory = 50;
+
 		public Type getType() {
 			return this.type;
 		}
@@ -369,6 +375,14 @@ public class GTaskProperties {
 
 		public void setStoreArguments(boolean storeArguments) {
 			this.storeArguments = storeArguments;
+		}
+
+		public int getMaxHistory() {
+			return this.maxHistory;
+		}
+
+		public void setMaxHistory(int maxHistory) {
+			this.maxHistory = maxHistory;
 		}
 
 		/**

@@ -1,6 +1,7 @@
 package io.gtask.core;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,10 +21,42 @@ import org.jspecify.annotations.Nullable;
  * @param nextAttemptAt when its next attempt is due, when {@link TaskStatus#RETRY}
  * @param args the arguments as JSON text, when the backend keeps them
  * ({@code gtask.backend.store-arguments})
+ * @param history the states the task went through, oldest first, at most
+ * {@code gtask.backend.max-history} of the latest; empty when the backend keeps none
  */
 public record TaskInfo(String id, String name, String queue, TaskStatus status, @Nullable String result,
 		@Nullable TaskError error, int attempts, Instant createdAt, @Nullable Instant startedAt,
-		@Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable String args) {
+		@Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable String args,
+		List<TaskEvent> history) {
+
+	/**
+	 * Create the state of a task.
+	 */
+	public TaskInfo {
+		history = List.copyOf(history);
+	}
+
+	/**
+	 * Create the state of a task whose history is not kept.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue the task was sent to
+	 * @param status the current state
+	 * @param result the result as JSON text, when {@link TaskStatus#SUCCESS}
+	 * @param error the last error, when the task failed or is waiting for a retry
+	 * @param attempts the number of attempts started so far
+	 * @param createdAt when the task was accepted
+	 * @param startedAt when its last attempt started
+	 * @param finishedAt when it finished
+	 * @param nextAttemptAt when its next attempt is due, when {@link TaskStatus#RETRY}
+	 * @param args the arguments as JSON text, when the backend keeps them
+	 */
+	public TaskInfo(String id, String name, String queue, TaskStatus status, @Nullable String result,
+			@Nullable TaskError error, int attempts, Instant createdAt, @Nullable Instant startedAt,
+			@Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable String args) {
+		this(id, name, queue, status, result, error, attempts, createdAt, startedAt, finishedAt, nextAttemptAt, args,
+				List.of());
+	}
 
 	/**
 	 * Create the state of a task whose arguments are not kept.

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.redis.RedisResultBackend;
 import io.gtask.broker.TaskBroker;
 import io.gtask.broker.redis.RedisTaskBroker;
@@ -168,8 +169,9 @@ class GTaskAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("gtask.result.ttl=2h", "gtask.message.max-payload-size=1KB", "gtask.key-prefix=app1",
 					"gtask.routes.report=reports", "gtask.dead-letter.max-size=12", "gtask.dead-letter.max-age=1h",
-					"gtask.backend.store-arguments=false")
+					"gtask.backend.store-arguments=false", "gtask.backend.max-history=7")
 			.run((context) -> {
+				assertThat(context.getBean(RedisResultBackend.class).getMaxHistory()).isEqualTo(7);
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("routes")
 					.isEqualTo(java.util.Map.of("report", "reports"));
 				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
@@ -202,6 +204,7 @@ class GTaskAutoConfigurationTests {
 		DefaultTaskClient client = new DefaultTaskClient(mock(TaskBroker.class), mock(ResultBackend.class),
 				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRegistry(), "default", DataSize.ofKilobytes(1));
 		assertThat(client).extracting("storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
+		assertThat(properties.getBackend().getMaxHistory()).isEqualTo(TaskHistory.DEFAULT_MAX_HISTORY);
 	}
 
 	@Test

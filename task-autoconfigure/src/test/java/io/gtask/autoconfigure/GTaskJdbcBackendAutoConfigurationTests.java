@@ -73,13 +73,15 @@ class GTaskJdbcBackendAutoConfigurationTests {
 		this.jdbcRunner
 			.withPropertyValues("gtask.result.ttl=2h", "gtask.result.poll-interval=250ms",
 					"gtask.backend.jdbc.table-prefix=billing_", "gtask.backend.jdbc.cleanup-interval=5m",
-					"gtask.backend.jdbc.cleanup-batch-size=50", "gtask.backend.jdbc.platform=h2")
+					"gtask.backend.jdbc.cleanup-batch-size=50", "gtask.backend.jdbc.platform=h2",
+					"gtask.backend.max-history=7")
 			.run((context) -> {
 				JdbcResultBackend backend = context.getBean(JdbcResultBackend.class);
 				assertThat(backend.getTimeToLive()).isEqualTo(Duration.ofHours(2));
 				assertThat(backend.getPollInterval()).isEqualTo(Duration.ofMillis(250));
 				assertThat(backend).extracting("cleanupInterval").isEqualTo(Duration.ofMinutes(5));
 				assertThat(backend).extracting("cleanupBatchSize").isEqualTo(50);
+				assertThat(backend.getMaxHistory()).isEqualTo(7);
 				assertThat(backend.getTableName()).isEqualTo("billing_task");
 				assertThat(taskRows(context.getBean(DataSource.class), "billing_task")).isZero();
 			});
@@ -194,6 +196,10 @@ class GTaskJdbcBackendAutoConfigurationTests {
 		assertThat(properties.getCleanupBatchSize()).isEqualTo(JdbcResultBackend.DEFAULT_CLEANUP_BATCH_SIZE);
 		assertThat(properties.getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);
 		assertThat(properties.getPlatform()).isNull();
+		assertThat(new GTaskProperties().getBackend().getMaxHistory()).isEqualTo(new JdbcResultBackend(
+				new org.springframework.jdbc.datasource.SimpleDriverDataSource(), JdbcPlatform.H2,
+				JdbcResultBackend.DEFAULT_TABLE_PREFIX, Duration.ofHours(1), Duration.ofSeconds(1))
+			.getMaxHistory());
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,12 +68,13 @@ class GTaskMongoBackendAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("gtask.backend.type=mongo", "gtask.backend.mongo.collection=billing_tasks",
 					"gtask.backend.mongo.create-indexes=false", "gtask.result.ttl=2h",
-					"gtask.result.poll-interval=250ms")
+					"gtask.result.poll-interval=250ms", "gtask.backend.max-history=7")
 			.run((context) -> {
 				MongoResultBackend backend = context.getBean(MongoResultBackend.class);
 				assertThat(backend.getCollection()).isEqualTo("billing_tasks");
 				assertThat(backend.getTimeToLive()).isEqualTo(Duration.ofHours(2));
 				assertThat(backend).extracting("createIndexes").isEqualTo(false);
+				assertThat(backend.getMaxHistory()).isEqualTo(7);
 				assertThat(backend).extracting("poller").extracting("interval").isEqualTo(Duration.ofMillis(250));
 				assertThat(context.getBean(MongoTemplate.class).collectionExists("billing_tasks")).isFalse();
 			});
@@ -83,6 +85,10 @@ class GTaskMongoBackendAutoConfigurationTests {
 		GTaskProperties.Backend.Mongo mongo = new GTaskProperties().getBackend().getMongo();
 		assertThat(mongo.getCollection()).isEqualTo(MongoResultBackend.DEFAULT_COLLECTION);
 		assertThat(mongo.isCreateIndexes()).isTrue();
+		assertThat(new GTaskProperties().getBackend().getMaxHistory()).isEqualTo(new MongoResultBackend(
+				mock(MongoOperations.class), MongoResultBackend.DEFAULT_COLLECTION, Duration.ofHours(1),
+				Duration.ofSeconds(1))
+			.getMaxHistory());
 	}
 
 	@Test

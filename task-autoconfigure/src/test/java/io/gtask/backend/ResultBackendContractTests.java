@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.gtask.core.TaskError;
+import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRevokedException;
@@ -49,9 +50,10 @@ public abstract class ResultBackendContractTests {
 	 * Create a backend on the store under test.
 	 * @param timeToLive how long a task is kept after its last change
 	 * @param pollInterval how often waiting callers check the state
+	 * @param maxHistory how many of a task's latest events its history keeps
 	 * @return the backend, started if it needs starting
 	 */
-	protected abstract ResultBackend createBackend(Duration timeToLive, Duration pollInterval);
+	protected abstract ResultBackend createBackend(Duration timeToLive, Duration pollInterval, int maxHistory);
 
 	@BeforeEach
 	void createDefaultBackend() {
@@ -81,7 +83,11 @@ public abstract class ResultBackendContractTests {
 	}
 
 	private ResultBackend backend(Duration ttl) {
-		ResultBackend backend = createBackend(ttl, Duration.ofMillis(200));
+		return backend(ttl, TaskHistory.DEFAULT_MAX_HISTORY);
+	}
+
+	private ResultBackend backend(Duration ttl, int maxHistory) {
+		ResultBackend backend = createBackend(ttl, Duration.ofMillis(200), maxHistory);
 		this.backends.add(backend);
 		return backend;
 	}
@@ -119,6 +125,7 @@ public abstract class ResultBackendContractTests {
 		assertThat(info.finishedAt()).isNull();
 		assertThat(info.nextAttemptAt()).isNull();
 		assertThat(info.args()).isNull();
+		assertThat(info.history()).containsExactly(new TaskEvent(TaskStatus.PENDING, this.now, 0, null));
 	}
 
 	@Test
@@ -220,7 +227,7 @@ public abstract class ResultBackendContractTests {
 	}
 
 	@Test
-	void requeuedTaskIsPendingAgainWithItsHistoryCleared() {
+	void requeuedTaskIsPendingAgainWithItsLastAttemptCleared() {
 		String id = id("requeued");
 		this.backend.create(List.of(newTask(id, false))).join();
 		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1),
@@ -233,6 +240,107 @@ public abstract class ResultBackendContractTests {
 		assertThat(info.startedAt()).isNull();
 		assertThat(info.finishedAt()).isNull();
 		assertThat(info.createdAt()).isEqualTo(this.now);
+	}
+
+	@Test
+	void historyTellsEveryStateWithItsTimeAttemptAndError() throws Exception {
+		String id = id("history");
+		this.backend.create(List.of(newTask(id, false))).join();
+		CompletableFuture<TaskInfo> finished = this.backend.whenFinished(id);
+		TaskError error = new TaskError("java.io.IOException", "disk full\n\"quoted\" r\u00e9sum\u00e9 \ud83d\udcc4");
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now.plusSeconds(1), 1)));
+		this.backend.update(List.of(TaskStateChange.retry(id, "report", "reports", this.now.plusSeconds(2), 1, error,
+				this.now.plusSeconds(10))));
+		this.backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now.plusSeconds(11), 2),
+				TaskStateChange.success(id, "report", "reports", this.now.plusSeconds(12), 2, "42")));
+		List<TaskEvent> expected = List.of(new TaskEvent(TaskStatus.PENDING, this.now, 0, null),
+				new TaskEvent(TaskStatus.STARTED, this.now.plusSeconds(1), 1, null),
+				new TaskEvent(TaskStatus.RETRY, this.now.plusSeconds(2), 1, error),
+				new TaskEvent(TaskStatus.STARTED, this.now.plusSeconds(11), 2, null),
+				new TaskEvent(TaskStatus.SUCCESS, this.now.plusSeconds(12), 2, null));
+		assertThat(find(id).history()).isEqualTo(expected);
+		assertThat(finished.get(WAIT.toSeconds(), TimeUnit.SECONDS).history()).isEqualTo(expected);
+	}
+
+	@Test
+	void outcomeMergedWithItsStartAddsBothToTheHistory() {
+		String id = id("merged-history");
+		this.backend.create(List.of(newTask(id, false))).join();
+		TaskError error = new TaskError("x.Boom", "no");
+		this.backend.update(List.of(TaskStateChange
+			.retry(id, "report", "reports", this.now.plusMillis(9), 1, error, this.now.plusSeconds(5))
+			.withStartedAt(this.now.plusMillis(5))));
+		this.backend.update(List.of(TaskStateChange.failure(id, "report", "reports", this.now.plusSeconds(7), 2, error)
+			.withStartedAt(this.now.plusSeconds(6))));
+		assertThat(find(id).history()).containsExactly(new TaskEvent(TaskStatus.PENDING, this.now, 0, null),
+				new TaskEvent(TaskStatus.STARTED, this.now.plusMillis(5), 1, null),
+				new TaskEvent(TaskStatus.RETRY, this.now.plusMillis(9), 1, error),
+				new TaskEvent(TaskStatus.STARTED, this.now.plusSeconds(6), 2, null),
+				new TaskEvent(TaskStatus.FAILURE, this.now.plusSeconds(7), 2, error));
+	}
+
+	@Test
+	void requeueAndRevokeAreInTheHistory() {
+		String requeued = id("requeued-history");
+		String retrying = id("revoked-history");
+		this.backend.create(List.of(newTask(requeued, false), newTask(retrying, false))).join();
+		TaskError error = new TaskError("x.E", "no");
+		this.backend.update(List.of(TaskStateChange.started(requeued, "report", "reports", this.now.plusSeconds(1), 1),
+				TaskStateChange.failure(requeued, "report", "reports", this.now.plusSeconds(2), 1, error),
+				TaskStateChange.retry(retrying, "report", "reports", this.now.plusSeconds(2), 1, error,
+						this.now.plusSeconds(60))));
+		this.backend.update(List.of(TaskStateChange.requeued(requeued, "report", "reports", this.now.plusSeconds(3))));
+		assertThat(this.backend.revoke(requeued, this.now.plusSeconds(4))).isTrue();
+		assertThat(this.backend.revoke(retrying, this.now.plusSeconds(5))).isTrue();
+		TaskError revoked = new TaskError(TaskRevokedException.class.getName(), "Revoked before it started");
+		assertThat(find(requeued).history()).containsExactly(new TaskEvent(TaskStatus.PENDING, this.now, 0, null),
+				new TaskEvent(TaskStatus.STARTED, this.now.plusSeconds(1), 1, null),
+				new TaskEvent(TaskStatus.FAILURE, this.now.plusSeconds(2), 1, error),
+				new TaskEvent(TaskStatus.PENDING, this.now.plusSeconds(3), 0, null),
+				new TaskEvent(TaskStatus.REVOKED, this.now.plusSeconds(4), 0, revoked));
+		assertThat(find(retrying).history()).containsExactly(new TaskEvent(TaskStatus.PENDING, this.now, 0, null),
+				new TaskEvent(TaskStatus.RETRY, this.now.plusSeconds(2), 1, error),
+				new TaskEvent(TaskStatus.REVOKED, this.now.plusSeconds(5), 1, revoked));
+	}
+
+	@Test
+	void historyKeepsTheLatestEvents() {
+		ResultBackend backend = backend(TTL, 3);
+		String id = id("trimmed");
+		backend.create(List.of(newTask(id, false))).join();
+		assertThat(backend.find(id).orElseThrow().history())
+			.containsExactly(new TaskEvent(TaskStatus.PENDING, this.now, 0, null));
+		TaskError error = new TaskError("x.E", "no");
+		for (int attempt = 1; attempt <= 3; attempt++) {
+			backend.update(List.of(TaskStateChange
+				.retry(id, "report", "reports", this.now.plusSeconds(attempt * 2), attempt, error,
+						this.now.plusSeconds(60))
+				.withStartedAt(this.now.plusSeconds(attempt * 2 - 1))));
+		}
+		assertThat(backend.find(id).orElseThrow().history()).containsExactly(
+				new TaskEvent(TaskStatus.RETRY, this.now.plusSeconds(4), 2, error),
+				new TaskEvent(TaskStatus.STARTED, this.now.plusSeconds(5), 3, null),
+				new TaskEvent(TaskStatus.RETRY, this.now.plusSeconds(6), 3, error));
+		assertThat(backend.revoke(id, this.now.plusSeconds(7))).isTrue();
+		assertThat(backend.find(id).orElseThrow().history()).extracting(TaskEvent::status)
+			.containsExactly(TaskStatus.STARTED, TaskStatus.RETRY, TaskStatus.REVOKED);
+	}
+
+	@Test
+	void noHistoryIsKeptWhenTheMaximumIsZero() {
+		ResultBackend backend = backend(TTL, 0);
+		String id = id("no-history");
+		String revoked = id("no-history-revoked");
+		String uncreated = id("no-history-uncreated");
+		backend.create(List.of(newTask(id, false), newTask(revoked, false))).join();
+		backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1),
+				TaskStateChange.success(id, "report", "reports", this.now, 1, "1"),
+				TaskStateChange.started(uncreated, "report", "reports", this.now, 1)));
+		assertThat(backend.revoke(revoked, this.now)).isTrue();
+		assertThat(backend.find(id).orElseThrow().history()).isEmpty();
+		assertThat(backend.find(id).orElseThrow().status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(backend.find(revoked).orElseThrow().history()).isEmpty();
+		assertThat(backend.find(uncreated).orElseThrow().history()).isEmpty();
 	}
 
 	@Test
@@ -298,6 +406,8 @@ public abstract class ResultBackendContractTests {
 		assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
 		assertThat(info.name()).isEqualTo("unknown");
 		assertThat(info.error().message()).isEqualTo("bad message");
+		assertThat(info.history()).containsExactly(
+				new TaskEvent(TaskStatus.FAILURE, this.now, 0, new TaskError("x.Malformed", "bad message")));
 	}
 
 	@Test

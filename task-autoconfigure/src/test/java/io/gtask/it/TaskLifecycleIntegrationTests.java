@@ -14,6 +14,8 @@ import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.TaskAwaitTimeoutException;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFinishedException;
@@ -143,6 +145,27 @@ class TaskLifecycleIntegrationTests {
 			// backoff = "200ms" on the handler, multiplier 2, no jitter: 200 ms, then 400 ms
 			assertThat(Duration.between(attempts.get(0), attempts.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 			assertThat(Duration.between(attempts.get(1), attempts.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+		});
+	}
+
+	@Test
+	void historyOfATaskThatFailsOnceThenSucceedsTellsEachState() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("flaky", 1);
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("ok after 2");
+			TaskInfo info = client.find(id).orElseThrow();
+			assertThat(info.history()).extracting(TaskEvent::status)
+				.containsExactly(TaskStatus.PENDING, TaskStatus.STARTED, TaskStatus.RETRY, TaskStatus.STARTED,
+						TaskStatus.SUCCESS);
+			assertThat(info.history()).extracting(TaskEvent::attempt).containsExactly(0, 1, 1, 2, 2);
+			assertThat(info.history()).extracting(TaskEvent::error)
+				.containsExactly(null, null, new TaskError(IllegalStateException.class.getName(), "failure 1"), null,
+						null);
+			assertThat(info.history()).extracting(TaskEvent::at).isSorted();
+			assertThat(info.history().get(0).at()).isEqualTo(info.createdAt());
+			assertThat(info.history().get(3).at()).isEqualTo(info.startedAt());
+			assertThat(info.history().get(4).at()).isEqualTo(info.finishedAt());
 		});
 	}
 

@@ -113,6 +113,21 @@ public enum JdbcPlatform {
 	}
 
 	/**
+	 * The concatenation of text expressions.
+	 */
+	String concat(String... expressions) {
+		return (this == MYSQL) ? "CONCAT(" + String.join(", ", expressions) + ")"
+				: "(" + String.join(" || ", expressions) + ")";
+	}
+
+	/**
+	 * An integer column as text.
+	 */
+	String text(String column) {
+		return (this == MYSQL) ? "CAST(" + column + " AS CHAR)" : "CAST(" + column + " AS VARCHAR(11))";
+	}
+
+	/**
 	 * Whether the counts of a JDBC batch of inserts tell which rows were inserted; the MySQL
 	 * and MariaDB drivers may answer {@link java.sql.Statement#SUCCESS_NO_INFO} for each.
 	 */

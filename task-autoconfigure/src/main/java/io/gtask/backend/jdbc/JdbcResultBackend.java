@@ -24,8 +24,10 @@ import javax.sql.DataSource;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.StoredTask;
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
+import io.gtask.core.TaskError;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRevokedException;
 import org.jspecify.annotations.Nullable;
@@ -113,6 +115,8 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 	private int cleanupBatchSize = DEFAULT_CLEANUP_BATCH_SIZE;
 
+	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
+
 	private volatile boolean running;
 
 	/**
@@ -178,6 +182,26 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	}
 
 	/**
+	 * Set how many of a task's latest events its history answers, {@code 0} for none (nothing
+	 * is then written either). Events are appended to the {@code history} column of the task's
+	 * row, one JSON object per line, and the latest are picked when read: the column holds all
+	 * events of the task, which its retries bound.
+	 * @param maxHistory the number of events
+	 */
+	public void setMaxHistory(int maxHistory) {
+		Assert.isTrue(maxHistory >= 0, "Max history must not be negative");
+		this.maxHistory = maxHistory;
+	}
+
+	/**
+	 * How many of a task's latest events its history answers.
+	 * @return the number of events
+	 */
+	public int getMaxHistory() {
+		return this.maxHistory;
+	}
+
+	/**
 	 * How long a task is kept after its last change.
 	 * @return the time to live
 	 */
@@ -237,7 +261,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 				@Override
 				public void setValues(PreparedStatement ps, int i) throws SQLException {
 					NewTask task = tasks.get(i);
-					TaskTable.bindInsert(ps, task, now, expiresAt);
+					TaskTable.bindInsert(ps, task, now, expiresAt, JdbcResultBackend.this.maxHistory);
 				}
 
 				@Override
@@ -263,7 +287,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 	private boolean insert(NewTask task, long now, long expiresAt) {
 		return insertIfAbsent(
-				() -> this.jdbc.update(this.table.insert, (ps) -> TaskTable.bindInsert(ps, task, now, expiresAt)));
+				() -> this.jdbc.update(this.table.insert, (ps) -> TaskTable.bindInsert(ps, task, now, expiresAt, this.maxHistory)));
 	}
 
 	private boolean insertIfAbsent(IntSupplier insert) {
@@ -302,7 +326,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 			@Override
 			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				TaskTable.bindUpdate(ps, changes.get(i), now, expiresAt);
+				TaskTable.bindUpdate(ps, changes.get(i), now, expiresAt, JdbcResultBackend.this.maxHistory);
 			}
 
 			@Override
@@ -314,8 +338,10 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 		Set<String> rewritten = new HashSet<>();
 		for (int i = 0; i < changes.size(); i++) {
 			TaskStateChange change = changes.get(i);
-			// a count below zero tells nothing of the row: write the change again to be sure
-			if (counts[i] <= 0 || rewritten.contains(change.id())) {
+			// a count below zero tells nothing of the row; the update matched it if it is there
+			// (writing the change again would append its events to the history twice)
+			boolean applied = (counts[i] > 0) || (counts[i] < 0 && isLive(change.id(), now));
+			if (!applied || rewritten.contains(change.id())) {
 				rewritten.add(change.id());
 				upsert(change, now, expiresAt);
 			}
@@ -350,13 +376,18 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 		throw new GTaskException("Could not record the state of task '" + change.id() + "': its row kept changing");
 	}
 
+	private boolean isLive(String id, long now) {
+		Integer live = this.jdbc.queryForObject(this.table.countLive, Integer.class, id, now);
+		return live != null && live > 0;
+	}
+
 	private boolean updateRow(TaskStateChange change, long now, long expiresAt) {
-		return this.jdbc.update(this.table.update, (ps) -> TaskTable.bindUpdate(ps, change, now, expiresAt)) > 0;
+		return this.jdbc.update(this.table.update, (ps) -> TaskTable.bindUpdate(ps, change, now, expiresAt, this.maxHistory)) > 0;
 	}
 
 	private boolean insertRow(TaskStateChange change, long now, long expiresAt) {
 		return insertIfAbsent(() -> this.jdbc.update(this.table.insert,
-				(ps) -> TaskTable.bindInsert(ps, change, now, expiresAt)));
+				(ps) -> TaskTable.bindInsert(ps, change, now, expiresAt, this.maxHistory)));
 	}
 
 	/**
@@ -406,7 +437,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 	@Override
 	public Optional<TaskInfo> find(String id) {
-		List<TaskInfo> found = this.jdbc.query(this.table.find, (rs, row) -> TaskTable.toInfo(rs), id, now());
+		List<TaskInfo> found = this.jdbc.query(this.table.find, (rs, row) -> TaskTable.toInfo(rs, this.maxHistory), id, now());
 		return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
 	}
 
@@ -418,8 +449,9 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	@Override
 	public boolean revoke(String id, Instant at) {
 		long now = now();
-		return this.jdbc.update(this.table.revoke, at.toEpochMilli(), TaskRevokedException.class.getName(),
-				REVOKED_MESSAGE, now, now + this.timeToLive.toMillis(), id, now) > 0;
+		return this.jdbc.update((this.maxHistory > 0) ? this.table.revokeRecorded : this.table.revoke,
+				TaskTable.revokeArgs(id, at, new TaskError(TaskRevokedException.class.getName(), REVOKED_MESSAGE), now,
+						now + this.timeToLive.toMillis(), this.maxHistory)) > 0;
 	}
 
 	/**
@@ -438,7 +470,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 		List<Object> args = new ArrayList<>(ids);
 		args.add(now());
 		this.jdbc.query(this.table.findAll(ids.size()), (rs) -> {
-			TaskInfo info = TaskTable.toInfo(rs);
+			TaskInfo info = TaskTable.toInfo(rs, this.maxHistory);
 			found.put(info.id(), info);
 		}, args.toArray());
 		return found;

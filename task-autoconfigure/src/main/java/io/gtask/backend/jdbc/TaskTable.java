@@ -6,11 +6,14 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.regex.Pattern;
 
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
+import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskStatus;
 import org.jspecify.annotations.Nullable;
@@ -74,10 +77,10 @@ final class TaskTable {
 			FINISHED_AT };
 
 	private static final String SELECTED = "id, name, queue, status, attempts, created_at, started_at, finished_at, "
-			+ "next_attempt_at, result, error_type, error_message, args";
+			+ "next_attempt_at, result, error_type, error_message, args, history";
 
 	private static final String INSERTED = "id, name, queue, status, attempts, created_at, started_at, finished_at, "
-			+ "next_attempt_at, result, error_type, error_message, updated_at, expires_at, payload, due_at, args";
+			+ "next_attempt_at, result, error_type, error_message, updated_at, expires_at, payload, due_at, args, history";
 
 	private static final String STORED = "id, name, queue, status, payload, due_at, updated_at";
 
@@ -88,6 +91,8 @@ final class TaskTable {
 	final String update;
 
 	final String revoke;
+
+	final String revokeRecorded;
 
 	final String find;
 
@@ -107,7 +112,7 @@ final class TaskTable {
 
 	TaskTable(String prefix, JdbcPlatform platform) {
 		this.name = validPrefix(prefix) + "task";
-		this.insert = platform.insertIfAbsent(this.name, INSERTED, String.join(", ", Collections.nCopies(17, "?")));
+		this.insert = platform.insertIfAbsent(this.name, INSERTED, String.join(", ", Collections.nCopies(18, "?")));
 		this.findStored = "SELECT " + STORED + " FROM " + this.name + " WHERE id = ? AND expires_at > ?";
 		String stale = "SELECT " + STORED + " FROM " + this.name + " WHERE status IN ('" + TaskStatus.PENDING.name()
 				+ "', '" + TaskStatus.STARTED.name() + "', '" + TaskStatus.RETRY.name()
@@ -119,11 +124,19 @@ final class TaskTable {
 		for (String column : OPTIONAL_COLUMNS) {
 			update.append(", ").append(column).append(" = CASE WHEN ? = 1 THEN ").append(column).append(" ELSE ? END");
 		}
+		update.append(", history = CASE WHEN ? = 1 THEN history ELSE ")
+			.append(platform.concat("COALESCE(history, '')", "?"))
+			.append(" END");
 		this.update = update.append(" WHERE id = ? AND expires_at > ?").toString();
-		this.revoke = "UPDATE " + this.name + " SET status = '" + TaskStatus.REVOKED.name()
+		String revoke = "UPDATE " + this.name + " SET status = '" + TaskStatus.REVOKED.name()
 				+ "', finished_at = ?, error_type = ?, error_message = ?, next_attempt_at = NULL, updated_at = ?, "
-				+ "expires_at = ? WHERE id = ? AND status IN ('" + TaskStatus.PENDING.name() + "', '"
+				+ "expires_at = ?";
+		String revocable = " WHERE id = ? AND status IN ('" + TaskStatus.PENDING.name() + "', '"
 				+ TaskStatus.RETRY.name() + "') AND expires_at > ?";
+		this.revoke = revoke + revocable;
+		// the event is written around the attempt number that the row holds
+		this.revokeRecorded = revoke + ", history = "
+				+ platform.concat("COALESCE(history, '')", "?", platform.text("attempts"), "?") + revocable;
 		this.find = "SELECT " + SELECTED + " FROM " + this.name + " WHERE id = ? AND expires_at > ?";
 		this.delete = "DELETE FROM " + this.name + " WHERE id = ?";
 		this.deleteIfExpired = "DELETE FROM " + this.name + " WHERE id = ? AND expires_at <= ?";
@@ -191,7 +204,7 @@ final class TaskTable {
 	/**
 	 * Bind the parameters of {@link #update}.
 	 */
-	static void bindUpdate(PreparedStatement ps, TaskStateChange change, long now, long expiresAt)
+	static void bindUpdate(PreparedStatement ps, TaskStateChange change, long now, long expiresAt, int maxHistory)
 			throws SQLException {
 		ps.setString(1, cut(change.name(), MAX_NAME_LENGTH));
 		ps.setString(2, change.queue());
@@ -206,6 +219,8 @@ final class TaskTable {
 			ps.setInt(index++, keep ? 1 : 0);
 			bind(ps, index++, keep ? null : values[column], OPTIONAL_TYPES[column]);
 		}
+		ps.setInt(index++, (maxHistory > 0) ? 0 : 1);
+		bind(ps, index++, (maxHistory > 0) ? TaskHistory.toText(TaskHistory.events(change)) : null, Types.VARCHAR);
 		ps.setString(index++, change.id());
 		ps.setLong(index, now);
 	}
@@ -214,7 +229,7 @@ final class TaskTable {
 	 * Bind the parameters of {@link #insert} for a task whose row is written by a change,
 	 * created at the time of the change since nothing tells when it was sent.
 	 */
-	static void bindInsert(PreparedStatement ps, TaskStateChange change, long now, long expiresAt)
+	static void bindInsert(PreparedStatement ps, TaskStateChange change, long now, long expiresAt, int maxHistory)
 			throws SQLException {
 		@Nullable Object[] values = columns(change);
 		for (int column = 0; column < values.length; column++) {
@@ -227,13 +242,14 @@ final class TaskTable {
 		ps.setNull(15, Types.VARBINARY);
 		ps.setNull(16, Types.BIGINT);
 		ps.setNull(17, Types.VARCHAR);
+		bind(ps, 18, (maxHistory > 0) ? TaskHistory.toText(TaskHistory.events(change)) : null, Types.VARCHAR);
 	}
 
 	/**
 	 * Bind the parameters of {@link #insert} for a task that was sent.
 	 */
-	static void bindInsert(PreparedStatement ps, io.gtask.backend.NewTask task, long now, long expiresAt)
-			throws SQLException {
+	static void bindInsert(PreparedStatement ps, io.gtask.backend.NewTask task, long now, long expiresAt,
+			int maxHistory) throws SQLException {
 		bindInsert(ps, task.id(), task.name(), task.queue(), TaskStatus.PENDING, 0, task.createdAt().toEpochMilli(),
 				new Object[6], now, expiresAt);
 		if (task.payload() != null) {
@@ -249,6 +265,22 @@ final class TaskTable {
 			ps.setNull(16, Types.BIGINT);
 		}
 		bind(ps, 17, task.args(), Types.VARCHAR);
+		bind(ps, 18, (maxHistory > 0) ? TaskHistory.toText(List.of(TaskHistory.created(task))) : null,
+				Types.VARCHAR);
+	}
+
+	/**
+	 * The parameters of {@link #revoke}, or of {@link #revokeRecorded} when a history is kept.
+	 */
+	static Object[] revokeArgs(String id, Instant at, TaskError error, long now, long expiresAt, int maxHistory) {
+		if (maxHistory <= 0) {
+			return new Object[] { at.toEpochMilli(), error.type(), error.message(), now, expiresAt, id, now };
+		}
+		String line = TaskHistory.toLine(new TaskEvent(TaskStatus.REVOKED, at, 0, error));
+		String attempt = "\"attempt\":";
+		int split = line.indexOf(attempt + "0,") + attempt.length();
+		return new Object[] { at.toEpochMilli(), error.type(), error.message(), now, expiresAt,
+				line.substring(0, split), line.substring(split + 1) + "\n", id, now };
 	}
 
 	/**
@@ -297,7 +329,7 @@ final class TaskTable {
 	/**
 	 * Read a row of a query that selects {@link #SELECTED}.
 	 */
-	static TaskInfo toInfo(ResultSet rs) throws SQLException {
+	static TaskInfo toInfo(ResultSet rs, int maxHistory) throws SQLException {
 		String id = rs.getString(1);
 		TaskStatus status;
 		try {
@@ -311,7 +343,8 @@ final class TaskTable {
 		TaskError error = (errorType != null) ? new TaskError(errorType, (errorMessage != null) ? errorMessage : "")
 				: null;
 		return new TaskInfo(id, rs.getString(2), rs.getString(3), status, rs.getString(10), error, rs.getInt(5),
-				Instant.ofEpochMilli(rs.getLong(6)), instant(rs, 7), instant(rs, 8), instant(rs, 9), rs.getString(13));
+				Instant.ofEpochMilli(rs.getLong(6)), instant(rs, 7), instant(rs, 8), instant(rs, 9), rs.getString(13),
+				TaskHistory.fromText(rs.getString(14), maxHistory));
 	}
 
 	private static @Nullable Instant instant(ResultSet rs, int index) throws SQLException {

@@ -18,7 +18,10 @@ import io.gtask.backend.NewTask;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.StoredTask;
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
@@ -38,6 +41,7 @@ import org.springframework.data.mongodb.core.index.IndexOperations;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.util.Assert;
 
 import static io.gtask.backend.mongo.TaskDocument.EXPIRES_AT;
 import static io.gtask.backend.mongo.TaskDocument.ID;
@@ -84,6 +88,8 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 
 	private boolean createIndexes = true;
 
+	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
+
 	private volatile boolean running;
 
 	/**
@@ -118,6 +124,24 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	}
 
 	/**
+	 * Set how many of a task's latest events its history keeps, {@code 0} for none. Each
+	 * write adds its events with {@code $push} and {@code $slice}, in the same update.
+	 * @param maxHistory the number of events
+	 */
+	public void setMaxHistory(int maxHistory) {
+		Assert.isTrue(maxHistory >= 0, "Max history must not be negative");
+		this.maxHistory = maxHistory;
+	}
+
+	/**
+	 * How many of a task's latest events its history keeps.
+	 * @return the number of events
+	 */
+	public int getMaxHistory() {
+		return this.maxHistory;
+	}
+
+	/**
 	 * The collection that holds the tasks.
 	 * @return the collection name
 	 */
@@ -149,7 +173,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		Instant expiresAt = now.plus(this.timeToLive);
 		BulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, this.collection);
 		for (NewTask task : tasks) {
-			bulk.replaceOne(expired(task.id(), now), TaskDocument.pending(task, now, expiresAt),
+			bulk.replaceOne(expired(task.id(), now), TaskDocument.pending(task, now, expiresAt, this.maxHistory),
 					FindAndReplaceOptions.options().upsert());
 		}
 		Set<Integer> known = new HashSet<>();
@@ -194,7 +218,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 			BulkOperations bulk = this.mongo.bulkOps(BulkMode.ORDERED, this.collection);
 			for (int i = from; i < changes.size(); i++) {
 				TaskStateChange change = changes.get(i);
-				bulk.upsert(live(change.id(), now), TaskDocument.update(change, now, expiresAt));
+				bulk.upsert(live(change.id(), now), TaskDocument.update(change, now, expiresAt, this.maxHistory));
 			}
 			try {
 				bulk.execute();
@@ -208,7 +232,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 				BulkWriteError error = ex.getErrors().get(0);
 				int failed = from + error.getIndex();
 				TaskStateChange change = changes.get(failed);
-				upsertFresh(change.id(), TaskDocument.update(change, now, expiresAt), now);
+				upsertFresh(change.id(), TaskDocument.update(change, now, expiresAt, this.maxHistory), now);
 				from = failed + 1;
 			}
 		}
@@ -266,7 +290,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		Query query = live(id, this.clock.instant());
 		query.fields().exclude(TaskDocument.PAYLOAD);
 		Document document = this.mongo.findOne(query, Document.class, this.collection);
-		return Optional.ofNullable(document).map(TaskDocument::toInfo);
+		return Optional.ofNullable(document).map((found) -> TaskDocument.toInfo(found, this.maxHistory));
 	}
 
 	private Map<String, TaskInfo> findLive(List<String> ids) {
@@ -275,7 +299,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		query.fields().exclude(TaskDocument.PAYLOAD);
 		Map<String, TaskInfo> found = new HashMap<>();
 		for (Document document : this.mongo.find(query, Document.class, this.collection)) {
-			TaskInfo info = TaskDocument.toInfo(document);
+			TaskInfo info = TaskDocument.toInfo(document, this.maxHistory);
 			found.put(info.id(), info);
 		}
 		return found;
@@ -288,22 +312,43 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 
 	/**
 	 * Revoke with one conditional update: it matches only a live task that is PENDING or
-	 * waiting for a retry, so a task that started meanwhile is left alone.
+	 * waiting for a retry, so a task that started meanwhile is left alone. When a history is
+	 * kept, the attempt number of its event is read first, and the update also matches only
+	 * that number, so that the event never tells another attempt than the one revoked.
 	 */
 	@Override
 	public boolean revoke(String id, Instant at) {
-		Instant now = this.clock.instant();
-		Query query = live(id, now);
-		query.addCriteria(Criteria.where(TaskDocument.STATUS)
-			.in(TaskStatus.PENDING.name(), TaskStatus.RETRY.name()));
-		Update update = new Update().set(TaskDocument.STATUS, TaskStatus.REVOKED.name())
-			.set(TaskDocument.FINISHED_AT, date(at))
-			.set(TaskDocument.ERROR_TYPE, TaskRevokedException.class.getName())
-			.set(TaskDocument.ERROR_MESSAGE, REVOKED_MESSAGE)
-			.set(TaskDocument.UPDATED_AT, date(now))
-			.set(EXPIRES_AT, date(now.plus(this.timeToLive)))
-			.unset(TaskDocument.NEXT_ATTEMPT_AT);
-		return this.mongo.updateFirst(query, update, this.collection).getModifiedCount() == 1;
+		TaskError error = new TaskError(TaskRevokedException.class.getName(), REVOKED_MESSAGE);
+		for (int race = 1;; race++) {
+			Instant now = this.clock.instant();
+			Query query = revocable(id, now);
+			Update update = new Update().set(TaskDocument.STATUS, TaskStatus.REVOKED.name())
+				.set(TaskDocument.FINISHED_AT, date(at))
+				.set(TaskDocument.ERROR_TYPE, error.type())
+				.set(TaskDocument.ERROR_MESSAGE, error.message())
+				.set(TaskDocument.UPDATED_AT, date(now))
+				.set(EXPIRES_AT, date(now.plus(this.timeToLive)))
+				.unset(TaskDocument.NEXT_ATTEMPT_AT);
+			if (this.maxHistory > 0) {
+				Query current = revocable(id, now);
+				current.fields().include(TaskDocument.ATTEMPTS);
+				Document found = this.mongo.findOne(current, Document.class, this.collection);
+				if (found == null) {
+					return false;
+				}
+				Object attempts = found.get(TaskDocument.ATTEMPTS);
+				query.addCriteria(Criteria.where(TaskDocument.ATTEMPTS).is(attempts));
+				int attempt = (attempts instanceof Number number) ? number.intValue() : 0;
+				TaskDocument.pushEvents(update, List.of(new TaskEvent(TaskStatus.REVOKED, at, attempt, error)),
+						this.maxHistory);
+			}
+			if (this.mongo.updateFirst(query, update, this.collection).getModifiedCount() == 1) {
+				return true;
+			}
+			if (this.maxHistory == 0 || race == MAX_INSERT_RACES) {
+				return false;
+			}
+		}
 	}
 
 	/**
@@ -314,6 +359,11 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	@Override
 	public CompletableFuture<TaskInfo> whenFinished(String id) {
 		return this.poller.whenFinished(id);
+	}
+
+	private static Query revocable(String id, Instant now) {
+		return live(id, now).addCriteria(
+				Criteria.where(TaskDocument.STATUS).in(TaskStatus.PENDING.name(), TaskStatus.RETRY.name()));
 	}
 
 	private static Query live(String id, Instant now) {

@@ -1,15 +1,19 @@
 package io.gtask.backend.mongo;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.gtask.backend.NewTask;
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
+import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskStatus;
 import org.bson.Document;
@@ -66,6 +70,19 @@ final class TaskDocument {
 	static final String ARGS = "args";
 
 	/**
+	 * The latest events of the task, oldest first: an array of documents with the fields
+	 * {@link #EVENT_STATUS}, {@link #EVENT_AT}, {@link #EVENT_ATTEMPT} and, for an error,
+	 * {@link #ERROR_TYPE} and {@link #ERROR_MESSAGE}, cut to the latest by {@code $slice}.
+	 */
+	static final String HISTORY = "history";
+
+	static final String EVENT_STATUS = "status";
+
+	static final String EVENT_AT = "at";
+
+	static final String EVENT_ATTEMPT = "attempt";
+
+	/**
 	 * The task message (binary), reserved for a durable mode that keeps tasks Redis lost; not
 	 * written yet, and never read by {@link MongoResultBackend#find}.
 	 */
@@ -97,7 +114,7 @@ final class TaskDocument {
 	/**
 	 * The whole document of a task that was just sent.
 	 */
-	static Document pending(NewTask task, Instant now, Instant expiresAt) {
+	static Document pending(NewTask task, Instant now, Instant expiresAt, int maxHistory) {
 		Document document = new Document(ID, task.id()).append(NAME, task.name())
 			.append(QUEUE, task.queue())
 			.append(STATUS, TaskStatus.PENDING.name())
@@ -114,6 +131,9 @@ final class TaskDocument {
 		if (task.args() != null) {
 			document.append(ARGS, task.args());
 		}
+		if (maxHistory > 0) {
+			document.append(HISTORY, List.of(event(TaskHistory.created(task))));
+		}
 		return document;
 	}
 
@@ -125,7 +145,7 @@ final class TaskDocument {
 		byte[] bytes = (payload instanceof org.bson.types.Binary binary) ? binary.getData()
 				: (payload instanceof byte[] raw) ? raw : null;
 		Instant updatedAt = instant(document, UPDATED_AT);
-		TaskInfo info = toInfo(document);
+		TaskInfo info = toInfo(document, 0);
 		return new io.gtask.backend.StoredTask(info.id(), info.name(), info.queue(), info.status(), bytes,
 				instant(document, DUE_AT), (updatedAt != null) ? updatedAt : info.createdAt());
 	}
@@ -135,7 +155,7 @@ final class TaskDocument {
 	 * does not have are removed, and a task that was never recorded gets the time of the change
 	 * as its creation time.
 	 */
-	static Update update(TaskStateChange change, Instant now, Instant expiresAt) {
+	static Update update(TaskStateChange change, Instant now, Instant expiresAt, int maxHistory) {
 		Set<String> deleted = DELETES.get(change.status());
 		Update update = new Update();
 		set(update, deleted, STATUS, change.status().name());
@@ -162,7 +182,26 @@ final class TaskDocument {
 		update.set(EXPIRES_AT, date(expiresAt));
 		deleted.forEach(update::unset);
 		update.setOnInsert(CREATED_AT, date(change.at()));
+		if (maxHistory > 0) {
+			pushEvents(update, TaskHistory.events(change), maxHistory);
+		}
 		return update;
+	}
+
+	/**
+	 * Add events to the history with {@code $push}, keeping the latest only.
+	 */
+	static void pushEvents(Update update, List<TaskEvent> events, int maxHistory) {
+		update.push(HISTORY).slice(-maxHistory).each(events.stream().map(TaskDocument::event).toArray());
+	}
+
+	static Document event(TaskEvent event) {
+		Document document = new Document(EVENT_STATUS, event.status().name()).append(EVENT_AT, date(event.at()))
+			.append(EVENT_ATTEMPT, event.attempt());
+		if (event.error() != null) {
+			document.append(ERROR_TYPE, event.error().type()).append(ERROR_MESSAGE, event.error().message());
+		}
+		return document;
 	}
 
 	/**
@@ -175,7 +214,7 @@ final class TaskDocument {
 		}
 	}
 
-	static TaskInfo toInfo(Document document) {
+	static TaskInfo toInfo(Document document, int maxHistory) {
 		String id = String.valueOf(document.get(ID));
 		try {
 			TaskStatus status = TaskStatus.valueOf(document.get(STATUS, ""));
@@ -186,11 +225,29 @@ final class TaskDocument {
 			return new TaskInfo(id, document.get(NAME, ""), document.get(QUEUE, ""), status,
 					document.getString(RESULT), error, (attempts instanceof Number number) ? number.intValue() : 0,
 					(createdAt != null) ? createdAt : Instant.EPOCH, instant(document, STARTED_AT),
-					instant(document, FINISHED_AT), instant(document, NEXT_ATTEMPT_AT), document.getString(ARGS));
+					instant(document, FINISHED_AT), instant(document, NEXT_ATTEMPT_AT), document.getString(ARGS),
+					history(document, maxHistory));
 		}
-		catch (IllegalArgumentException | ClassCastException ex) {
+		catch (IllegalArgumentException | ClassCastException | NullPointerException ex) {
 			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);
 		}
+	}
+
+	private static List<TaskEvent> history(Document document, int maxHistory) {
+		Object stored = document.get(HISTORY);
+		if (maxHistory <= 0 || !(stored instanceof List<?> list)) {
+			return List.of();
+		}
+		List<TaskEvent> events = new ArrayList<>(list.size());
+		for (Object item : list) {
+			Document event = (Document) item;
+			String errorType = event.getString(ERROR_TYPE);
+			Object attempt = event.get(EVENT_ATTEMPT);
+			events.add(new TaskEvent(TaskStatus.valueOf(event.get(EVENT_STATUS, "")),
+					event.getDate(EVENT_AT).toInstant(), (attempt instanceof Number number) ? number.intValue() : 0,
+					(errorType != null) ? new TaskError(errorType, event.get(ERROR_MESSAGE, "")) : null));
+		}
+		return TaskHistory.latest(events, maxHistory);
 	}
 
 	private static @Nullable Instant instant(Document document, String field) {

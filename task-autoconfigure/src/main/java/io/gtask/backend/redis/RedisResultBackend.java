@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.backend.NewTask;
 import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
@@ -39,6 +40,7 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,10 +68,28 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			return 1
 			""", Long.class);
 
-	private static final DefaultRedisScript<Long> UPDATE = new DefaultRedisScript<>("""
-			local deleted = tonumber(ARGV[4])
-			redis.call('HSET', KEYS[1], unpack(ARGV, 5 + deleted))
-			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 5, 4 + deleted)) end
+	/**
+	 * Appends events (lines ended by a line feed) to the {@code history} field and drops the
+	 * oldest lines beyond a maximum: string operations only, no JSON decoding.
+	 */
+	private static final String RECORD = """
+			local function record(key, events, max)
+			  local history = (redis.call('HGET', key, 'history') or '') .. events
+			  local _, count = string.gsub(history, '\\n', '')
+			  if count > max then
+			    local from = 0
+			    for i = 1, count - max do from = string.find(history, '\\n', from + 1, true) end
+			    history = string.sub(history, from + 1)
+			  end
+			  redis.call('HSET', key, 'history', history)
+			end
+			""";
+
+	private static final DefaultRedisScript<Long> UPDATE = new DefaultRedisScript<>(RECORD + """
+			local deleted = tonumber(ARGV[6])
+			redis.call('HSET', KEYS[1], unpack(ARGV, 7 + deleted))
+			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 7, 6 + deleted)) end
+			if ARGV[5] ~= '' then record(KEYS[1], ARGV[5], tonumber(ARGV[4])) end
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			if ARGV[2] == '1' then
 			  local waiters = redis.call('HGET', KEYS[1], 'waiters')
@@ -92,12 +112,18 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			return redis.call('HGETALL', KEYS[1])
 			""", (Class<List<Object>>) (Class<?>) List.class);
 
-	private static final DefaultRedisScript<Long> REVOKE = new DefaultRedisScript<>("""
+	private static final DefaultRedisScript<Long> REVOKE = new DefaultRedisScript<>(RECORD + """
 			local status = redis.call('HGET', KEYS[1], 'status')
 			if status ~= 'PENDING' and status ~= 'RETRY' then return 0 end
 			redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[3], 'errorType', ARGV[4],
 			  'errorMessage', ARGV[5])
 			redis.call('HDEL', KEYS[1], 'nextAttemptAt')
+			local max = tonumber(ARGV[6])
+			if max > 0 then
+			  local attempts = redis.call('HGET', KEYS[1], 'attempts') or '0'
+			  record(KEYS[1], '{"status":"REVOKED","at":' .. ARGV[3] .. ',"attempt":' .. attempts
+			    .. ',"errorType":' .. cjson.encode(ARGV[4]) .. ',"errorMessage":' .. cjson.encode(ARGV[5]) .. '}\\n', max)
+			end
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			local waiters = redis.call('HGET', KEYS[1], 'waiters')
 			if waiters then
@@ -134,6 +160,10 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	private static final byte[] NEXT_ATTEMPT_AT = bytes("nextAttemptAt");
 
 	private static final byte[] ARGS = bytes("args");
+
+	private static final byte[] HISTORY = bytes("history");
+
+	private static final byte[] NO_EVENTS = new byte[0];
 
 	private static final byte[] PENDING = bytes(TaskStatus.PENDING.name());
 
@@ -176,6 +206,10 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private volatile boolean running;
 
+	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
+
+	private byte[] maxHistoryArg = bytes(Integer.toString(TaskHistory.DEFAULT_MAX_HISTORY));
+
 	/**
 	 * Create a backend.
 	 * @param redis the connection
@@ -205,6 +239,25 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		return this.timeToLive;
 	}
 
+	/**
+	 * Set how many of a task's latest events its history keeps, {@code 0} for none. The
+	 * history is one field of the task's hash, appended and cut by the script of each write.
+	 * @param maxHistory the number of events
+	 */
+	public void setMaxHistory(int maxHistory) {
+		Assert.isTrue(maxHistory >= 0, "Max history must not be negative");
+		this.maxHistory = maxHistory;
+		this.maxHistoryArg = bytes(Integer.toString(maxHistory));
+	}
+
+	/**
+	 * How many of a task's latest events its history keeps.
+	 * @return the number of events
+	 */
+	public int getMaxHistory() {
+		return this.maxHistory;
+	}
+
 	@Override
 	public CompletableFuture<List<String>> create(List<NewTask> tasks) {
 		if (tasks.isEmpty()) {
@@ -228,7 +281,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	private byte[][] createArgs(NewTask task) {
-		List<byte[]> args = new ArrayList<>(13);
+		List<byte[]> args = new ArrayList<>(15);
 		args.add(this.ttlMillis);
 		pair(args, NAME, bytes(task.name()));
 		pair(args, QUEUE, bytes(task.queue()));
@@ -237,6 +290,9 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		pair(args, CREATED_AT, millis(task.createdAt()));
 		if (task.args() != null) {
 			pair(args, ARGS, bytes(task.args()));
+		}
+		if (this.maxHistory > 0) {
+			pair(args, HISTORY, bytes(TaskHistory.toText(List.of(TaskHistory.created(task)))));
 		}
 		return args.toArray(new byte[0][]);
 	}
@@ -254,10 +310,12 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	private byte[][] updateArgs(TaskStateChange change) {
-		List<byte[]> args = new ArrayList<>(24);
+		List<byte[]> args = new ArrayList<>(26);
 		args.add(this.ttlMillis);
 		args.add(change.status().isFinished() ? ONE : ZERO);
 		args.add(bytes(change.id()));
+		args.add(this.maxHistoryArg);
+		args.add((this.maxHistory > 0) ? bytes(TaskHistory.toText(TaskHistory.events(change))) : NO_EVENTS);
 		byte[][] deleted = switch (change.status()) {
 			case STARTED -> STARTED_DELETES;
 			case SUCCESS -> SUCCESS_DELETES;
@@ -306,7 +364,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		return Optional.of(toInfo(id, fields));
 	}
 
-	private static TaskInfo toInfo(String id, Map<String, String> fields) {
+	private TaskInfo toInfo(String id, Map<String, String> fields) {
 		try {
 			TaskStatus status = TaskStatus.valueOf(fields.getOrDefault("status", ""));
 			String errorType = fields.get("errorType");
@@ -316,7 +374,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			return new TaskInfo(id, fields.getOrDefault("name", ""), fields.getOrDefault("queue", ""), status,
 					fields.get("result"), error, Integer.parseInt(fields.getOrDefault("attempts", "0")),
 					(createdAt != null) ? createdAt : Instant.EPOCH, instant(fields.get("startedAt")),
-					instant(fields.get("finishedAt")), instant(fields.get("nextAttemptAt")), fields.get("args"));
+					instant(fields.get("finishedAt")), instant(fields.get("nextAttemptAt")), fields.get("args"),
+					TaskHistory.fromText(fields.get("history"), this.maxHistory));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);
@@ -335,7 +394,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	public boolean revoke(String id, Instant at) {
 		Long revoked = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REVOKE,
 				ScriptOutputType.INTEGER, new byte[][] { bytes(this.keys.task(id)) }, this.ttlMillis, bytes(id),
-				millis(at), bytes(TaskRevokedException.class.getName()), bytes("Revoked before it started")));
+				millis(at), bytes(TaskRevokedException.class.getName()), bytes("Revoked before it started"),
+				this.maxHistoryArg));
 		return revoked != null && revoked == 1L;
 	}
 

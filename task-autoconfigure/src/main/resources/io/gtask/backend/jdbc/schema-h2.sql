@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS gtask_task (
 	payload BLOB,
 	due_at BIGINT,
 	args CLOB,
+	history CLOB,
 	CONSTRAINT gtask_task_pk PRIMARY KEY (id)
 );
 CREATE INDEX IF NOT EXISTS gtask_task_expires_at_idx ON gtask_task (expires_at);

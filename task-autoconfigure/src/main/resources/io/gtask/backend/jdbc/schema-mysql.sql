@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS gtask_task (
 	payload LONGBLOB,
 	due_at BIGINT,
 	args LONGTEXT,
+	history LONGTEXT,
 	PRIMARY KEY (id),
 	INDEX gtask_task_expires_at_idx (expires_at),
 	INDEX gtask_task_status_updated_at_idx (status, updated_at)

@@ -449,6 +449,20 @@
         ? h('pre', { 'class': 'json', 'data-testid': 'task-error', text: task.error.type + ': ' + task.error.message })
         : h('span', { 'class': 'muted', text: '–' }))));
     var history = panel('History');
+    var kept = task.history && task.history.length > 0;
+    var events = kept ? task.history.map(historyEvent(task)) : summary(task);
+    if (kept && task.status === 'RETRY' && task.nextAttemptAt) {
+      events.push({ at: task.nextAttemptAt, text: 'Attempt ' + (task.attempts + 1) + ' due', kind: '' });
+    }
+    append(history.body, h('ul', { 'class': 'timeline', 'data-testid': 'task-history' }, events.map(function (e) {
+      return h('li', { 'class': e.kind }, h('div', { text: e.text }),
+        h('div', { 'class': 'muted small', text: time(e.at) + ' · ' + relative(e.at) }));
+    })));
+    return [facts.element, h('div', { 'class': 'row' }, data.element, history.element)];
+  }
+
+  // the task's times, where its backend keeps no history
+  function summary(task) {
     var events = [{ at: task.createdAt, text: 'Sent to queue ' + task.queue, kind: '' }];
     if (task.startedAt) {
       events.push({ at: task.startedAt, text: 'Attempt ' + task.attempts + ' started', kind: '' });
@@ -461,11 +475,27 @@
       events.push({ at: task.finishedAt, text: 'Finished: ' + task.status,
         kind: task.status === 'SUCCESS' ? 'ok' : 'bad' });
     }
-    append(history.body, h('ul', { 'class': 'timeline', 'data-testid': 'task-history' }, events.map(function (e) {
-      return h('li', { 'class': e.kind }, h('div', { text: e.text }),
-        h('div', { 'class': 'muted small', text: time(e.at) + ' · ' + relative(e.at) }));
-    })));
-    return [facts.element, h('div', { 'class': 'row' }, data.element, history.element)];
+    return events;
+  }
+
+  // one state of the task's history, as the backend kept it
+  function historyEvent(task) {
+    return function (e) {
+      var error = e.error ? ': ' + e.error.type + ': ' + e.error.message : '';
+      switch (e.status) {
+        case 'PENDING':
+          return { at: e.at, text: (e.at === task.createdAt ? 'Sent to queue ' : 'Sent again to queue ') + task.queue,
+            kind: '' };
+        case 'STARTED':
+          return { at: e.at, text: 'Attempt ' + e.attempt + ' started', kind: '' };
+        case 'RETRY':
+          return { at: e.at, text: 'Attempt ' + e.attempt + ' failed, to be retried' + error, kind: 'warn' };
+        case 'SUCCESS':
+          return { at: e.at, text: 'Finished: SUCCESS', kind: 'ok' };
+        default:
+          return { at: e.at, text: 'Finished: ' + e.status + error, kind: 'bad' };
+      }
+    };
   }
 
   function queuePicker(route, current, counter) {

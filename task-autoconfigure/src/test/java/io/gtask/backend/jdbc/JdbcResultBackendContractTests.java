@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.DurableResultBackendContractTests;
+import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
@@ -58,16 +59,17 @@ abstract class JdbcResultBackendContractTests extends DurableResultBackendContra
 	protected abstract TestDatabase database();
 
 	@Override
-	protected ResultBackend createBackend(Duration timeToLive, Duration pollInterval) {
+	protected ResultBackend createBackend(Duration timeToLive, Duration pollInterval, int maxHistory) {
 		JdbcResultBackend backend = new JdbcResultBackend(database().dataSource(), database().platform(),
 				database().tablePrefix(), timeToLive, pollInterval);
+		backend.setMaxHistory(maxHistory);
 		backend.start();
 		return backend;
 	}
 
 	@Override
 	protected ResultBackend createTrackedBackend() {
-		return track(createBackend(TTL, Duration.ofMillis(200)));
+		return track(createBackend(TTL, Duration.ofMillis(200), TaskHistory.DEFAULT_MAX_HISTORY));
 	}
 
 	@AfterEach

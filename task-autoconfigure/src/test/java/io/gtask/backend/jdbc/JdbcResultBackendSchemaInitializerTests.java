@@ -60,7 +60,7 @@ class JdbcResultBackendSchemaInitializerTests {
 				+ "WHERE TABLE_NAME = 'GTASK_TASK' ORDER BY ORDINAL_POSITION", String.class))
 			.containsExactly("id", "name", "queue", "status", "attempts", "created_at", "started_at", "finished_at",
 					"next_attempt_at", "updated_at", "expires_at", "result", "error_type", "error_message", "payload",
-					"due_at", "args");
+					"due_at", "args", "history");
 	}
 
 	@Test

@@ -128,6 +128,8 @@ class MongoResultBackendTests {
 			.containsEntry("expiresAt", Date.from(this.now.plus(TTL)));
 		assertThat(pending).doesNotContainKeys("startedAt", "finishedAt", "nextAttemptAt", "result", "errorType",
 				"errorMessage", "payload", "dueAt", "args");
+		assertThat(pending.getList("history", Document.class)).containsExactly(
+				new Document("status", "PENDING").append("at", Date.from(this.now.minusSeconds(1))).append("attempt", 0));
 
 		this.clock.advance(Duration.ofSeconds(5));
 		backend.update(List.of(TaskStateChange.retry("t-1", "report", "reports", this.now.plusSeconds(4), 1,
@@ -149,6 +151,14 @@ class MongoResultBackendTests {
 			.containsEntry("startedAt", Date.from(this.now.plusSeconds(5)))
 			.containsEntry("finishedAt", Date.from(this.now.plusSeconds(6)))
 			.doesNotContainKeys("errorType", "errorMessage", "nextAttemptAt");
+		assertThat(document("t-1").getList("history", Document.class)).hasSize(4)
+			.element(1)
+			.isEqualTo(new Document("status", "RETRY").append("at", Date.from(this.now.plusSeconds(4)))
+				.append("attempt", 1)
+				.append("errorType", "java.io.IOException")
+				.append("errorMessage", "disk full"));
+		assertThat(document("t-1").getList("history", Document.class)).extracting((event) -> event.get("status"))
+			.containsExactly("PENDING", "RETRY", "STARTED", "SUCCESS");
 	}
 
 	@Test

@@ -15,11 +15,12 @@ import io.gtask.test.TestRedis;
 class RedisResultBackendContractTests extends ResultBackendContractTests {
 
 	@Override
-	protected ResultBackend createBackend(Duration timeToLive, Duration pollInterval) {
+	protected ResultBackend createBackend(Duration timeToLive, Duration pollInterval, int maxHistory) {
 		RedisResultBackend backend = new RedisResultBackend(
 				new RedisAsync(TestRedis.get().connectionFactory(), Duration.ofSeconds(5)),
 				new RedisKeyspace("gtask-test-" + UUID.randomUUID().toString().substring(0, 8)), timeToLive,
 				pollInterval);
+		backend.setMaxHistory(maxHistory);
 		backend.start();
 		return backend;
 	}
