@@ -114,6 +114,8 @@ class DashboardApiTests {
 		assertThat(task.get("attempts").asInt()).isEqualTo(1);
 		assertThat(task.get("createdAt").isNull()).isFalse();
 		assertThat(task.get("finishedAt").isNull()).isFalse();
+		assertThat(task.get("history").valueStream().map((event) -> event.get("status").asString()))
+			.containsExactly("PENDING", "STARTED", "SUCCESS");
 		MvcTestResult missing = this.mvc.get().uri("/gtask/api/tasks/{id}", "no-such-task").with(VIEWER).exchange();
 		assertThat(missing).hasStatus(HttpStatus.NOT_FOUND);
 		assertThat(body(missing).get("error").asString()).contains("no-such-task");

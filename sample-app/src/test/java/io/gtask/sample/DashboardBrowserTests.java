@@ -9,6 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
@@ -32,6 +34,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,10 +101,33 @@ class DashboardBrowserTests {
 		profiles = Files.createTempDirectory("gtask-chromium");
 	}
 
+	/**
+	 * Fails on any script error or blocked resource the browser logged, such as a violation of
+	 * the page's Content-Security-Policy; only the 404 of the lookup of an unknown task, and
+	 * that of the sign-in page's icon, are expected.
+	 */
 	@AfterEach
-	void quit() {
-		drivers.forEach(WebDriver::quit);
-		drivers.clear();
+	void quitWithoutBrowserErrors() {
+		try {
+			for (WebDriver driver : drivers) {
+				List<String> errors = driver.manage()
+					.logs()
+					.get(LogType.BROWSER)
+					.getAll()
+					.stream()
+					.filter((entry) -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+					.map(LogEntry::getMessage)
+					.filter((message) -> !message.contains("api/tasks/no-such-task"))
+					// Spring Security's sign-in page, not the dashboard, has no icon
+					.filter((message) -> !message.contains("/favicon.ico "))
+					.toList();
+				assertThat(errors).as("errors in the browser's console").isEmpty();
+			}
+		}
+		finally {
+			drivers.forEach(WebDriver::quit);
+			drivers.clear();
+		}
 	}
 
 	@AfterAll
@@ -119,7 +146,7 @@ class DashboardBrowserTests {
 			this.client.send("add", i, i);
 		}
 		String id = this.client.send("add", 2, 3);
-		String failed = this.client.send("fail", "card declined");
+		String failed = this.client.send(TaskRequest.of("fail").args("card declined").maxRetries(1).build());
 		this.client.send(TaskRequest.of("add").args(4, 4).countdown(Duration.ofMinutes(30)).build());
 		this.client.awaitCompletion(id, TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> this.client.status(failed) == TaskStatus.FAILURE);
@@ -146,7 +173,14 @@ class DashboardBrowserTests {
 		assertThat(text(wait, By.cssSelector("[data-testid=task-args]"))).contains("2", "3");
 		assertThat(text(wait, By.cssSelector("[data-testid=task-result]"))).isEqualTo("5");
 		assertThat(text(wait, By.cssSelector("[data-testid=task-history]"))).contains("Sent to queue default",
-				"Attempt 1 started", "Finished: SUCCESS");
+				"Attempt 1 started", "Succeeded");
+
+		browser.get(base() + "#/tasks/" + failed);
+		wait.until((driver) -> driver.findElement(By.cssSelector("[data-testid=task-status]")).getText().equals("FAILURE"));
+		assertThat(text(wait, By.cssSelector("[data-testid=task-history]"))).contains("Sent to queue default",
+				"Attempt 1 started", "Attempt 1 failed; retry", "Attempt 2 started", "Failed on attempt 2",
+				"java.lang.IllegalStateException: card declined");
+		assertThat(text(wait, By.cssSelector("[data-testid=task-error]"))).contains("card declined");
 		screenshot(browser, "dashboard-task");
 
 		browser.get(base() + "#/tasks/no-such-task");
@@ -237,6 +271,7 @@ class DashboardBrowserTests {
 	private WebDriver signIn(String user, String password) {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(chromium());
+		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--disable-dev-shm-usage", "--window-size=1360,900", "--lang=en-GB",

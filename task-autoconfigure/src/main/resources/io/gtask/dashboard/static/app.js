@@ -449,53 +449,57 @@
         ? h('pre', { 'class': 'json', 'data-testid': 'task-error', text: task.error.type + ': ' + task.error.message })
         : h('span', { 'class': 'muted', text: '–' }))));
     var history = panel('History');
-    var kept = task.history && task.history.length > 0;
-    var events = kept ? task.history.map(historyEvent(task)) : summary(task);
-    if (kept && task.status === 'RETRY' && task.nextAttemptAt) {
-      events.push({ at: task.nextAttemptAt, text: 'Attempt ' + (task.attempts + 1) + ' due', kind: '' });
-    }
+    var events = (task.history && task.history.length) ? task.history.map(function (event, index) {
+      return describe(event, task, index);
+    }) : derivedHistory(task);
     append(history.body, h('ul', { 'class': 'timeline', 'data-testid': 'task-history' }, events.map(function (e) {
       return h('li', { 'class': e.kind }, h('div', { text: e.text }),
+        e.detail ? h('div', { 'class': 'small mono', text: e.detail }) : null,
         h('div', { 'class': 'muted small', text: time(e.at) + ' · ' + relative(e.at) }));
     })));
     return [facts.element, h('div', { 'class': 'row' }, data.element, history.element)];
   }
 
-  // the task's times, where its backend keeps no history
-  function summary(task) {
+  /** One recorded state of a task, as a line of its history. */
+  function describe(event, task, index) {
+    var error = event.error ? event.error.type + ': ' + event.error.message : null;
+    var last = index === task.history.length - 1;
+    switch (event.status) {
+      case 'PENDING':
+        return { at: event.at, text: index === 0 ? 'Sent to queue ' + task.queue : 'Queued again as a new first attempt',
+          kind: '' };
+      case 'STARTED':
+        return { at: event.at, text: 'Attempt ' + event.attempt + ' started', kind: '' };
+      case 'RETRY':
+        return { at: event.at, text: 'Attempt ' + event.attempt + ' failed; retry'
+          + (last && task.nextAttemptAt ? ' due ' + relative(task.nextAttemptAt) : ''), detail: error, kind: 'warn' };
+      case 'SUCCESS':
+        return { at: event.at, text: 'Succeeded', kind: 'ok' };
+      case 'FAILURE':
+        return { at: event.at, text: 'Failed' + (event.attempt ? ' on attempt ' + event.attempt : ''), detail: error, kind: 'bad' };
+      case 'REVOKED':
+        return { at: event.at, text: 'Revoked', detail: error, kind: 'warn' };
+      case 'EXPIRED':
+        return { at: event.at, text: 'Expired before it started', detail: error, kind: 'bad' };
+      default:
+        return { at: event.at, text: event.status, detail: error, kind: '' };
+    }
+  }
+
+  /** A history from the times the backend keeps, for tasks recorded without one. */
+  function derivedHistory(task) {
     var events = [{ at: task.createdAt, text: 'Sent to queue ' + task.queue, kind: '' }];
     if (task.startedAt) {
       events.push({ at: task.startedAt, text: 'Attempt ' + task.attempts + ' started', kind: '' });
     }
     if (task.nextAttemptAt) {
-      events.push({ at: task.nextAttemptAt, text: 'Attempt ' + (task.attempts + 1) + ' due (retry after '
-        + (task.error ? task.error.type : 'an error') + ')', kind: 'warn' });
+      events.push({ at: task.nextAttemptAt, text: 'Attempt ' + (task.attempts + 1) + ' due', kind: 'warn',
+        detail: task.error ? task.error.type + ': ' + task.error.message : null });
     }
     if (task.finishedAt) {
-      events.push({ at: task.finishedAt, text: 'Finished: ' + task.status,
-        kind: task.status === 'SUCCESS' ? 'ok' : 'bad' });
+      events.push({ at: task.finishedAt, text: 'Finished: ' + task.status, kind: task.status === 'SUCCESS' ? 'ok' : 'bad' });
     }
     return events;
-  }
-
-  // one state of the task's history, as the backend kept it
-  function historyEvent(task) {
-    return function (e) {
-      var error = e.error ? ': ' + e.error.type + ': ' + e.error.message : '';
-      switch (e.status) {
-        case 'PENDING':
-          return { at: e.at, text: (e.at === task.createdAt ? 'Sent to queue ' : 'Sent again to queue ') + task.queue,
-            kind: '' };
-        case 'STARTED':
-          return { at: e.at, text: 'Attempt ' + e.attempt + ' started', kind: '' };
-        case 'RETRY':
-          return { at: e.at, text: 'Attempt ' + e.attempt + ' failed, to be retried' + error, kind: 'warn' };
-        case 'SUCCESS':
-          return { at: e.at, text: 'Finished: SUCCESS', kind: 'ok' };
-        default:
-          return { at: e.at, text: 'Finished: ' + e.status + error, kind: 'bad' };
-      }
-    };
   }
 
   function queuePicker(route, current, counter) {
