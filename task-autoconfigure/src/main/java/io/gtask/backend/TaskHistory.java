@@ -74,15 +74,21 @@ public final class TaskHistory {
 	 * @return the JSON text
 	 */
 	public static String toLine(TaskEvent event) {
-		ObjectNode node = json.createObjectNode();
-		node.put("status", event.status().name());
-		node.put("at", event.at().toEpochMilli());
-		node.put("attempt", event.attempt());
+		// written by hand: this runs for every start and end of every task, and only the
+		// error's text needs JSON escaping
+		StringBuilder line = new StringBuilder(64).append("{\"status\":\"")
+			.append(event.status().name())
+			.append("\",\"at\":")
+			.append(event.at().toEpochMilli())
+			.append(",\"attempt\":")
+			.append(event.attempt());
 		if (event.error() != null) {
-			node.put("errorType", event.error().type());
-			node.put("errorMessage", event.error().message());
+			line.append(",\"errorType\":")
+				.append(json.writeValueAsString(event.error().type()))
+				.append(",\"errorMessage\":")
+				.append(json.writeValueAsString(event.error().message()));
 		}
-		return json.writeValueAsString(node);
+		return line.append('}').toString();
 	}
 
 	/**

@@ -70,12 +70,15 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	/**
 	 * Appends events (lines ended by a line feed) to the {@code history} field and drops the
-	 * oldest lines beyond a maximum: string operations only, no JSON decoding.
+	 * oldest lines beyond a maximum: string operations only, no JSON decoding, and lines are
+	 * counted only once the text is long enough to hold more than the maximum.
 	 */
 	private static final String RECORD = """
 			local function record(key, events, max)
 			  local history = (redis.call('HGET', key, 'history') or '') .. events
-			  local _, count = string.gsub(history, '\\n', '')
+			  -- an event line is 38 bytes at least: shorter text holds no more than max events
+			  local count = 0
+			  if #history > 38 * max then count = select(2, string.gsub(history, '\\n', '')) end
 			  if count > max then
 			    local from = 0
 			    for i = 1, count - max do from = string.find(history, '\\n', from + 1, true) end
