@@ -216,10 +216,7 @@ class DashboardBrowserTests {
 		By row = By.cssSelector("[data-testid=dead-letters] tr[data-row='" + failed + "']");
 		wait.until(ExpectedConditions.presenceOfElementLocated(row));
 		screenshot(browser, "dashboard-dead-letters");
-		wait.until((driver) -> {
-			driver.findElement(row).findElement(By.cssSelector("button[data-action=retry]")).click();
-			return true;
-		});
+		click(wait, row, "retry");
 		wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".toast")));
 		assertThat(text(wait, By.cssSelector(".toast")))
 			.isEqualTo("Sent again as task " + failed);
@@ -239,17 +236,11 @@ class DashboardBrowserTests {
 		browser.get(base() + "#/queues");
 		By row = By.cssSelector("[data-testid=queues] tr[data-row=reports]");
 		wait.until(ExpectedConditions.presenceOfElementLocated(row));
-		wait.until((driver) -> {
-			driver.findElement(row).findElement(By.cssSelector("button[data-action=pause]")).click();
-			return true;
-		});
+		click(wait, row, "pause");
 		await().atMost(TIMEOUT).until(() -> this.queues.isPaused("reports"));
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "paused"));
 		screenshot(browser, "dashboard-queues");
-		wait.until((driver) -> {
-			driver.findElement(row).findElement(By.cssSelector("button[data-action=resume]")).click();
-			return true;
-		});
+		click(wait, row, "resume");
 		await().atMost(TIMEOUT).until(() -> !this.queues.isPaused("reports"));
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "running"));
 	}
@@ -297,6 +288,16 @@ class DashboardBrowserTests {
 		WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
 		wait.ignoring(StaleElementReferenceException.class);
 		return wait;
+	}
+
+	/**
+	 * Click a row's action button, finding it again if a refresh replaced the row meanwhile.
+	 */
+	private static void click(WebDriverWait wait, By row, String action) {
+		wait.until((driver) -> {
+			driver.findElement(row).findElement(By.cssSelector("button[data-action=" + action + "]")).click();
+			return true;
+		});
 	}
 
 	private static String text(WebDriverWait wait, By by) {
