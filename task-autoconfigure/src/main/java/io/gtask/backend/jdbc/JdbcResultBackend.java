@@ -21,6 +21,7 @@ import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
+import io.gtask.backend.CompletionPoller;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.StoredTask;
@@ -101,7 +102,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 	private final Duration pollInterval;
 
-	private final TaskStatePoller poller;
+	private final CompletionPoller poller;
 
 	private final ScheduledThreadPoolExecutor cleaner;
 
@@ -148,7 +149,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 		this.table = new TaskTable(tablePrefix, platform);
 		this.timeToLive = timeToLive;
 		this.pollInterval = pollInterval;
-		this.poller = new TaskStatePoller(this::findAll, pollInterval, MAX_IDS_PER_QUERY);
+		this.poller = new CompletionPoller("gtask-jdbc-result-", this::findAll, pollInterval, MAX_IDS_PER_QUERY);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-jdbc-cleaner-");
 		threads.setDaemon(true);
 		this.cleaner = new ScheduledThreadPoolExecutor(1, threads);

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.bulk.BulkWriteError;
+import io.gtask.backend.CompletionPoller;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
@@ -76,6 +77,11 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	 */
 	private static final int MAX_INSERT_RACES = 3;
 
+	/**
+	 * Most ids in one query, well below MongoDB's 16 MB command size for any id length.
+	 */
+	private static final int MAX_IDS_PER_QUERY = 1000;
+
 	private final MongoOperations mongo;
 
 	private final String collection;
@@ -103,7 +109,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		this.mongo = mongo;
 		this.collection = collection;
 		this.timeToLive = timeToLive;
-		this.poller = new CompletionPoller(this::findLive, pollInterval);
+		this.poller = new CompletionPoller("gtask-result-", this::findLive, pollInterval, MAX_IDS_PER_QUERY);
 	}
 
 	/**
@@ -418,8 +424,11 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		this.poller.close();
 	}
 
-	int waitingCount() {
-		return this.poller.waitingCount();
+	/**
+	 * Number of tasks callers wait for, for tests.
+	 */
+	int awaitedTaskCount() {
+		return this.poller.awaitedTaskCount();
 	}
 
 }

@@ -294,7 +294,7 @@ class MongoResultBackendTests {
 			assertThat(finds).anySatisfy((command) -> assertThat(command).contains("\"$in\"").contains("\"t-49\""));
 		}
 		// the last waiter leaves the poller's set just after its future completes
-		await().atMost(Duration.ofSeconds(5)).until(() -> backend.waitingCount() == 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> backend.awaitedTaskCount() == 0);
 	}
 
 	@Test
@@ -302,15 +302,15 @@ class MongoResultBackendTests {
 		MongoResultBackend backend = backend();
 		backend.create(List.of(newTask("t-1", this.now, false))).join();
 		CompletableFuture<TaskInfo> future = backend.whenFinished("t-1");
-		assertThat(backend.waitingCount()).isEqualTo(1);
+		assertThat(backend.awaitedTaskCount()).isEqualTo(1);
 		future.cancel(false);
-		assertThat(backend.waitingCount()).isZero();
+		assertThat(backend.awaitedTaskCount()).isZero();
 		// another waiter of the same task is not affected
 		CompletableFuture<TaskInfo> other = backend.whenFinished("t-1");
 		backend.whenFinished("t-1").cancel(false);
 		backend.update(List.of(TaskStateChange.success("t-1", "report", "reports", this.now, 1, "1")));
 		assertThat(other).succeedsWithin(Duration.ofSeconds(10));
-		assertThat(backend.waitingCount()).isZero();
+		assertThat(backend.awaitedTaskCount()).isZero();
 	}
 
 	@Test

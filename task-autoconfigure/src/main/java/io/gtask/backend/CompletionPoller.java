@@ -1,4 +1,4 @@
-package io.gtask.backend.jdbc;
+package io.gtask.backend;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,17 +22,20 @@ import io.gtask.core.TaskNotFoundException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 
 /**
- * Callers waiting for tasks to finish, told by polls, since a database tells nobody that a row
- * changed. One thread reads the states of all awaited tasks every poll interval, a chunk of ids
- * per query, and reads those of newly awaited tasks at once, so that a task that has finished
- * already, or is unknown, answers without waiting for the next poll. Nothing is read while
- * nobody waits.
+ * Completes the futures of callers waiting for tasks to finish, for result backends whose store
+ * tells nobody that a task changed. One thread reads the states of all awaited tasks every poll
+ * interval, a chunk of ids per read, however many callers wait.
+ * <p>
+ * Newly awaited tasks are read at once (callers that arrive together share that read), so that
+ * waiting for a task that finished already, or is unknown, takes one round trip rather than a
+ * poll interval. Nothing is read while nobody waits.
  */
-final class TaskStatePoller {
+public final class CompletionPoller {
 
-	private static final LogAccessor logger = new LogAccessor(TaskStatePoller.class);
+	private static final LogAccessor logger = new LogAccessor(CompletionPoller.class);
 
 	private final Function<List<String>, Map<String, TaskInfo>> reader;
 
@@ -53,32 +56,41 @@ final class TaskStatePoller {
 	private volatile @Nullable ScheduledFuture<?> polling;
 
 	/**
-	 * Create a poller.
-	 * @param reader reads the tasks of some ids, and answers those it knows by id
+	 * Create a poller; its thread starts with the first caller.
+	 * @param threadNamePrefix the prefix of the name of the poller's thread, which tells the
+	 * backend in a thread dump
+	 * @param reader reads the tasks of some ids, and answers those it knows (and that have not
+	 * expired) by id
 	 * @param interval the time between two polls
 	 * @param idsPerRead the most ids given to the reader at once
 	 */
-	TaskStatePoller(Function<List<String>, Map<String, TaskInfo>> reader, Duration interval, int idsPerRead) {
+	public CompletionPoller(String threadNamePrefix, Function<List<String>, Map<String, TaskInfo>> reader,
+			Duration interval, int idsPerRead) {
+		Assert.isTrue(idsPerRead > 0, "Ids per read must be positive");
 		this.reader = reader;
 		this.interval = interval;
 		this.idsPerRead = idsPerRead;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-jdbc-result-");
+		CustomizableThreadFactory threads = new CustomizableThreadFactory(threadNamePrefix);
 		threads.setDaemon(true);
 		this.executor = new ScheduledThreadPoolExecutor(1, threads);
 		this.executor.setRemoveOnCancelPolicy(true);
 	}
 
 	/**
-	 * A future completed once the task is finished, or exceptionally with
-	 * {@link TaskNotFoundException} once it is unknown; cancelling it stops reading the task.
+	 * Return a future completed once the task is finished, or exceptionally with
+	 * {@link TaskNotFoundException} once it is unknown, or with {@link GTaskException} once the
+	 * poller is closed. Cancelling it stops reading the task for this caller.
+	 * @param id the task's id
+	 * @return the future
 	 */
-	CompletableFuture<TaskInfo> whenFinished(String id) {
+	public CompletableFuture<TaskInfo> whenFinished(String id) {
 		CompletableFuture<TaskInfo> future = new CompletableFuture<>();
 		this.waiting.compute(id, (key, futures) -> {
 			List<CompletableFuture<TaskInfo>> list = (futures != null) ? futures : new CopyOnWriteArrayList<>();
 			list.add(future);
 			return list;
 		});
+		// a cancelled or completed future is no longer read
 		future.whenComplete((info, ex) -> this.waiting.computeIfPresent(id, (key, futures) -> {
 			futures.remove(future);
 			return futures.isEmpty() ? null : futures;
@@ -107,7 +119,7 @@ final class TaskStatePoller {
 		this.lock.lock();
 		try {
 			if (this.polling == null) {
-				long millis = this.interval.toMillis();
+				long millis = Math.max(1, this.interval.toMillis());
 				this.polling = this.executor.scheduleWithFixedDelay(this::readAwaited, millis, millis,
 						TimeUnit.MILLISECONDS);
 			}
@@ -131,8 +143,8 @@ final class TaskStatePoller {
 	}
 
 	/**
-	 * Read the awaited tasks among the ids and tell the callers of those that are finished or
-	 * unknown.
+	 * Read the tasks among the ids that are still awaited, and tell the callers of those that
+	 * are finished or unknown.
 	 */
 	private void read(List<String> ids) {
 		for (int from = 0; from < ids.size(); from += this.idsPerRead) {
@@ -146,7 +158,8 @@ final class TaskStatePoller {
 				found = this.reader.apply(chunk);
 			}
 			catch (RuntimeException ex) {
-				logger.debug(ex, "Could not read the states of awaited tasks; will read them again");
+				logger.debug(ex, () -> "Could not read the states of " + chunk.size()
+						+ " awaited tasks; will read them again");
 				return;
 			}
 			for (String id : chunk) {
@@ -174,19 +187,24 @@ final class TaskStatePoller {
 	}
 
 	/**
-	 * Stop the thread and fail the futures of callers still waiting.
+	 * Return how many tasks callers wait for.
+	 * @return the number of awaited tasks
 	 */
-	void close() {
+	public int awaitedTaskCount() {
+		return this.waiting.size();
+	}
+
+	/**
+	 * Stop the thread, and fail the futures of callers still waiting, so that no caller waits
+	 * forever; callers that arrive later fail at once.
+	 */
+	public void close() {
 		this.executor.shutdownNow();
 		this.waiting.forEach((id, futures) -> futures.forEach((future) -> future.completeExceptionally(closed(id))));
 	}
 
-	int awaitedTaskCount() {
-		return this.waiting.size();
-	}
-
 	private static GTaskException closed(String id) {
-		return new GTaskException("The result backend was closed while waiting for task " + id);
+		return new GTaskException("The result backend was closed while waiting for task '" + id + "'");
 	}
 
 }
