@@ -1,6 +1,5 @@
 package io.gtask.actuate;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.gtask.core.DeadLetter;
+import io.gtask.core.DeadLetterView;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.TaskClient;
@@ -138,9 +137,9 @@ public class GTaskEndpoint {
 		checkDead(kind, queue, part);
 		int from = Math.max(0, (offset != null) ? offset : 0);
 		int size = Math.min(MAX_LIMIT, Math.max(1, (limit != null) ? limit : DEFAULT_LIMIT));
-		List<DeadLetterDescriptor> letters = this.deadLetters.list(queue, from, size)
+		List<DeadLetterView> letters = this.deadLetters.list(queue, from, size)
 			.stream()
-			.map(DeadLetterDescriptor::of)
+			.map(DeadLetterView::of)
 			.toList();
 		return new DeadLetterPage(queue, this.deadLetters.count(queue), from, size, letters);
 	}
@@ -154,10 +153,10 @@ public class GTaskEndpoint {
 	 * @return the dead letter, {@code null} if unknown
 	 */
 	@ReadOperation
-	public @Nullable DeadLetterDescriptor deadLetter(@Selector String kind, @Selector String queue,
+	public @Nullable DeadLetterView deadLetter(@Selector String kind, @Selector String queue,
 			@Selector String part, @Selector String id) {
 		checkDead(kind, queue, part);
-		return this.deadLetters.find(queue, id).map(DeadLetterDescriptor::of).orElse(null);
+		return this.deadLetters.find(queue, id).map(DeadLetterView::of).orElse(null);
 	}
 
 	/**
@@ -302,32 +301,7 @@ public class GTaskEndpoint {
 	 * @param deadLetters the dead letters, newest first
 	 */
 	public record DeadLetterPage(String queue, long total, int offset, int limit,
-			List<DeadLetterDescriptor> deadLetters) {
-	}
-
-	/**
-	 * A dead letter with its message as text.
-	 *
-	 * @param id the dead letter id
-	 * @param queue the queue
-	 * @param taskId the task id, when the message shows one
-	 * @param name the task name, when the message shows one
-	 * @param reason why it was set aside
-	 * @param errorType the type of the last error
-	 * @param attempts the number of attempts
-	 * @param deliveries the number of deliveries
-	 * @param deadAt when it was set aside
-	 * @param payload the message as UTF-8 text
-	 */
-	public record DeadLetterDescriptor(String id, String queue, @Nullable String taskId, @Nullable String name,
-			String reason, @Nullable String errorType, int attempts, long deliveries, Instant deadAt, String payload) {
-
-		static DeadLetterDescriptor of(DeadLetter letter) {
-			return new DeadLetterDescriptor(letter.id(), letter.queue(), letter.taskId(), letter.name(), letter.reason(),
-					letter.errorType(), letter.attempts(), letter.deliveries(), letter.deadAt(),
-					new String(letter.payload(), StandardCharsets.UTF_8));
-		}
-
+			List<DeadLetterView> deadLetters) {
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.gtask.dashboard;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.gtask.core.DeadLetter;
+import io.gtask.core.DeadLetterView;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.QueueInfo;
@@ -546,31 +545,6 @@ public class DashboardApiController {
 	 * @param items the items
 	 */
 	public record Page<T>(String queue, long total, int offset, int limit, List<T> items) {
-	}
-
-	/**
-	 * A dead letter with its message as text.
-	 *
-	 * @param id the dead letter id
-	 * @param queue the queue
-	 * @param taskId the task id, when the message shows one
-	 * @param name the task name, when the message shows one
-	 * @param reason why it was set aside
-	 * @param errorType the type of the last error
-	 * @param attempts the number of attempts
-	 * @param deliveries the number of deliveries
-	 * @param deadAt when it was set aside
-	 * @param payload the message as UTF-8 text
-	 */
-	public record DeadLetterView(String id, String queue, @Nullable String taskId, @Nullable String name,
-			String reason, @Nullable String errorType, int attempts, long deliveries, Instant deadAt, String payload) {
-
-		static DeadLetterView of(DeadLetter letter) {
-			return new DeadLetterView(letter.id(), letter.queue(), letter.taskId(), letter.name(), letter.reason(),
-					letter.errorType(), letter.attempts(), letter.deliveries(), letter.deadAt(),
-					new String(letter.payload(), StandardCharsets.UTF_8));
-		}
-
 	}
 
 	/**

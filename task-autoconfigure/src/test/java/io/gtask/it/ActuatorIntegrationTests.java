@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.gtask.actuate.GTaskEndpoint;
-import io.gtask.actuate.GTaskEndpoint.DeadLetterDescriptor;
 import io.gtask.actuate.GTaskEndpoint.DeadLetterPage;
 import io.gtask.actuate.GTaskEndpoint.GTaskDescriptor;
 import io.gtask.actuate.GTaskHealthIndicator;
 import io.gtask.autoconfigure.GTaskEndpointAutoConfiguration;
 import io.gtask.autoconfigure.GTaskHealthContributorAutoConfiguration;
+import io.gtask.core.DeadLetterView;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.TaskClient;
@@ -176,7 +176,7 @@ class ActuatorIntegrationTests {
 			DeadLetterPage page = endpoint.deadLetters("queues", "default", "dead", null, 2);
 			assertThat(page.total()).isEqualTo(3);
 			assertThat(page.deadLetters()).hasSize(2);
-			DeadLetterDescriptor letter = endpoint.deadLetters("queues", "default", "dead", 0, 10)
+			DeadLetterView letter = endpoint.deadLetters("queues", "default", "dead", 0, 10)
 				.deadLetters()
 				.stream()
 				.filter((candidate) -> retried.equals(candidate.taskId()))
