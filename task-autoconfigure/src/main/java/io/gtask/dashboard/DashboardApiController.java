@@ -48,7 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The JSON API the dashboard's pages call, under {@code <gtask.dashboard.path>/api}. Every call
  * checks the {@link DashboardAccess}: reads need the view permission, changes the action
- * permission. Errors answer with a JSON object whose {@code error} names what was wrong.
+ * permission and the {@code X-GTask-Action} header of the dashboard's page, from a page of the
+ * dashboard's own origin, against cross-site request forgery. Errors answer with a JSON object whose {@code error} names what was wrong.
  */
 @RestController
 @RequestMapping("${gtask.dashboard.path:/gtask}/api")
@@ -67,6 +68,8 @@ public class DashboardApiController {
 	private final Duration refreshInterval;
 
 	private final Duration maxRange;
+
+	private final CrossSiteRequestCheck crossSite = new CrossSiteRequestCheck();
 
 	private Clock clock = Clock.systemUTC();
 
@@ -404,6 +407,11 @@ public class DashboardApiController {
 		if (!this.access.canAct(request)) {
 			throw new DashboardAccessDeniedException(
 					"Not allowed to " + action + ": " + this.access.actionRequirement());
+		}
+		// whoever is signed in, a page of another site must not act in their name
+		String refusal = this.crossSite.refusal(request);
+		if (refusal != null) {
+			throw new DashboardAccessDeniedException("Refused to " + action + ": " + refusal);
 		}
 	}
 

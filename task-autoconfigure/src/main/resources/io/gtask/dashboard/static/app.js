@@ -146,8 +146,12 @@
 
   function api(method, path) {
     var headers = { 'Accept': 'application/json' };
-    if (method !== 'GET' && csrfHeader) {
-      headers[csrfHeader] = csrfToken;
+    if (method !== 'GET') {
+      // the server refuses actions without this header: a page of another site cannot send it
+      headers['X-GTask-Action'] = 'dashboard';
+      if (csrfHeader) {
+        headers[csrfHeader] = csrfToken;
+      }
     }
     return fetch('api/' + path, { method: method, headers: headers, credentials: 'same-origin' })
       .then(function (response) {
