@@ -57,7 +57,10 @@ public final class GTaskDashboardAutoConfiguration {
 		DashboardApiController.Services services = new DashboardApiController.Services(taskQueues, deadLetters,
 				taskClient, new KnownQueues(properties, registry, container.getIfUnique()), workerRegistry.getIfUnique(),
 				statsStore.getIfUnique(), periodic.getIfUnique(), ticks.getIfUnique(), codec.getJsonMapper());
-		return new DashboardApiController(services, access, dashboard.getRefreshInterval(), stats.getRetention());
+		DashboardApiController controller = new DashboardApiController(services, access,
+				dashboard.getRefreshInterval(), stats.getRetention());
+		controller.setRedactPayloads(dashboard.isRedactPayloads());
+		return controller;
 	}
 
 	@Bean

@@ -73,6 +73,8 @@ public class DashboardApiController {
 
 	private Clock clock = Clock.systemUTC();
 
+	private boolean redactPayloads;
+
 	/**
 	 * Create the API.
 	 * @param services what the dashboard reads and steers
@@ -94,6 +96,16 @@ public class DashboardApiController {
 	 */
 	public void setClock(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * Set whether the arguments, results and dead-letter messages of tasks are shown as
+	 * {@code (redacted)} to users who may not read them
+	 * ({@link DashboardAccess#canReadPayloads}), as they may hold personal data.
+	 * @param redactPayloads whether to redact
+	 */
+	public void setRedactPayloads(boolean redactPayloads) {
+		this.redactPayloads = redactPayloads;
 	}
 
 	/**
@@ -153,7 +165,12 @@ public class DashboardApiController {
 		view(request);
 		TaskQueues queues = this.services.queues();
 		QueueInfo info = queues.info(valid(queue));
-		return new QueueDetail(info, queues.peekNext(queue).orElse(null), queues.peekLast(queue).orElse(null));
+		QueuedTask next = queues.peekNext(queue).orElse(null);
+		QueuedTask last = queues.peekLast(queue).orElse(null);
+		if (redacts(request)) {
+			return new QueueDetail(info, PayloadRedaction.redact(next), PayloadRedaction.redact(last));
+		}
+		return new QueueDetail(info, next, last);
 	}
 
 	/**
@@ -198,7 +215,11 @@ public class DashboardApiController {
 		long total = queues.info(valid(queue)).delayed();
 		int from = Math.max(0, offset);
 		int size = limit(limit);
-		return new Page<>(queue, total, from, size, queues.scheduled(queue, from, size));
+		List<ScheduledTask> tasks = queues.scheduled(queue, from, size);
+		if (redacts(request)) {
+			tasks = tasks.stream().map(PayloadRedaction::redact).toList();
+		}
+		return new Page<>(queue, total, from, size, tasks);
 	}
 
 	/**
@@ -216,9 +237,11 @@ public class DashboardApiController {
 		DeadLetters deadLetters = this.services.deadLetters();
 		int from = Math.max(0, offset);
 		int size = limit(limit);
+		boolean redact = redacts(request);
 		List<DeadLetterView> letters = deadLetters.list(valid(queue), from, size)
 			.stream()
 			.map(DeadLetterView::of)
+			.map((letter) -> redact ? PayloadRedaction.redact(letter) : letter)
 			.toList();
 		return new Page<>(queue, deadLetters.count(queue), from, size, letters);
 	}
@@ -290,7 +313,8 @@ public class DashboardApiController {
 	@GetMapping("/tasks/{id}")
 	public TaskInfo task(@PathVariable String id, HttpServletRequest request) {
 		view(request);
-		return this.services.client().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		TaskInfo task = this.services.client().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		return redacts(request) ? PayloadRedaction.redact(task) : task;
 	}
 
 	/**
@@ -413,6 +437,10 @@ public class DashboardApiController {
 		if (refusal != null) {
 			throw new DashboardAccessDeniedException("Refused to " + action + ": " + refusal);
 		}
+	}
+
+	private boolean redacts(HttpServletRequest request) {
+		return this.redactPayloads && !this.access.canReadPayloads(request);
 	}
 
 	private Access accessOf(HttpServletRequest request) {
