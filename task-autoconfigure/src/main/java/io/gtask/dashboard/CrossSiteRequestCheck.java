@@ -1,6 +1,7 @@
 package io.gtask.dashboard;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,7 +60,7 @@ final class CrossSiteRequestCheck {
 			}
 			return originOf(uri.getScheme(), uri.getHost(), uri.getPort());
 		}
-		catch (Exception ex) {
+		catch (URISyntaxException ex) {
 			return null;
 		}
 	}

@@ -48,8 +48,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The JSON API the dashboard's pages call, under {@code <gtask.dashboard.path>/api}. Every call
  * checks the {@link DashboardAccess}: reads need the view permission, changes the action
- * permission and the {@code X-GTask-Action} header of the dashboard's page, from a page of the
- * dashboard's own origin, against cross-site request forgery. Errors answer with a JSON object whose {@code error} names what was wrong.
+ * permission and, against cross-site request forgery, the {@code X-GTask-Action} header of the
+ * dashboard's page and no foreign {@code Origin} or {@code Referer}. With
+ * {@link #setRedactPayloads redaction}, arguments, results and dead-letter messages are shown
+ * only to users who may read them. Errors answer with a JSON object whose {@code error} names
+ * what was wrong.
  */
 @RestController
 @RequestMapping("${gtask.dashboard.path:/gtask}/api")
