@@ -40,6 +40,15 @@ class DashboardApiTests {
 
 	private static final RequestPostProcessor ADMIN = httpBasic("admin", "admin");
 
+	/**
+	 * What the dashboard's page sends with an action: Spring Security's CSRF token and the
+	 * header that a page of another site cannot send.
+	 */
+	private static final RequestPostProcessor PAGE = (request) -> {
+		request.addHeader("X-GTask-Action", "dashboard");
+		return csrf().postProcessRequest(request);
+	};
+
 	@Autowired
 	private MockMvcTester mvc;
 
@@ -57,7 +66,7 @@ class DashboardApiTests {
 		JsonNode overview = body(this.mvc.get().uri("/gtask/api/overview").with(VIEWER).exchange());
 		assertThat(overview.get("access").get("user").asString()).isEqualTo("viewer");
 		assertThat(overview.get("access").get("canAct").asBoolean()).isFalse();
-		MvcTestResult pause = this.mvc.post().uri("/gtask/api/queues/default/pause").with(VIEWER).with(csrf()).exchange();
+		MvcTestResult pause = this.mvc.post().uri("/gtask/api/queues/default/pause").with(VIEWER).with(PAGE).exchange();
 		assertThat(pause).hasStatus(HttpStatus.FORBIDDEN);
 		assertThat(body(pause).get("error").asString())
 			.isEqualTo("Not allowed to pause queue default: This action needs role GTASK_ADMIN");
@@ -70,17 +79,56 @@ class DashboardApiTests {
 	void adminPausesAndResumesAQueueWithTheCsrfToken() {
 		assertThat(this.mvc.post().uri("/gtask/api/queues/reports/pause").with(ADMIN).exchange())
 			.hasStatus(HttpStatus.FORBIDDEN);
-		JsonNode paused = body(this.mvc.post().uri("/gtask/api/queues/reports/pause").with(ADMIN).with(csrf()).exchange());
+		JsonNode paused = body(this.mvc.post().uri("/gtask/api/queues/reports/pause").with(ADMIN).with(PAGE).exchange());
 		assertThat(paused.get("paused").asBoolean()).isTrue();
 		JsonNode overview = body(this.mvc.get().uri("/gtask/api/overview").with(ADMIN).exchange());
 		assertThat(overview.get("access").get("canAct").asBoolean()).isTrue();
 		assertThat(overview.get("counts").get("pausedQueues").asLong()).isEqualTo(1);
-		JsonNode resumed = body(this.mvc.post().uri("/gtask/api/queues/reports/resume").with(ADMIN).with(csrf()).exchange());
+		JsonNode resumed = body(this.mvc.post().uri("/gtask/api/queues/reports/resume").with(ADMIN).with(PAGE).exchange());
 		assertThat(resumed.get("paused").asBoolean()).isFalse();
-		MvcTestResult invalid = this.mvc.post().uri("/gtask/api/queues/{queue}/pause", "bad queue").with(ADMIN).with(csrf())
+		MvcTestResult invalid = this.mvc.post().uri("/gtask/api/queues/{queue}/pause", "bad queue").with(ADMIN).with(PAGE)
 			.exchange();
 		assertThat(invalid).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(body(invalid).get("error").asString()).contains("bad queue");
+	}
+
+	@Test
+	void crossSiteRequestsOfASignedInAdminAreRefusedAndChangeNothing() {
+		MvcTestResult withoutHeader = this.mvc.post()
+			.uri("/gtask/api/queues/cross-site/pause")
+			.with(ADMIN)
+			.with(csrf())
+			.header("Origin", "https://elsewhere.example")
+			.exchange();
+		assertThat(withoutHeader).hasStatus(HttpStatus.FORBIDDEN);
+		assertThat(body(withoutHeader).get("error").asString()).startsWith("Refused to pause queue cross-site")
+			.contains("X-GTask-Action header");
+		MvcTestResult foreignOrigin = this.mvc.post()
+			.uri("/gtask/api/queues/cross-site/pause")
+			.with(ADMIN)
+			.with(PAGE)
+			.header("Origin", "https://elsewhere.example")
+			.exchange();
+		assertThat(foreignOrigin).hasStatus(HttpStatus.FORBIDDEN);
+		assertThat(body(foreignOrigin).get("error").asString()).contains("origin https://elsewhere.example");
+		MvcTestResult foreignReferer = this.mvc.delete()
+			.uri("/gtask/api/queues/cross-site/dead")
+			.with(ADMIN)
+			.with(PAGE)
+			.header("Referer", "https://elsewhere.example/gtask/")
+			.exchange();
+		assertThat(foreignReferer).hasStatus(HttpStatus.FORBIDDEN);
+		assertThat(paused("cross-site")).isFalse();
+		JsonNode paused = body(this.mvc.post()
+			.uri("/gtask/api/queues/cross-site/pause")
+			.with(ADMIN)
+			.with(PAGE)
+			.header("Origin", "http://localhost")
+			.exchange());
+		assertThat(paused.get("paused").asBoolean()).isTrue();
+		assertThat(paused("cross-site")).isTrue();
+		body(this.mvc.post().uri("/gtask/api/queues/cross-site/resume").with(ADMIN).with(PAGE).exchange());
+		assertThat(paused("cross-site")).isFalse();
 	}
 
 	@Test
@@ -134,12 +182,12 @@ class DashboardApiTests {
 		assertThat(this.mvc.post()
 			.uri("/gtask/api/queues/default/dead/{id}/retry", letterId)
 			.with(VIEWER)
-			.with(csrf())
+			.with(PAGE)
 			.exchange()).hasStatus(HttpStatus.FORBIDDEN);
 		JsonNode retried = body(this.mvc.post()
 			.uri("/gtask/api/queues/default/dead/{id}/retry", letterId)
 			.with(ADMIN)
-			.with(csrf())
+			.with(PAGE)
 			.exchange());
 		assertThat(retried.get("taskId").asString()).isEqualTo(failed);
 		JsonNode again = await().atMost(TIMEOUT)
@@ -150,12 +198,12 @@ class DashboardApiTests {
 		assertThat(this.mvc.delete()
 			.uri("/gtask/api/queues/default/dead/{id}", secondId)
 			.with(ADMIN)
-			.with(csrf())
+			.with(PAGE)
 			.exchange()).hasStatusOk();
 		MvcTestResult gone = this.mvc.delete()
 			.uri("/gtask/api/queues/default/dead/{id}", secondId)
 			.with(ADMIN)
-			.with(csrf())
+			.with(PAGE)
 			.exchange();
 		assertThat(gone).hasStatus(HttpStatus.NOT_FOUND);
 		assertThat(body(gone).get("error").asString()).contains(secondId);
@@ -169,15 +217,15 @@ class DashboardApiTests {
 		await().atMost(TIMEOUT)
 			.until(() -> body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()),
 					(node) -> node.get("total").asLong() == 3);
-		assertThat(this.mvc.post().uri("/gtask/api/queues/default/dead/retry").with(VIEWER).with(csrf()).exchange())
+		assertThat(this.mvc.post().uri("/gtask/api/queues/default/dead/retry").with(VIEWER).with(PAGE).exchange())
 			.hasStatus(HttpStatus.FORBIDDEN);
-		JsonNode retried = body(this.mvc.post().uri("/gtask/api/queues/default/dead/retry").with(ADMIN).with(csrf()).exchange());
+		JsonNode retried = body(this.mvc.post().uri("/gtask/api/queues/default/dead/retry").with(ADMIN).with(PAGE).exchange());
 		assertThat(retried.get("requeued").asInt()).isEqualTo(3);
 		// they fail again and come back
 		await().atMost(TIMEOUT)
 			.until(() -> body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()),
 					(node) -> node.get("total").asLong() == 3);
-		JsonNode deleted = body(this.mvc.delete().uri("/gtask/api/queues/default/dead").with(ADMIN).with(csrf()).exchange());
+		JsonNode deleted = body(this.mvc.delete().uri("/gtask/api/queues/default/dead").with(ADMIN).with(PAGE).exchange());
 		assertThat(deleted.get("deleted").asLong()).isEqualTo(3);
 		assertThat(body(this.mvc.get().uri("/gtask/api/queues/default/dead").with(VIEWER).exchange()).get("total").asLong())
 			.isZero();
@@ -186,9 +234,9 @@ class DashboardApiTests {
 	@Test
 	void adminRevokesAWaitingTaskAndCancelsARunningOne() {
 		String waiting = send("add", "countdown=1h", "[1, 2]");
-		assertThat(this.mvc.post().uri("/gtask/api/tasks/{id}/revoke", waiting).with(VIEWER).with(csrf()).exchange())
+		assertThat(this.mvc.post().uri("/gtask/api/tasks/{id}/revoke", waiting).with(VIEWER).with(PAGE).exchange())
 			.hasStatus(HttpStatus.FORBIDDEN);
-		JsonNode revoked = body(this.mvc.post().uri("/gtask/api/tasks/{id}/revoke", waiting).with(ADMIN).with(csrf()).exchange());
+		JsonNode revoked = body(this.mvc.post().uri("/gtask/api/tasks/{id}/revoke", waiting).with(ADMIN).with(PAGE).exchange());
 		assertThat(revoked.get("revoked").asBoolean()).isTrue();
 		assertThat(body(this.mvc.get().uri("/gtask/api/tasks/{id}", waiting).with(VIEWER).exchange()).get("status")
 			.asString()).isEqualTo("REVOKED");
@@ -196,7 +244,7 @@ class DashboardApiTests {
 		await().atMost(TIMEOUT)
 			.until(() -> body(this.mvc.get().uri("/gtask/api/tasks/{id}", running).with(VIEWER).exchange()),
 					(node) -> "STARTED".equals(node.get("status").asString()));
-		JsonNode cancelled = body(this.mvc.post().uri("/gtask/api/tasks/{id}/cancel", running).with(ADMIN).with(csrf()).exchange());
+		JsonNode cancelled = body(this.mvc.post().uri("/gtask/api/tasks/{id}/cancel", running).with(ADMIN).with(PAGE).exchange());
 		assertThat(cancelled.get("cancelled").asBoolean()).isTrue();
 		await().atMost(TIMEOUT)
 			.until(() -> body(this.mvc.get().uri("/gtask/api/tasks/{id}", running).with(VIEWER).exchange()),
@@ -242,6 +290,12 @@ class DashboardApiTests {
 		MvcTestResult invalid = this.mvc.get().uri("/gtask/api/overview?range=30d").with(VIEWER).exchange();
 		assertThat(invalid).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(body(invalid).get("error").asString()).contains("30d");
+	}
+
+	private boolean paused(String queue) {
+		return body(this.mvc.get().uri("/gtask/api/queues/{queue}", queue).with(VIEWER).exchange()).get("info")
+			.get("paused")
+			.asBoolean();
 	}
 
 	private String send(String task, String query, String args) {

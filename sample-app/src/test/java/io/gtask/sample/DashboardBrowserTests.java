@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dashboard driven end to end in headless Chromium against the running sample on a real
  * Redis: sign in, load the overview, find a task, retry a dead letter, pause a queue, and a
- * viewer who may not act. A screenshot of each page is written to
+ * viewer who may not act nor read arguments and results ({@code gtask.dashboard.redact-payloads}). A screenshot of each page is written to
  * {@code target/dashboard-screenshots}, and to the directory named by the system property
  * {@code gtask.screenshots.dir} when set (the docs' images are made so).
  * <p>
@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gtask.key-prefix=sample-test-browser-${random.uuid}", "gtask.task.max-retries=0",
 				"gtask.worker.poll-timeout=200ms", "gtask.stats.flush-interval=200ms",
-				"gtask.dashboard.refresh-interval=1s" })
+				"gtask.dashboard.refresh-interval=1s", "gtask.dashboard.redact-payloads=true" })
 @Import(RedisKeyCleanup.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTests {
@@ -247,7 +247,9 @@ class DashboardBrowserTests {
 
 	@Test
 	@Order(4)
-	void viewerSeesQueuesButCannotPauseThem() {
+	void viewerSeesQueuesButCannotPauseThemNorReadArguments() {
+		String id = this.client.send("add", 20, 22);
+		this.client.awaitCompletion(id, TIMEOUT);
 		WebDriver browser = signIn("viewer", "viewer");
 		WebDriverWait wait = waitFor(browser);
 		browser.get(base() + "#/queues");
@@ -257,6 +259,10 @@ class DashboardBrowserTests {
 		assertThat(state).isEqualTo("disabled");
 		assertThat(text(wait, By.id("who"))).contains("Signed in as viewer", "Read-only");
 		assertThat(this.queues.isPaused("default")).isFalse();
+		browser.get(base() + "#/tasks/" + id);
+		wait.until((driver) -> driver.findElement(By.cssSelector("[data-testid=task-status]")).getText().equals("SUCCESS"));
+		assertThat(text(wait, By.cssSelector("[data-testid=task-args]"))).isEqualTo("redacted");
+		assertThat(text(wait, By.cssSelector("[data-testid=task-result]"))).isEqualTo("redacted");
 	}
 
 	private WebDriver signIn(String user, String password) {

@@ -33,7 +33,8 @@ import org.springframework.web.servlet.DispatcherServlet;
  * Auto-configuration of gtask's web dashboard in servlet web applications, when
  * {@code gtask.dashboard.enabled=true}: its page and JSON API under {@code gtask.dashboard.path}.
  * With Spring Security present, Spring Security's authentication decides who may view and who
- * may act ({@code gtask.dashboard.security.*}).
+ * may act ({@code gtask.dashboard.security.*}); without it, the dashboard only shows unless
+ * {@code gtask.dashboard.actions-without-security=true}.
  */
 @AutoConfiguration(after = { GTaskAutoConfiguration.class, GTaskPeriodicAutoConfiguration.class,
 		GTaskStatsAutoConfiguration.class })
@@ -56,7 +57,10 @@ public final class GTaskDashboardAutoConfiguration {
 		DashboardApiController.Services services = new DashboardApiController.Services(taskQueues, deadLetters,
 				taskClient, new KnownQueues(properties, registry, container.getIfUnique()), workerRegistry.getIfUnique(),
 				statsStore.getIfUnique(), periodic.getIfUnique(), ticks.getIfUnique(), codec.getJsonMapper());
-		return new DashboardApiController(services, access, dashboard.getRefreshInterval(), stats.getRetention());
+		DashboardApiController controller = new DashboardApiController(services, access,
+				dashboard.getRefreshInterval(), stats.getRetention());
+		controller.setRedactPayloads(dashboard.isRedactPayloads());
+		return controller;
 	}
 
 	@Bean
@@ -68,6 +72,11 @@ public final class GTaskDashboardAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(DashboardAccess.class)
 	DashboardAccess gtaskDashboardAccess(GTaskDashboardProperties dashboard) {
+		if (!dashboard.isReadOnly() && !dashboard.isActionsWithoutSecurity()) {
+			// nothing tells who the user is: anyone who reaches the path could act
+			return DashboardAccess.viewOnly("Without Spring Security's authentication the dashboard only shows; "
+					+ "set gtask.dashboard.actions-without-security=true to let everyone who reaches it act");
+		}
 		return DashboardAccess.open(dashboard.isReadOnly());
 	}
 

@@ -31,6 +31,20 @@ public class GTaskDashboardProperties {
 	private boolean readOnly;
 
 	/**
+	 * Whether everyone who reaches the dashboard may pause, resume, retry, delete, revoke and
+	 * cancel when no Spring Security authentication decides who may (without Spring Security,
+	 * or with gtask.dashboard.security.enabled=false). Off, the dashboard then only shows.
+	 * Protect the path another way before turning it on.
+	 */
+	private boolean actionsWithoutSecurity;
+
+	/**
+	 * Whether the arguments, results and dead-letter messages of tasks, which may hold
+	 * personal data, are shown as redacted to users who may not act (without the action role).
+	 */
+	private boolean redactPayloads;
+
+	/**
 	 * How often the pages refresh what they show.
 	 */
 	private Duration refreshInterval = Duration.ofSeconds(5);
@@ -61,6 +75,22 @@ public class GTaskDashboardProperties {
 		this.readOnly = readOnly;
 	}
 
+	public boolean isActionsWithoutSecurity() {
+		return this.actionsWithoutSecurity;
+	}
+
+	public void setActionsWithoutSecurity(boolean actionsWithoutSecurity) {
+		this.actionsWithoutSecurity = actionsWithoutSecurity;
+	}
+
+	public boolean isRedactPayloads() {
+		return this.redactPayloads;
+	}
+
+	public void setRedactPayloads(boolean redactPayloads) {
+		this.redactPayloads = redactPayloads;
+	}
+
 	public Duration getRefreshInterval() {
 		return this.refreshInterval;
 	}
@@ -78,7 +108,7 @@ public class GTaskDashboardProperties {
 		/**
 		 * Whether Spring Security's authentication decides who may view and act, when Spring
 		 * Security is present. When disabled, or without Spring Security, everyone who reaches
-		 * the path may view, and act unless read-only.
+		 * the path may view, and act only with gtask.dashboard.actions-without-security.
 		 */
 		private boolean enabled = true;
 

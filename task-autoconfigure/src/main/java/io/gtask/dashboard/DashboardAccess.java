@@ -49,6 +49,17 @@ public interface DashboardAccess {
 	}
 
 	/**
+	 * Whether the request may read the arguments, results and dead-letter messages of tasks,
+	 * which may hold personal data, when the dashboard redacts them
+	 * ({@code gtask.dashboard.redact-payloads}). By default those who may act.
+	 * @param request the request
+	 * @return {@code true} to show them
+	 */
+	default boolean canReadPayloads(HttpServletRequest request) {
+		return canAct(request);
+	}
+
+	/**
 	 * Access for everyone who reaches the page: reading always, acting unless read-only. For
 	 * applications without Spring Security, which should then protect the dashboard's path
 	 * themselves.
@@ -56,6 +67,9 @@ public interface DashboardAccess {
 	 * @return the access
 	 */
 	static DashboardAccess open(boolean readOnly) {
+		if (readOnly) {
+			return viewOnly("The dashboard is read-only (gtask.dashboard.read-only=true)");
+		}
 		return new DashboardAccess() {
 
 			@Override
@@ -65,12 +79,38 @@ public interface DashboardAccess {
 
 			@Override
 			public boolean canAct(HttpServletRequest request) {
-				return !readOnly;
+				return true;
 			}
 
 			@Override
 			public String actionRequirement() {
-				return "The dashboard is read-only (gtask.dashboard.read-only=true)";
+				return "Everyone who reaches the dashboard may act";
+			}
+
+		};
+	}
+
+	/**
+	 * Access for everyone who reaches the page to read, and for no one to act.
+	 * @param requirement why actions are refused, for the error message
+	 * @return the access
+	 */
+	static DashboardAccess viewOnly(String requirement) {
+		return new DashboardAccess() {
+
+			@Override
+			public boolean canView(HttpServletRequest request) {
+				return true;
+			}
+
+			@Override
+			public boolean canAct(HttpServletRequest request) {
+				return false;
+			}
+
+			@Override
+			public String actionRequirement() {
+				return requirement;
 			}
 
 		};

@@ -48,7 +48,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The JSON API the dashboard's pages call, under {@code <gtask.dashboard.path>/api}. Every call
  * checks the {@link DashboardAccess}: reads need the view permission, changes the action
- * permission. Errors answer with a JSON object whose {@code error} names what was wrong.
+ * permission and, against cross-site request forgery, the {@code X-GTask-Action} header of the
+ * dashboard's page and no foreign {@code Origin} or {@code Referer}. With
+ * {@link #setRedactPayloads redaction}, arguments, results and dead-letter messages are shown
+ * only to users who may read them. Errors answer with a JSON object whose {@code error} names
+ * what was wrong.
  */
 @RestController
 @RequestMapping("${gtask.dashboard.path:/gtask}/api")
@@ -68,7 +72,11 @@ public class DashboardApiController {
 
 	private final Duration maxRange;
 
+	private final CrossSiteRequestCheck crossSite = new CrossSiteRequestCheck();
+
 	private Clock clock = Clock.systemUTC();
+
+	private boolean redactPayloads;
 
 	/**
 	 * Create the API.
@@ -91,6 +99,16 @@ public class DashboardApiController {
 	 */
 	public void setClock(Clock clock) {
 		this.clock = clock;
+	}
+
+	/**
+	 * Set whether the arguments, results and dead-letter messages of tasks are shown as
+	 * {@code (redacted)} to users who may not read them
+	 * ({@link DashboardAccess#canReadPayloads}), as they may hold personal data.
+	 * @param redactPayloads whether to redact
+	 */
+	public void setRedactPayloads(boolean redactPayloads) {
+		this.redactPayloads = redactPayloads;
 	}
 
 	/**
@@ -150,7 +168,12 @@ public class DashboardApiController {
 		view(request);
 		TaskQueues queues = this.services.queues();
 		QueueInfo info = queues.info(valid(queue));
-		return new QueueDetail(info, queues.peekNext(queue).orElse(null), queues.peekLast(queue).orElse(null));
+		QueuedTask next = queues.peekNext(queue).orElse(null);
+		QueuedTask last = queues.peekLast(queue).orElse(null);
+		if (redacts(request)) {
+			return new QueueDetail(info, PayloadRedaction.redact(next), PayloadRedaction.redact(last));
+		}
+		return new QueueDetail(info, next, last);
 	}
 
 	/**
@@ -195,7 +218,11 @@ public class DashboardApiController {
 		long total = queues.info(valid(queue)).delayed();
 		int from = Math.max(0, offset);
 		int size = limit(limit);
-		return new Page<>(queue, total, from, size, queues.scheduled(queue, from, size));
+		List<ScheduledTask> tasks = queues.scheduled(queue, from, size);
+		if (redacts(request)) {
+			tasks = tasks.stream().map(PayloadRedaction::redact).toList();
+		}
+		return new Page<>(queue, total, from, size, tasks);
 	}
 
 	/**
@@ -213,9 +240,11 @@ public class DashboardApiController {
 		DeadLetters deadLetters = this.services.deadLetters();
 		int from = Math.max(0, offset);
 		int size = limit(limit);
+		boolean redact = redacts(request);
 		List<DeadLetterView> letters = deadLetters.list(valid(queue), from, size)
 			.stream()
 			.map(DeadLetterView::of)
+			.map((letter) -> redact ? PayloadRedaction.redact(letter) : letter)
 			.toList();
 		return new Page<>(queue, deadLetters.count(queue), from, size, letters);
 	}
@@ -287,7 +316,8 @@ public class DashboardApiController {
 	@GetMapping("/tasks/{id}")
 	public TaskInfo task(@PathVariable String id, HttpServletRequest request) {
 		view(request);
-		return this.services.client().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		TaskInfo task = this.services.client().find(id).orElseThrow(() -> new TaskNotFoundException(id));
+		return redacts(request) ? PayloadRedaction.redact(task) : task;
 	}
 
 	/**
@@ -405,6 +435,15 @@ public class DashboardApiController {
 			throw new DashboardAccessDeniedException(
 					"Not allowed to " + action + ": " + this.access.actionRequirement());
 		}
+		// whoever is signed in, a page of another site must not act in their name
+		String refusal = this.crossSite.refusal(request);
+		if (refusal != null) {
+			throw new DashboardAccessDeniedException("Refused to " + action + ": " + refusal);
+		}
+	}
+
+	private boolean redacts(HttpServletRequest request) {
+		return this.redactPayloads && !this.access.canReadPayloads(request);
 	}
 
 	private Access accessOf(HttpServletRequest request) {

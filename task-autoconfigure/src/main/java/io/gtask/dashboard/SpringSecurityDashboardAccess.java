@@ -51,6 +51,15 @@ public class SpringSecurityDashboardAccess implements DashboardAccess {
 		return !this.readOnly && authentication != null && hasRole(authentication, this.actionRole);
 	}
 
+	/**
+	 * Users with the action role, even when the dashboard is read-only.
+	 */
+	@Override
+	public boolean canReadPayloads(HttpServletRequest request) {
+		Authentication authentication = authentication();
+		return authentication != null && hasRole(authentication, this.actionRole);
+	}
+
 	@Override
 	public String actionRequirement() {
 		return this.readOnly ? "The dashboard is read-only (gtask.dashboard.read-only=true)"

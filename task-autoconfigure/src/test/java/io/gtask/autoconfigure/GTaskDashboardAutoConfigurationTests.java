@@ -65,7 +65,7 @@ class GTaskDashboardAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutSpringSecurityEveryoneMayViewAndActUnlessReadOnly() {
+	void withoutSpringSecurityEveryoneMayViewAndActOnlyWhenActionsAreOpened() {
 		WebApplicationContextRunner runner = this.web
 			.withClassLoader(new FilteredClassLoader("org.springframework.security"))
 			.withPropertyValues("gtask.dashboard.enabled=true");
@@ -74,14 +74,23 @@ class GTaskDashboardAutoConfigurationTests {
 			DashboardAccess access = context.getBean(DashboardAccess.class);
 			assertThat(access).isNotInstanceOf(SpringSecurityDashboardAccess.class);
 			assertThat(access.canView(request)).isTrue();
-			assertThat(access.canAct(request)).isTrue();
+			assertThat(access.canAct(request)).isFalse();
+			assertThat(access.canReadPayloads(request)).isFalse();
+			assertThat(access.actionRequirement()).contains("gtask.dashboard.actions-without-security=true");
 		});
-		runner.withPropertyValues("gtask.dashboard.read-only=true").run((context) -> {
+		runner.withPropertyValues("gtask.dashboard.actions-without-security=true").run((context) -> {
 			DashboardAccess access = context.getBean(DashboardAccess.class);
 			assertThat(access.canView(request)).isTrue();
-			assertThat(access.canAct(request)).isFalse();
-			assertThat(access.actionRequirement()).contains("gtask.dashboard.read-only=true");
+			assertThat(access.canAct(request)).isTrue();
+			assertThat(access.canReadPayloads(request)).isTrue();
 		});
+		runner.withPropertyValues("gtask.dashboard.actions-without-security=true", "gtask.dashboard.read-only=true")
+			.run((context) -> {
+				DashboardAccess access = context.getBean(DashboardAccess.class);
+				assertThat(access.canView(request)).isTrue();
+				assertThat(access.canAct(request)).isFalse();
+				assertThat(access.actionRequirement()).contains("gtask.dashboard.read-only=true");
+			});
 	}
 
 	@Test
@@ -100,9 +109,11 @@ class GTaskDashboardAutoConfigurationTests {
 					assertThat(access.canView(request)).isTrue();
 					assertThat(access.canAct(request)).isFalse();
 					assertThat(access.actionRequirement()).isEqualTo("This action needs role OPS_ADMIN");
+					assertThat(access.canReadPayloads(request)).isFalse();
 					signIn("admin", "ROLE_OPS_ADMIN");
 					assertThat(access.canView(request)).isTrue();
 					assertThat(access.canAct(request)).isTrue();
+					assertThat(access.canReadPayloads(request)).isTrue();
 					assertThat(access.user(request)).isEqualTo("admin");
 				}
 				finally {
@@ -112,10 +123,13 @@ class GTaskDashboardAutoConfigurationTests {
 	}
 
 	@Test
-	void securityCanBeLeftToTheApplication() {
+	void securityCanBeLeftToTheApplicationWhichMustOpenActionsThen() {
 		this.web.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.security.enabled=false")
-			.run((context) -> assertThat(context).getBean(DashboardAccess.class)
-				.isNotInstanceOf(SpringSecurityDashboardAccess.class));
+			.run((context) -> {
+				DashboardAccess access = context.getBean(DashboardAccess.class);
+				assertThat(access).isNotInstanceOf(SpringSecurityDashboardAccess.class);
+				assertThat(access.canAct(new MockHttpServletRequest())).isFalse();
+			});
 	}
 
 	@Test
@@ -150,7 +164,8 @@ class GTaskDashboardAutoConfigurationTests {
 	void pageAndApiAnswerWhileRedisIsAwayNamingWhatWentWrong() {
 		this.web.withUserConfiguration(WebMvcConfiguration.class)
 			.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.security.enabled=false",
-					"gtask.dashboard.path=/ops/tasks", "gtask.redis.timeout=2s")
+					"gtask.dashboard.actions-without-security=true", "gtask.dashboard.path=/ops/tasks",
+					"gtask.redis.timeout=2s")
 			.run((context) -> {
 				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
 				mvc.perform(get("/ops/tasks"))
@@ -163,7 +178,7 @@ class GTaskDashboardAutoConfigurationTests {
 				mvc.perform(get("/ops/tasks/api/overview").param("range", "soon"))
 					.andExpect(status().isBadRequest())
 					.andExpect(jsonPath("$.error").value(startsWith("Invalid range 'soon'")));
-				mvc.perform(post("/ops/tasks/api/queues/{queue}/pause", "no good"))
+				mvc.perform(post("/ops/tasks/api/queues/{queue}/pause", "no good").header("X-GTask-Action", "dashboard"))
 					.andExpect(status().isBadRequest())
 					.andExpect(jsonPath("$.error").value(containsString("no good")));
 			});
@@ -186,6 +201,8 @@ class GTaskDashboardAutoConfigurationTests {
 		GTaskDashboardProperties dashboard = new GTaskDashboardProperties();
 		assertThat(dashboard.isEnabled()).isFalse();
 		assertThat(dashboard.getPath()).isEqualTo("/gtask");
+		assertThat(dashboard.isActionsWithoutSecurity()).isFalse();
+		assertThat(dashboard.isRedactPayloads()).isFalse();
 		assertThat(dashboard.getSecurity().getActionRole()).isEqualTo("GTASK_ADMIN");
 		assertThat(dashboard.getSecurity().getViewRole()).isNull();
 	}

@@ -94,6 +94,14 @@
     return future ? 'in ' + text : text + ' ago';
   }
 
+  // what the API shows in place of arguments, results and messages the user may not read
+  var REDACTED = '(redacted)';
+
+  function redacted(testId) {
+    return h('span', { 'class': 'muted', 'data-testid': testId || null,
+      title: 'Hidden (gtask.dashboard.redact-payloads): only users who may act see it', text: 'redacted' });
+  }
+
   function pretty(json) {
     if (json === null || json === undefined) {
       return null;
@@ -146,8 +154,12 @@
 
   function api(method, path) {
     var headers = { 'Accept': 'application/json' };
-    if (method !== 'GET' && csrfHeader) {
-      headers[csrfHeader] = csrfToken;
+    if (method !== 'GET') {
+      // the server refuses actions without this header: a page of another site cannot send it
+      headers['X-GTask-Action'] = 'dashboard';
+      if (csrfHeader) {
+        headers[csrfHeader] = csrfToken;
+      }
     }
     return fetch('api/' + path, { method: method, headers: headers, credentials: 'same-origin' })
       .then(function (response) {
@@ -439,10 +451,12 @@
       h('dt', { text: 'Attempts' }), h('dd', { text: String(task.attempts) })));
     var data = panel('Arguments and outcome');
     append(data.body, h('dl', { 'class': 'facts' },
-      h('dt', { text: 'Arguments' }), h('dd', null, task.args !== null && task.args !== undefined
+      h('dt', { text: 'Arguments' }), h('dd', null, task.args === REDACTED ? redacted('task-args')
+        : task.args !== null && task.args !== undefined
         ? h('pre', { 'class': 'json', 'data-testid': 'task-args', text: pretty(task.args) })
         : h('span', { 'class': 'muted', text: 'not kept' })),
-      h('dt', { text: 'Result' }), h('dd', null, task.result !== null && task.result !== undefined
+      h('dt', { text: 'Result' }), h('dd', null, task.result === REDACTED ? redacted('task-result')
+        : task.result !== null && task.result !== undefined
         ? h('pre', { 'class': 'json', 'data-testid': 'task-result', text: pretty(task.result) })
         : h('span', { 'class': 'muted', text: '–' })),
       h('dt', { text: 'Error' }), h('dd', null, task.error
@@ -537,7 +551,8 @@
           } },
           { title: 'Reason', cell: function (d) {
             return h('div', null, h('div', { 'class': 'truncate', title: d.reason, text: d.reason }),
-              h('details', null, h('summary', null, 'message'), h('pre', { 'class': 'json', text: pretty(d.payload) })));
+              d.payload === REDACTED ? h('div', { 'class': 'small' }, redacted())
+                : h('details', null, h('summary', null, 'message'), h('pre', { 'class': 'json', text: pretty(d.payload) })));
           } },
           { title: 'Error', cell: function (d) { return d.errorType ? h('span', { 'class': 'mono', text: shortType(d.errorType) }) : '–'; } },
           { title: 'Attempts', num: true, cell: function (d) { return d.attempts; } },
@@ -574,7 +589,9 @@
           { title: 'Due', cell: function (t) { return h('span', { title: time(t.dueAt), text: relative(t.dueAt) }); } },
           { title: 'Kind', cell: function (t) { return t.attempt > 1 ? badge('retry ' + (t.attempt - 1), 'retry') : badge('delayed', 'PENDING'); } },
           { title: 'Priority', num: true, cell: function (t) { return t.priority; } },
-          { title: 'Arguments', cell: function (t) { return h('div', { 'class': 'mono truncate', title: t.args, text: t.args }); } }
+          { title: 'Arguments', cell: function (t) {
+            return t.args === REDACTED ? redacted() : h('div', { 'class': 'mono truncate', title: t.args, text: t.args });
+          } }
         ], rowsOf(page.items, function (t) { return t.id; }), 'No task waits for a due time in ' + q, 'scheduled'));
         return [list.element];
       });

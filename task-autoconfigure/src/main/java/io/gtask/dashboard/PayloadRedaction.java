@@ -1,0 +1,53 @@
+package io.gtask.dashboard;
+
+import io.gtask.core.DeadLetterView;
+import io.gtask.core.QueuedTask;
+import io.gtask.core.ScheduledTask;
+import io.gtask.core.TaskInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Copies of what the dashboard shows with the arguments, results and dead-letter messages of
+ * tasks replaced by {@value #REDACTED}, for users who may not read them
+ * ({@code gtask.dashboard.redact-payloads}). Names, states, times and errors stay.
+ */
+final class PayloadRedaction {
+
+	/**
+	 * What the API answers in place of a redacted text; never valid JSON, so never mistaken for
+	 * a value a task held.
+	 */
+	static final String REDACTED = "(redacted)";
+
+	private PayloadRedaction() {
+	}
+
+	static TaskInfo redact(TaskInfo task) {
+		return new TaskInfo(task.id(), task.name(), task.queue(), task.status(), redact(task.result()), task.error(),
+				task.attempts(), task.createdAt(), task.startedAt(), task.finishedAt(), task.nextAttemptAt(),
+				redact(task.args()), task.history());
+	}
+
+	static @Nullable QueuedTask redact(@Nullable QueuedTask task) {
+		if (task == null) {
+			return null;
+		}
+		return new QueuedTask(task.id(), task.name(), task.queue(), REDACTED, task.attempt(), task.priority(),
+				task.createdAt());
+	}
+
+	static ScheduledTask redact(ScheduledTask task) {
+		return new ScheduledTask(task.id(), task.name(), task.queue(), REDACTED, task.attempt(), task.priority(),
+				task.createdAt(), task.dueAt());
+	}
+
+	static DeadLetterView redact(DeadLetterView letter) {
+		return new DeadLetterView(letter.id(), letter.queue(), letter.taskId(), letter.name(), letter.reason(),
+				letter.errorType(), letter.attempts(), letter.deliveries(), letter.deadAt(), REDACTED);
+	}
+
+	private static @Nullable String redact(@Nullable String text) {
+		return (text != null) ? REDACTED : null;
+	}
+
+}
