@@ -8,7 +8,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
+import io.gtask.autoconfigure.GTaskAutoConfiguration;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandler;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -106,6 +110,40 @@ class ShutdownIntegrationTests {
 	}
 
 	/**
+	 * The same with every default, as an application has them: Spring Boot's phase timeout
+	 * and gtask's shutdown timeout, visibility timeout and reclaim interval.
+	 */
+	@Test
+	void withDefaultSettingsTasksStillRunningAreHandedBackBeforeRedisGoes(CapturedOutput output) {
+		ApplicationContextRunner defaults = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					GTaskAutoConfiguration.class, LifecycleAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.url=" + TestRedis.get().url(), "gtask.key-prefix=" + this.prefix,
+					"gtask.worker.queues=default");
+		ApplicationContextRunner other = defaults.withUserConfiguration(QuickHandlers.class)
+			.withPropertyValues("gtask.worker.auto-startup=false");
+		defaults.withUserConfiguration(SlowHandlers.class).run((first) -> other.run((second) -> {
+			TaskClient client = first.getBean(TaskClient.class);
+			List<String> ids = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				ids.add(client.send("hold", 0L));
+			}
+			await().atMost(WAIT).until(() -> SLOW_RUNNING.size() == 4);
+			first.close();
+			assertThat(pending()).isZero();
+			assertThat(streamLength()).isEqualTo(4);
+			second.getBean(TaskContainer.class).start();
+			TaskClient otherClient = second.getBean(TaskClient.class);
+			for (String id : ids) {
+				// well within the visibility timeout of 60 s
+				assertThat(otherClient.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+			}
+			assertThat(OVERLAPS).isEmpty();
+		}));
+		assertThat(output.getAll()).doesNotContain("Could not hand back", "does not fit in");
+	}
+
+	/**
 	 * Another worker looks for abandoned tasks every 200 ms with a visibility timeout of 1 s
 	 * while the first waits 3 s for its tasks: it must not take them over meanwhile.
 	 */
@@ -166,7 +204,7 @@ class ShutdownIntegrationTests {
 		return withRedis((redis) -> redis.opsForStream().size(new RedisKeyspace(this.prefix).ready("default")));
 	}
 
-	private static long withRedis(java.util.function.Function<StringRedisTemplate, Long> action) {
+	private static long withRedis(Function<StringRedisTemplate, Long> action) {
 		LettuceConnectionFactory factory = TestRedis.get().connectionFactory();
 		try {
 			StringRedisTemplate redis = new StringRedisTemplate(factory);
