@@ -3,6 +3,7 @@ package io.gtask.autoconfigure;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -200,13 +203,19 @@ public final class GTaskAutoConfiguration {
 	@ConditionalOnProperty(prefix = "gtask.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
 	static class WorkerConfiguration {
 
+		/**
+		 * Spring Boot's default of {@code spring.lifecycle.timeout-per-shutdown-phase}.
+		 */
+		private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
 		@Bean
 		@ConditionalOnMissingBean
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
 				TaskMessageCodec codec, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
-				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
+				Environment environment) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
@@ -216,6 +225,7 @@ public final class GTaskAutoConfiguration {
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
 					taskDefaults(properties.getTask()));
 			container.setAutoStartup(worker.isAutoStartup());
+			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());
 			Map<String, TaskLimit> limits = new LinkedHashMap<>();
 			properties.getLimits()
@@ -232,6 +242,16 @@ public final class GTaskAutoConfiguration {
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			return container;
+		}
+
+		/**
+		 * The time the context waits for each phase of lifecycle beans to stop, as Spring Boot's
+		 * lifecycle processor is configured.
+		 */
+		private static Duration shutdownPhaseTimeout(Environment environment) {
+			return Binder.get(environment)
+				.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+				.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
 		}
 
 		private static TaskDefaults taskDefaults(GTaskProperties.Task task) {

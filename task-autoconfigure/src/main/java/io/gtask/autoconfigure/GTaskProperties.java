@@ -815,9 +815,11 @@ public class GTaskProperties {
 		private Duration promoteInterval = Duration.ofMillis(100);
 
 		/**
-		 * Time stopping waits for running tasks to finish.
+		 * Time stopping waits for running tasks to finish before handing back those still
+		 * running. With the 5 s gtask keeps to hand them back, it must fit in
+		 * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), or it is cut short.
 		 */
-		private Duration shutdownTimeout = Duration.ofSeconds(30);
+		private Duration shutdownTimeout = Duration.ofSeconds(20);
 
 		/**
 		 * Time a fetched task may go without a sign of life from its worker before another

@@ -106,8 +106,10 @@ public class TaskReaper implements SmartLifecycle {
 				return;
 			}
 			this.running = true;
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-					new CustomizableThreadFactory("gtask-reaper-"));
+			CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-reaper-");
+			// a producer whose main method has returned must be able to exit without closing its context
+			threads.setDaemon(true);
+			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
 			scheduler.scheduleWithFixedDelay(this::reapIfLeader, this.settings.period().toMillis(),
 					this.settings.period().toMillis(), TimeUnit.MILLISECONDS);
 			this.scheduler = scheduler;

@@ -132,6 +132,8 @@ public class TaskContainer implements SmartLifecycle {
 
 	private volatile Instant startedAt = Instant.EPOCH;
 
+	private @Nullable Duration shutdownPhaseTimeout;
+
 	/**
 	 * Cancellations requested for tasks not found running here, by task id, with the time they
 	 * are forgotten: a task fetched just before its cancellation was requested may not have been
@@ -261,6 +263,25 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	/**
+	 * Set how long the application context waits for this container to stop before it goes on
+	 * to close the Redis connection ({@code spring.lifecycle.timeout-per-shutdown-phase}), so
+	 * that waiting for running tasks leaves time to hand back those still running.
+	 * @param shutdownPhaseTimeout the time, {@code null} when not known
+	 * @see ShutdownBudget
+	 */
+	public void setShutdownPhaseTimeout(@Nullable Duration shutdownPhaseTimeout) {
+		this.shutdownPhaseTimeout = shutdownPhaseTimeout;
+	}
+
+	/**
+	 * How the time to stop is spent.
+	 * @return the shutdown budget
+	 */
+	public ShutdownBudget getShutdownBudget() {
+		return new ShutdownBudget(this.settings.shutdownTimeout(), this.shutdownPhaseTimeout);
+	}
+
+	/**
 	 * Set the clock, for tests that control time.
 	 * @param clock the clock
 	 */
@@ -294,6 +315,10 @@ public class TaskContainer implements SmartLifecycle {
 				return;
 			}
 			checkManualCommit();
+			ShutdownBudget budget = getShutdownBudget();
+			if (!budget.fits()) {
+				logger.warn(budget::describeConflict);
+			}
 			this.running = true;
 			this.startedAt = now();
 			this.queues = resolveQueues();
@@ -304,8 +329,11 @@ public class TaskContainer implements SmartLifecycle {
 				this.workers = this.workerExecutor;
 			}
 			else {
+				CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-worker-");
+				// a handler that ignores its interrupt must not hold the JVM once its task is given up
+				threads.setDaemon(true);
 				this.ownExecutor = new ThreadPoolExecutor(this.settings.concurrency(), Integer.MAX_VALUE, 60,
-						TimeUnit.SECONDS, new SynchronousQueue<>(), new CustomizableThreadFactory("gtask-worker-"));
+						TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
 				this.workers = this.ownExecutor;
 			}
 			this.scheduler = new ScheduledThreadPoolExecutor(1, new CustomizableThreadFactory("gtask-timer-"));
@@ -759,19 +787,23 @@ public class TaskContainer implements SmartLifecycle {
 			if (!this.running) {
 				return;
 			}
+			long waitUntil = System.nanoTime() + getShutdownBudget().taskWait().toNanos();
 			this.running = false;
-			closeCancellations();
 			for (Thread fetcher : this.fetchers) {
-				join(fetcher, this.settings.pollTimeout().plusSeconds(5));
+				// a fetcher hands back what it fetched but did not start, within a poll
+				join(fetcher, Duration.ofNanos(Math.max(waitUntil - System.nanoTime(),
+						this.settings.pollTimeout().plusSeconds(1).toNanos())));
 			}
 			this.fetchers.clear();
+			unregister();
+			awaitRunningTasks(waitUntil);
+			handBackUnfinished();
+			// claims of running tasks were renewed until now, so no other worker took them meanwhile
 			if (this.recovery != null) {
 				this.recovery.shutdownNow();
 				join(this.recovery);
 			}
-			unregister();
-			awaitRunningTasks();
-			handBackUnfinished();
+			closeCancellations();
 			if (this.ownExecutor != null) {
 				this.ownExecutor.shutdownNow();
 				this.ownExecutor = null;
@@ -780,9 +812,10 @@ public class TaskContainer implements SmartLifecycle {
 			if (this.promoter != null) {
 				this.promoter.cancel(false);
 			}
-			this.writer.stop(Duration.ofSeconds(5));
+			// bounded so that stopping ends within the time kept for handing back (ShutdownBudget)
+			this.writer.stop(Duration.ofSeconds(2));
 			if (this.writerThread != null) {
-				join(this.writerThread, Duration.ofSeconds(10));
+				join(this.writerThread, Duration.ofSeconds(3));
 			}
 			if (this.scheduler != null) {
 				this.scheduler.shutdownNow();
@@ -809,24 +842,47 @@ public class TaskContainer implements SmartLifecycle {
 
 	/**
 	 * Hand back the deliveries whose tasks did not finish within the shutdown timeout, so that
-	 * another worker runs them at once instead of after the visibility timeout; their handlers
-	 * are interrupted and whatever they do afterwards is ignored.
+	 * another worker runs them at once instead of after the visibility timeout. Their handlers
+	 * are interrupted and whatever they do afterwards is ignored; a task is handed back only once
+	 * its handler's thread has left it, so that it never runs on two workers at once. A handler
+	 * still running {@link TaskExecution#ABANDON_GRACE} after the interrupt keeps its task, which
+	 * another worker takes over after the visibility timeout.
 	 */
 	private void handBackUnfinished() {
-		List<Delivery> unfinished = new ArrayList<>();
+		List<TaskExecution> abandoned = new ArrayList<>();
 		for (TaskExecution execution : this.inFlight.values()) {
 			if (execution.abandon()) {
-				unfinished.add(execution.getDelivery());
-				this.inFlight.remove(execution.getDelivery());
-				releaseLocalPermit(execution.getDelivery());
-				// its outcome will never be reported, so its slot is given back here
-				release();
+				abandoned.add(execution);
 			}
 		}
-		if (!unfinished.isEmpty()) {
-			logger.warn(() -> "Handing back " + unfinished.size() + " task(s) still running after the shutdown timeout of "
-					+ this.settings.shutdownTimeout().toMillis() + " ms, for another worker to run");
-			handBack(unfinished);
+		if (abandoned.isEmpty()) {
+			return;
+		}
+		long graceEnd = System.nanoTime() + TaskExecution.ABANDON_GRACE.toNanos();
+		List<Delivery> exited = new ArrayList<>();
+		for (TaskExecution execution : abandoned) {
+			Delivery delivery = execution.getDelivery();
+			if (execution.awaitExit(graceEnd)) {
+				exited.add(delivery);
+			}
+			else {
+				this.abandonedThreads.incrementAndGet();
+				Thread thread = execution.getThread();
+				logger.warn(() -> "Task " + ((execution.getTaskId() != null) ? execution.getTaskId() : delivery.deliveryId())
+						+ " of queue '" + delivery.queue() + "' still runs after its interrupt on thread "
+						+ ((thread != null) ? thread.getName() : "?") + "; it is not handed back, so that it never runs "
+						+ "twice at once: another worker takes it over after gtask.worker.visibility-timeout ("
+						+ this.settings.visibilityTimeout().toMillis() + " ms). Handlers should respond to interruption");
+			}
+			this.inFlight.remove(delivery);
+			releaseLocalPermit(delivery);
+			// its outcome will never be reported, so its slot is given back here
+			release();
+		}
+		if (!exited.isEmpty()) {
+			logger.warn(() -> "Handing back " + exited.size() + " task(s) still running after the shutdown timeout of "
+					+ getShutdownBudget().taskWait().toMillis() + " ms, for another worker to run");
+			handBack(exited);
 		}
 	}
 
@@ -839,10 +895,10 @@ public class TaskContainer implements SmartLifecycle {
 		}
 	}
 
-	private void awaitRunningTasks() {
+	private void awaitRunningTasks(long waitUntil) {
 		int concurrency = this.settings.concurrency();
 		try {
-			if (this.slots.tryAcquire(concurrency, this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+			if (this.slots.tryAcquire(concurrency, Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 				this.slots.release(concurrency);
 			}
 			else {
@@ -864,6 +920,7 @@ public class TaskContainer implements SmartLifecycle {
 				callback.run();
 			}
 		}, "gtask-stop");
+		stopper.setDaemon(true);
 		stopper.start();
 	}
 

@@ -3,6 +3,7 @@ package io.gtask.worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +69,16 @@ final class TaskExecution implements Runnable {
 	private final ReentrantLock interruptLock = new ReentrantLock();
 
 	private volatile @Nullable Thread thread;
+
+	/**
+	 * Whether a worker thread took this attempt; guarded by the interrupt lock.
+	 */
+	private boolean started;
+
+	/**
+	 * Open once no thread runs this attempt, nor ever will.
+	 */
+	private final CountDownLatch exited = new CountDownLatch(1);
 
 	private volatile @Nullable ScheduledFuture<?> timeoutFuture;
 
@@ -142,6 +153,28 @@ final class TaskExecution implements Runnable {
 	}
 
 	/**
+	 * Wait until no thread runs this attempt any more, after {@link #abandon()}.
+	 * @param deadline the end of the wait, by {@link System#nanoTime()}
+	 * @return whether the handler's thread has left it (or never took it)
+	 */
+	boolean awaitExit(long deadline) {
+		try {
+			return this.exited.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return this.exited.getCount() == 0;
+		}
+	}
+
+	/**
+	 * The thread that runs the handler now, if any.
+	 */
+	@Nullable Thread getThread() {
+		return this.thread;
+	}
+
+	/**
 	 * Claim the outcome of this attempt if it has not finished, cancel its context and
 	 * interrupt its thread.
 	 */
@@ -163,6 +196,10 @@ final class TaskExecution implements Runnable {
 			if (running != null) {
 				running.interrupt();
 			}
+			if (!this.started) {
+				// run() will see it finished and return at once
+				this.exited.countDown();
+			}
 			return true;
 		}
 		finally {
@@ -172,11 +209,20 @@ final class TaskExecution implements Runnable {
 
 	@Override
 	public void run() {
-		if (this.finished.get()) {
-			// given up at shutdown before it started
-			return;
+		this.interruptLock.lock();
+		try {
+			// checked under the lock that stop() takes, so that an attempt given up at shutdown
+			// either never starts or has its thread interrupted
+			if (this.finished.get()) {
+				this.exited.countDown();
+				return;
+			}
+			this.started = true;
+			this.thread = Thread.currentThread();
 		}
-		this.thread = Thread.currentThread();
+		finally {
+			this.interruptLock.unlock();
+		}
 		try {
 			execute();
 		}
@@ -190,6 +236,7 @@ final class TaskExecution implements Runnable {
 			}
 			// a timeout may have interrupted this thread just as the handler returned
 			Thread.interrupted();
+			this.exited.countDown();
 		}
 	}
 

@@ -73,6 +73,21 @@ public final class RedisProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Reserve a free port and a data directory for a server without starting it, for tests of
+	 * what happens while Redis is not there yet.
+	 * @param extraArgs more arguments, such as {@code --requirepass secret}
+	 * @return the server, not running until {@link #start()}
+	 */
+	public static RedisProcess create(String... extraArgs) {
+		try {
+			return new RedisProcess(TestRedis.freePort(), Files.createTempDirectory("gtask-redis"), List.of(extraArgs));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public int port() {
 		return this.port;
 	}

@@ -226,8 +226,10 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		this.keys = keys;
 		this.timeToLive = timeToLive;
 		this.ttlMillis = bytes(Long.toString(timeToLive.toMillis()));
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
-				new CustomizableThreadFactory("gtask-result-"));
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-result-");
+		// waiting for results must not keep the JVM of a client alive once its work is done
+		threads.setDaemon(true);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, threads);
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
 		this.pollInterval = pollInterval;

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.broker.DelayedEntry;
 import io.gtask.broker.Delivery;
@@ -22,12 +21,12 @@ import io.gtask.core.DeadLetter;
 import io.gtask.core.QueueInfo;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
+import io.gtask.redis.RedisChannelListener;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.stream.ByteRecord;
@@ -35,8 +34,6 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static io.gtask.redis.RedisAsync.bytes;
 import static io.gtask.redis.RedisAsync.string;
@@ -508,8 +505,6 @@ public class RedisTaskBroker implements TaskBroker {
 	private final int deadLetterMaxSize;
 
 	private final Duration deadLetterMaxAge;
-
-	private final ReentrantLock listenerLock = new ReentrantLock();
 
 	private volatile Map<String, TaskLimit> limits = Map.of();
 
@@ -1026,20 +1021,9 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public AutoCloseable onCancellation(java.util.function.Consumer<String> listener) {
-		this.listenerLock.lock();
-		try {
-			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-			container.setConnectionFactory(this.redis.getConnectionFactory());
-			container.setTaskExecutor(new SyncTaskExecutor());
-			container.afterPropertiesSet();
-			container.addMessageListener((message, pattern) -> listener.accept(string(message.getBody())),
-					new ChannelTopic(this.keys.cancelChannel()));
-			container.start();
-			return container::destroy;
-		}
-		finally {
-			this.listenerLock.unlock();
-		}
+		// subscribes again by itself when Redis is down now, so that cancelling works once it is back
+		return RedisChannelListener.listen(this.redis.getConnectionFactory(), this.keys.cancelChannel(),
+				"cancellation requests", (body) -> listener.accept(string(body)), Duration.ofSeconds(1));
 	}
 
 	@Override
