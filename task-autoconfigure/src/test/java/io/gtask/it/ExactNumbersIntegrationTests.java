@@ -3,16 +3,21 @@ package io.gtask.it;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMongoBackendAutoConfiguration;
+import io.gtask.core.ArgumentBindingException;
+import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskStatus;
 import io.gtask.test.TestMongo;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -26,15 +31,18 @@ import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Numbers keep their exact value and scale on the whole way of a task, as arguments and as
- * results, with every result backend.
+ * results, with every result backend; and an argument that would bind only by losing part of
+ * its value fails its task instead.
  */
 class ExactNumbersIntegrationTests {
 
@@ -108,16 +116,63 @@ class ExactNumbersIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("backends")
+	void lossyArgumentsFailTheirTaskNamingTheParameter(String backend, ApplicationContextRunner runner) {
+		run(runner, (client) -> {
+			assertBindingFailure(client, client.send("int", 1.9), "Argument 1", "int value");
+			assertBindingFailure(client, client.send("int", 1L << 40), "Argument 1", "int value");
+			assertBindingFailure(client, client.send("byte", 300), "Argument 1", "byte value");
+			assertBindingFailure(client, client.send("byte", 200), "Argument 1", "byte value");
+			assertBindingFailure(client, client.send("long", new BigDecimal("2.5")), "Argument 1", "long value");
+			assertBindingFailure(client, client.send("long", new BigInteger("9223372036854775808")), "Argument 1",
+					"long value");
+			assertBindingFailure(client, client.send("integer", new BigDecimal("1.5")), "Argument 1",
+					"BigInteger value");
+			assertBindingFailure(client, client.send("int", "1.9"), "Argument 1", "int value");
+			assertBindingFailure(client, client.send("int", (Object) null), "Argument 1", "int value");
+			assertBindingFailure(client, client.send("amounts", Map.of("count", 1.5, "id", 1, "scales", List.of())),
+					"Argument 1", "Amounts amounts");
+			assertBindingFailure(client, client.send("amounts", Map.of("id", 2.5, "scales", List.of())), "Argument 1",
+					"Amounts amounts");
+			Map<String, @Nullable Object> nullId = new HashMap<>();
+			nullId.put("id", null);
+			assertBindingFailure(client, client.send("amounts", nullId), "Argument 1", "Amounts amounts");
+			// a number with a fraction part is never an integer, even when the fraction is zero
+			assertBindingFailure(client, client.send("int", new BigDecimal("7.00")), "Argument 1", "int value");
+			assertThat(client.await(client.send("int", 7), WAIT, Integer.class)).isEqualTo(7);
+			assertThat(client.await(client.send("int", "12"), WAIT, Integer.class)).isEqualTo(12);
+			assertThat(client.await(client.send("byte", -128), WAIT, Byte.class)).isEqualTo((byte) -128);
+			assertThat(client.await(client.send("double", THIRTY_EIGHT_DIGITS), WAIT, Double.class))
+				.isEqualTo(THIRTY_EIGHT_DIGITS.doubleValue());
+			// a result is read back by the same rules
+			String fraction = client.send("double", 1.9);
+			assertThat(client.await(fraction, WAIT, Double.class)).isEqualTo(1.9);
+			assertThatExceptionOfType(GTaskException.class).isThrownBy(() -> client.result(fraction, Integer.class))
+				.withMessageContaining(fraction)
+				.withMessageContaining("java.lang.Integer");
+		});
+	}
+
 	@Test
 	void applicationMapperIsLeftAsItIsAndItsSettingsApplyToTasks() {
 		GTaskTestSupport.runner().withPropertyValues("spring.jackson.serialization.indent-output=true").run((context) -> {
 			JsonMapper application = context.getBean(JsonMapper.class);
 			JsonMapper tasks = context.getBean(TaskMessageCodec.class).getJsonMapper();
+			assertThat(application.isEnabled(DeserializationFeature.ACCEPT_FLOAT_AS_INT)).isTrue();
 			assertThat(application.isEnabled(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)).isFalse();
+			assertThat(tasks.isEnabled(DeserializationFeature.ACCEPT_FLOAT_AS_INT)).isFalse();
 			assertThat(tasks.isEnabled(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)).isTrue();
 			assertThat(application.isEnabled(SerializationFeature.INDENT_OUTPUT)).isTrue();
 			assertThat(tasks.isEnabled(SerializationFeature.INDENT_OUTPUT)).isTrue();
 		});
+	}
+
+	private static void assertBindingFailure(TaskClient client, String id, String argument, String parameter) {
+		TaskInfo info = client.awaitCompletion(id, WAIT);
+		assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
+		assertThat(info.error().type()).isEqualTo(ArgumentBindingException.class.getName());
+		assertThat(info.error().message()).contains(argument).contains(parameter);
 	}
 
 	private static void run(ApplicationContextRunner runner, Consumer<TaskClient> test) {
@@ -165,6 +220,21 @@ class ExactNumbersIntegrationTests {
 
 		@TaskHandler("long")
 		long longValue(long value) {
+			return value;
+		}
+
+		@TaskHandler("int")
+		int intValue(int value) {
+			return value;
+		}
+
+		@TaskHandler("byte")
+		byte byteValue(byte value) {
+			return value;
+		}
+
+		@TaskHandler("double")
+		double doubleValue(double value) {
 			return value;
 		}
 
