@@ -310,12 +310,29 @@ public final class TaskHandlerMethod {
 			}
 			catch (JacksonException ex) {
 				throw new ArgumentBindingException("Argument " + next + " of task '" + this.name + "' "
-						+ this.signature + " does not bind to " + type.toCanonical() + " " + this.parameterNames[i] + ": "
-						+ ex.getOriginalMessage(),
+						+ this.signature + " does not bind to " + type.toCanonical() + " " + this.parameterNames[i]
+						+ path(this.parameterNames[i], ex) + ": " + ex.getOriginalMessage(),
 						ex);
 			}
 		}
 		return values;
+	}
+
+	// names the part of a record, bean or collection argument that did not bind, as in "at invoice.lines[1].price"
+	private static String path(String parameterName, JacksonException ex) {
+		if (ex.getPath().isEmpty()) {
+			return "";
+		}
+		StringBuilder path = new StringBuilder(" at ").append(parameterName);
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append('.').append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
 	}
 
 	private JavaType[] javaTypes(JsonMapper jsonMapper) {

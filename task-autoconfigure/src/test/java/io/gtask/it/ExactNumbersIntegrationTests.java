@@ -132,12 +132,14 @@ class ExactNumbersIntegrationTests {
 			assertBindingFailure(client, client.send("int", "1.9"), "Argument 1", "int value");
 			assertBindingFailure(client, client.send("int", (Object) null), "Argument 1", "int value");
 			assertBindingFailure(client, client.send("amounts", Map.of("count", 1.5, "id", 1, "scales", List.of())),
-					"Argument 1", "Amounts amounts");
+					"Argument 1", "Amounts amounts at amounts.count:");
 			assertBindingFailure(client, client.send("amounts", Map.of("id", 2.5, "scales", List.of())), "Argument 1",
-					"Amounts amounts");
+					"Amounts amounts at amounts.id:");
+			assertBindingFailure(client, client.send("amounts", Map.of("id", 3, "scales", List.of(1, "x"))),
+					"Argument 1", "Amounts amounts at amounts.scales[1]:");
 			Map<String, @Nullable Object> nullId = new HashMap<>();
 			nullId.put("id", null);
-			assertBindingFailure(client, client.send("amounts", nullId), "Argument 1", "Amounts amounts");
+			assertBindingFailure(client, client.send("amounts", nullId), "Argument 1", "Amounts amounts at amounts.id:");
 			// a number with a fraction part is never an integer, even when the fraction is zero
 			assertBindingFailure(client, client.send("int", new BigDecimal("7.00")), "Argument 1", "int value");
 			assertThat(client.await(client.send("int", 7), WAIT, Integer.class)).isEqualTo(7);
