@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMongoBackendAutoConfiguration;
 import io.gtask.core.ArgumentBindingException;
+import io.gtask.core.DeadLetters;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Numbers keep their exact value and scale on the whole way of a task, as arguments and as
@@ -119,8 +121,16 @@ class ExactNumbersIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("backends")
 	void lossyArgumentsFailTheirTaskNamingTheParameter(String backend, ApplicationContextRunner runner) {
-		run(runner, (client) -> {
-			assertBindingFailure(client, client.send("int", 1.9), "Argument 1", "int value");
+		runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String truncated = client.send("int", 1.9);
+			assertBindingFailure(client, truncated, "Argument 1", "int value");
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(context.getBean(DeadLetters.class).list("default", 0, 100))
+					.anySatisfy((letter) -> {
+						assertThat(letter.taskId()).isEqualTo(truncated);
+						assertThat(letter.errorType()).isEqualTo(ArgumentBindingException.class.getName());
+					}));
 			assertBindingFailure(client, client.send("int", 1L << 40), "Argument 1", "int value");
 			assertBindingFailure(client, client.send("byte", 300), "Argument 1", "byte value");
 			assertBindingFailure(client, client.send("byte", 200), "Argument 1", "byte value");
