@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -15,9 +17,11 @@ import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.test.TestMongo;
 import org.jspecify.annotations.Nullable;
@@ -115,6 +119,38 @@ class ExactNumbersIntegrationTests {
 			assertThat(client.await(id, WAIT, Amounts.class)).isEqualTo(amounts);
 			assertThat(client.info(id).result()).contains("12345678901234567890.123456789012345678", "10.50",
 					BEYOND_LONG.toString(), Long.toString(BEYOND_DOUBLE), "1E+3", "0.10");
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("backends")
+	void retriedAndResentTasksKeepTheirExactArguments(String backend, ApplicationContextRunner runner) {
+		runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			// the message of a retry and of a re-sent dead letter is read and written again
+			String retried = client.send(TaskRequest.of("failOnce")
+				.args(THIRTY_EIGHT_DIGITS)
+				.maxRetries(1)
+				.backoff(Duration.ofMillis(100))
+				.build());
+			assertThat(client.await(retried, WAIT, BigDecimal.class)).isEqualTo(THIRTY_EIGHT_DIGITS);
+			assertThat(client.info(retried).attempts()).isEqualTo(2);
+			String resent = client.send(TaskRequest.of("failOnce").args(new BigDecimal("10.50")).maxRetries(0).build());
+			assertThat(client.awaitCompletion(resent, WAIT).status()).isEqualTo(TaskStatus.FAILURE);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			await().atMost(WAIT)
+				.until(() -> deadLetters.list("default", 0, 100)
+					.stream()
+					.anyMatch((letter) -> resent.equals(letter.taskId())));
+			String letterId = deadLetters.list("default", 0, 100)
+				.stream()
+				.filter((letter) -> resent.equals(letter.taskId()))
+				.findFirst()
+				.orElseThrow()
+				.id();
+			assertThat(deadLetters.requeue("default", letterId)).contains(resent);
+			await().atMost(WAIT).until(() -> client.status(resent) == TaskStatus.SUCCESS);
+			assertThat(client.result(resent, BigDecimal.class)).isEqualTo(new BigDecimal("10.50"));
 		});
 	}
 
@@ -247,6 +283,16 @@ class ExactNumbersIntegrationTests {
 
 		@TaskHandler("double")
 		double doubleValue(double value) {
+			return value;
+		}
+
+		private final Set<String> failed = ConcurrentHashMap.newKeySet();
+
+		@TaskHandler("failOnce")
+		BigDecimal failOnce(BigDecimal value, TaskContext context) {
+			if (this.failed.add(context.id())) {
+				throw new IllegalStateException("first attempt of " + context.id());
+			}
 			return value;
 		}
 
