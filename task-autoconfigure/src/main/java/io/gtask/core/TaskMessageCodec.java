@@ -25,14 +25,16 @@ public class TaskMessageCodec {
 
 	/**
 	 * Create a codec.
-	 * @param jsonMapper the mapper used for arguments and results
+	 * @param jsonMapper the application's mapper, from which the mapper for arguments and
+	 * results is derived (see {@link ExactNumbersMapper})
 	 */
 	public TaskMessageCodec(JsonMapper jsonMapper) {
-		this.jsonMapper = jsonMapper;
+		this.jsonMapper = ExactNumbersMapper.derive(jsonMapper);
 	}
 
 	/**
-	 * The mapper this codec uses.
+	 * The mapper this codec uses for arguments and results: the application's, changed only so
+	 * that numbers stay exact and no argument binds by losing part of its value.
 	 * @return the mapper
 	 */
 	public JsonMapper getJsonMapper() {

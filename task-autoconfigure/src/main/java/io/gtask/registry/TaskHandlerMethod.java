@@ -56,6 +56,8 @@ public final class TaskHandlerMethod {
 
 	private final boolean[] contextParameters;
 
+	private final String[] parameterNames;
+
 	private final int argumentCount;
 
 	private final String signature;
@@ -100,6 +102,7 @@ public final class TaskHandlerMethod {
 		int count = method.getParameterCount();
 		this.parameterTypes = new Type[count];
 		this.contextParameters = new boolean[count];
+		this.parameterNames = new String[count];
 		int arguments = 0;
 		List<String> described = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
@@ -118,8 +121,9 @@ public final class TaskHandlerMethod {
 					throw invalid("declares parameter " + i + " of a type that cannot be resolved: " + resolvable);
 				}
 				this.parameterTypes[i] = parameter.getGenericParameterType();
-				described.add(type.getSimpleName() + " " + ((parameter.getParameterName() != null)
-						? parameter.getParameterName() : "arg" + i));
+				this.parameterNames[i] = (parameter.getParameterName() != null) ? parameter.getParameterName()
+						: "arg" + i;
+				described.add(type.getSimpleName() + " " + this.parameterNames[i]);
 				arguments++;
 			}
 		}
@@ -298,18 +302,37 @@ public final class TaskHandlerMethod {
 			JavaType type = types[i];
 			if ((arg == null || arg.isNull()) && type.isPrimitive()) {
 				throw new ArgumentBindingException("Argument " + next + " of task '" + this.name + "' " + this.signature
-						+ " is null but the parameter is a primitive " + type.getRawClass().getName());
+						+ " is null but parameter '" + this.parameterNames[i] + "' is a primitive "
+						+ type.getRawClass().getName());
 			}
 			try {
 				values[i] = jsonMapper.treeToValue(arg, type);
 			}
 			catch (JacksonException ex) {
 				throw new ArgumentBindingException("Argument " + next + " of task '" + this.name + "' "
-						+ this.signature + " does not bind to " + type.toCanonical() + ": " + ex.getOriginalMessage(),
+						+ this.signature + " does not bind to " + type.toCanonical() + " " + this.parameterNames[i]
+						+ path(this.parameterNames[i], ex) + ": " + ex.getOriginalMessage(),
 						ex);
 			}
 		}
 		return values;
+	}
+
+	// names the part of a record, bean or collection argument that did not bind, as in "at invoice.lines[1].price"
+	private static String path(String parameterName, JacksonException ex) {
+		if (ex.getPath().isEmpty()) {
+			return "";
+		}
+		StringBuilder path = new StringBuilder(" at ").append(parameterName);
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append('.').append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
 	}
 
 	private JavaType[] javaTypes(JsonMapper jsonMapper) {

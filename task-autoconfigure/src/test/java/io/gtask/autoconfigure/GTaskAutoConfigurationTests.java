@@ -86,9 +86,12 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
-	void codecUsesTheApplicationsJsonMapper() {
-		this.runner.run((context) -> assertThat(context.getBean(TaskMessageCodec.class).getJsonMapper())
-			.isSameAs(context.getBean(JsonMapper.class)));
+	void codecUsesACopyOfTheApplicationsJsonMapperWithItsSettings() {
+		this.runner.withPropertyValues("spring.jackson.serialization.indent-output=true").run((context) -> {
+			JsonMapper codecMapper = context.getBean(TaskMessageCodec.class).getJsonMapper();
+			assertThat(codecMapper).isNotSameAs(context.getBean(JsonMapper.class));
+			assertThat(codecMapper.isEnabled(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT)).isTrue();
+		});
 	}
 
 	@Test

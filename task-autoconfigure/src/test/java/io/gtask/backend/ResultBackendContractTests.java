@@ -398,6 +398,20 @@ public abstract class ResultBackendContractTests {
 	}
 
 	@Test
+	void numbersInArgumentsAndResultsAreKeptAsWritten() throws Exception {
+		// a backend that stored these as numbers (a BSON double, a JSON column) would round or rescale them
+		String numbers = "[12345678901234567890.123456789012345678,10.50,-0.000,1E+3,-9.99E-40,"
+				+ "123456789012345678901234567890,9007199254740993,{\"price\":0.10}]";
+		String id = id("exact-numbers");
+		this.backend.create(List.of(newTask(id, numbers))).join();
+		CompletableFuture<TaskInfo> finished = this.backend.whenFinished(id);
+		this.backend.update(List.of(TaskStateChange.success(id, "report", "reports", this.now, 1, numbers)));
+		assertThat(finished.get(WAIT.toSeconds(), TimeUnit.SECONDS).result()).isEqualTo(numbers);
+		assertThat(find(id).result()).isEqualTo(numbers);
+		assertThat(find(id).args()).isEqualTo(numbers);
+	}
+
+	@Test
 	void changeOfATaskNeverCreatedIsRecorded() {
 		String id = id("uncreated");
 		this.backend.update(List.of(TaskStateChange.failure(id, "unknown", "default", this.now, 0,
