@@ -138,6 +138,7 @@ public class RedisTaskBroker implements TaskBroker {
 			    if res then
 			      for _, e in ipairs(res[1][2]) do
 			        local id, f = e[1], e[2]
+			        local member = lane .. '-' .. id
 			        local m, d, admitted = '', 0, false
 			        for j = 1, #f, 2 do
 			          if f[j] == 'm' then m = f[j + 1]
@@ -159,7 +160,7 @@ public class RedisTaskBroker implements TaskBroker {
 			              name = msg.name
 			              local conc, rate, period = limits[name][1], limits[name][2], limits[name][3]
 			              local leaseKey = prefix .. 'leases:' .. name
-			              if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, id))) then
+			              if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, member))) then
 			                local waitKey = prefix .. 'waiting:' .. name
 			                local rateKey = prefix .. 'rate:' .. name
 			                local free = redis.call('LLEN', waitKey) == 0
@@ -173,7 +174,7 @@ public class RedisTaskBroker implements TaskBroker {
 			                end
 			                if free then
 			                  if rate > 0 then
-			                    redis.call('ZADD', rateKey, now, id)
+			                    redis.call('ZADD', rateKey, now, member)
 			                    redis.call('PEXPIRE', rateKey, period + 1000)
 			                  end
 			                else
@@ -183,7 +184,7 @@ public class RedisTaskBroker implements TaskBroker {
 			                end
 			              end
 			              if keep and conc > 0 then
-			                redis.call('ZADD', leaseKey, leaseUntil, id)
+			                redis.call('ZADD', leaseKey, leaseUntil, member)
 			                redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000)
 			              end
 			            end
@@ -247,9 +248,9 @@ public class RedisTaskBroker implements TaskBroker {
 			    local member = redis.call('LPOP', waitKey)
 			    if not member then break end
 			    local lane, body = split(member)
-			    local id = redis.call('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
-			    if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, id) end
-			    if rate > 0 then redis.call('ZADD', rateKey, now, id) end
+			    local member = lane .. '-' .. redis.call('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
+			    if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, member) end
+			    if rate > 0 then redis.call('ZADD', rateKey, now, member) end
 			    admitted = admitted + 1
 			  end
 			  if admitted > 0 then
@@ -265,7 +266,7 @@ public class RedisTaskBroker implements TaskBroker {
 	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
 			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 			redis.call('XDEL', KEYS[1], ARGV[2])
-			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[2])
+			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[6])
 			redis.call('RPUSH', ARGV[3] .. 'waiting:' .. ARGV[4], ARGV[5])
 			return redis.call('SADD', ARGV[3] .. 'limited', ARGV[4])
 			""", Long.class);
@@ -377,8 +378,8 @@ public class RedisTaskBroker implements TaskBroker {
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> DEAD_LETTER = new DefaultRedisScript<>("""
-			redis.call('HSET', KEYS[3], unpack(ARGV, 7))
-			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+			redis.call('HSET', KEYS[3], unpack(ARGV, 8))
+			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
 			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
@@ -692,7 +693,7 @@ public class RedisTaskBroker implements TaskBroker {
 		Map<String, Boolean> names = new LinkedHashMap<>();
 		for (Delivery delivery : released) {
 			args.add(bytes(delivery.limitedName()));
-			args.add(bytes(delivery.deliveryId()));
+			args.add(bytes(identity(delivery)));
 			names.put(delivery.limitedName(), true);
 		}
 		for (Map.Entry<String, TaskLimit> entry : this.limits.entrySet()) {
@@ -740,13 +741,23 @@ public class RedisTaskBroker implements TaskBroker {
 			for (Delivery delivery : deliveries) {
 				batch.script(DEFER, new byte[][] { bytes(laneKey(delivery)) }, GROUP, bytes(delivery.deliveryId()),
 						bytes(this.keys.queuePrefix(delivery.queue())), bytes(String.valueOf(delivery.limitedName())),
-						tagged(delivery.priority(), (delivery.payload() != null) ? delivery.payload() : new byte[0]));
+						tagged(delivery.priority(), (delivery.payload() != null) ? delivery.payload() : new byte[0]),
+						bytes(identity(delivery)));
 			}
 		});
 	}
 
 	private String laneKey(Delivery delivery) {
 		return this.keys.lane(delivery.queue(), delivery.priority());
+	}
+
+	/**
+	 * The identity of a delivery across the lanes of its queue, which share entry ids: the
+	 * member of concurrency leases and rate windows, and the id of its dead letter. The
+	 * scripts build it the same way.
+	 */
+	private static String identity(Delivery delivery) {
+		return delivery.priority() + "-" + delivery.deliveryId();
 	}
 
 	private void retryLater(RedisBatch batch, Delivery delivery, byte[] payload, Instant due) {
@@ -805,7 +816,7 @@ public class RedisTaskBroker implements TaskBroker {
 				args.add(until);
 				for (Delivery delivery : list) {
 					args.add(bytes(delivery.limitedName()));
-					args.add(bytes(delivery.deliveryId()));
+					args.add(bytes(identity(delivery)));
 				}
 				batch.script(RENEW_LEASES, new byte[][] { bytes(this.keys.ready(queue)) }, args.toArray(new byte[0][]));
 			});
@@ -841,6 +852,7 @@ public class RedisTaskBroker implements TaskBroker {
 		args.add(number(this.deadLetterMaxSize));
 		args.add(number(deadLetter.deadAt().minus(this.deadLetterMaxAge).toEpochMilli()));
 		args.add(bytes(this.keys.deadLetterPrefix(queue)));
+		args.add(bytes(identity(delivery)));
 		field(args, "reason", deadLetter.reason());
 		field(args, "taskId", deadLetter.taskId());
 		field(args, "name", deadLetter.name());
@@ -852,7 +864,7 @@ public class RedisTaskBroker implements TaskBroker {
 		args.add(deadLetter.payload());
 		batch.script(DEAD_LETTER,
 				new byte[][] { bytes(laneKey(delivery)), bytes(this.keys.dead(queue)),
-						bytes(this.keys.deadLetter(queue, delivery.deliveryId())) },
+						bytes(this.keys.deadLetter(queue, identity(delivery))) },
 				args.toArray(new byte[0][]));
 	}
 
