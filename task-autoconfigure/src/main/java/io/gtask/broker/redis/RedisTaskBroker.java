@@ -63,6 +63,12 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private static final byte[] GROUP = bytes(RedisKeyspace.GROUP);
 
+	/**
+	 * The latest due time a delayed task can have, the end of the year 9999; members of the
+	 * delayed set due later are never due.
+	 */
+	private static final long LATEST_DUE = 253_402_300_799_999L;
+
 	private static final Class<List<Object>> LIST = (Class<List<Object>>) (Class<?>) List.class;
 
 	/**
@@ -83,6 +89,24 @@ public class RedisTaskBroker implements TaskBroker {
 			local function tag(lane, body)
 			  if lane == 0 then return body end
 			  return lane .. '|' .. body
+			end
+			""";
+
+	/**
+	 * Setting aside a member of the delayed set or of a waiting list that cannot be moved into
+	 * its lane, as a dead letter holding the member's raw text.
+	 */
+	private static final String BURY = """
+			local function bury(deadKey, deadPrefix, id, now, member, body, reason)
+			  local fields = {'reason', reason, 'payload', member, 'deadAt', now, 'attempts', '0', 'deliveries', '0'}
+			  local ok, msg = pcall(cjson.decode, body)
+			  if ok and type(msg) == 'table' then
+			    if type(msg.id) == 'string' then table.insert(fields, 'taskId') table.insert(fields, msg.id) end
+			    if type(msg.name) == 'string' then table.insert(fields, 'name') table.insert(fields, msg.name) end
+			  end
+			  redis.call('DEL', deadPrefix .. id)
+			  redis.call('HSET', deadPrefix .. id, unpack(fields))
+			  redis.call('ZADD', deadKey, now, id)
 			end
 			""";
 
@@ -218,18 +242,21 @@ public class RedisTaskBroker implements TaskBroker {
 			""", LIST);
 
 	/**
-	 * KEYS: the lanes, lowest first. ARGV: queue key prefix, now, lease end, number of leases to
-	 * release, then name and delivery id of each, then name, concurrency, rate, rate period and
-	 * most to admit of each name whose waiting tasks may be admitted.
+	 * KEYS: the lanes, lowest first, then the dead set. ARGV: queue key prefix, now, lease end,
+	 * prefix of dead letters, number of leases to release, then name and delivery identity of
+	 * each, then name, concurrency, rate, rate period and most to admit of each name whose
+	 * waiting tasks may be admitted. Returns the number admitted, then a line with the id and
+	 * reason of each waiting entry set aside as a dead letter.
 	 */
-	private static final DefaultRedisScript<Long> ADMIT = new DefaultRedisScript<>(SPLIT + """
-			local prefix, now, leaseUntil = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-			local releases = tonumber(ARGV[4])
+	private static final DefaultRedisScript<byte[]> ADMIT = new DefaultRedisScript<>(SPLIT + BURY + """
+			local prefix, now, leaseUntil, deadPrefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+			local releases = tonumber(ARGV[5])
 			for i = 0, releases - 1 do
-			  redis.call('ZREM', prefix .. 'leases:' .. ARGV[5 + i * 2], ARGV[6 + i * 2])
+			  redis.call('ZREM', prefix .. 'leases:' .. ARGV[6 + i * 2], ARGV[7 + i * 2])
 			end
 			local total = 0
-			for b = 5 + releases * 2, #ARGV, 5 do
+			local buried = {}
+			for b = 6 + releases * 2, #ARGV, 5 do
 			  local name, conc, rate, period = ARGV[b], tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
 			  local waitKey = prefix .. 'waiting:' .. name
 			  local n = math.min(redis.call('LLEN', waitKey), tonumber(ARGV[b + 4]))
@@ -248,10 +275,19 @@ public class RedisTaskBroker implements TaskBroker {
 			    local member = redis.call('LPOP', waitKey)
 			    if not member then break end
 			    local lane, body = split(member)
-			    local member = lane .. '-' .. redis.call('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
-			    if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, member) end
-			    if rate > 0 then redis.call('ZADD', rateKey, now, member) end
-			    admitted = admitted + 1
+			    local id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
+			    if type(id) == 'table' and id.err then
+			      -- a lane key of another type: the entry is set aside, the others go on
+			      local deadId = 'waiting-' .. now .. '-' .. #buried .. '-' .. string.sub(redis.sha1hex(member), 1, 12)
+			      local reason = "Could not move waiting entry of '" .. name .. "' into lane " .. lane .. ' (' .. KEYS[lane + 1] .. '): ' .. id.err
+			      bury(KEYS[12], deadPrefix, deadId, now, member, body, reason)
+			      table.insert(buried, deadId .. ' ' .. reason)
+			    else
+			      local leaseMember = lane .. '-' .. id
+			      if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, leaseMember) end
+			      if rate > 0 then redis.call('ZADD', rateKey, now, leaseMember) end
+			      admitted = admitted + 1
+			    end
 			  end
 			  if admitted > 0 then
 			    if conc > 0 then redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000) end
@@ -260,8 +296,9 @@ public class RedisTaskBroker implements TaskBroker {
 			  if redis.call('LLEN', waitKey) == 0 then redis.call('SREM', prefix .. 'limited', name) end
 			  total = total + admitted
 			end
-			return total
-			""", Long.class);
+			table.insert(buried, 1, tostring(total))
+			return table.concat(buried, '\\n')
+			""", byte[].class);
 
 	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
 			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
@@ -283,18 +320,41 @@ public class RedisTaskBroker implements TaskBroker {
 			""", Long.class);
 
 	/**
-	 * KEYS: the delayed set, then the lanes, lowest first.
+	 * KEYS: the delayed set, then the lanes, lowest first, then the dead set. ARGV: now, most
+	 * to move, latest due time that can be reached, prefix of dead letters. Returns the number
+	 * moved, the next due time or an empty string, then the id and reason of each member set
+	 * aside as a dead letter: those that cannot be moved into their lane, and those never due.
 	 */
-	private static final DefaultRedisScript<List<Object>> PROMOTE = new DefaultRedisScript<>(SPLIT + """
-			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-			for _, member in ipairs(due) do
+	private static final DefaultRedisScript<List<Object>> PROMOTE = new DefaultRedisScript<>(SPLIT + BURY + """
+			local now, limit, deadPrefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[4]
+			local deadKey = KEYS[#KEYS]
+			local moved, out = 0, {}
+			local function setAside(member, body, reason)
+			  local id = 'delayed-' .. redis.sha1hex(member)
+			  bury(deadKey, deadPrefix, id, now, member, body, reason)
+			  table.insert(out, id)
+			  table.insert(out, reason)
+			end
+			for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)) do
 			  local lane, body = split(member)
-			  redis.call('XADD', KEYS[lane + 2], '*', 'm', body)
+			  local added = redis.pcall('XADD', KEYS[lane + 2], '*', 'm', body)
+			  if type(added) == 'table' and added.err then
+			    setAside(member, body, 'Could not move delayed entry into lane ' .. lane .. ' (' .. KEYS[lane + 2] .. '): ' .. added.err)
+			  else
+			    moved = moved + 1
+			  end
 			  redis.call('ZREM', KEYS[1], member)
 			end
+			local never = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[3], '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
+			for i = 1, #never, 2 do
+			  local lane, body = split(never[i])
+			  setAside(never[i], body, 'Delayed entry is never due: its due time is ' .. never[i + 1])
+			  redis.call('ZREM', KEYS[1], never[i])
+			end
 			local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-			if next[2] then return {#due, next[2]} end
-			return {#due}
+			local result = {moved, next[2] or ''}
+			for _, value in ipairs(out) do table.insert(result, value) end
+			return result
 			""", LIST);
 
 	/**
@@ -683,12 +743,13 @@ public class RedisTaskBroker implements TaskBroker {
 	 * Release the permits of finished deliveries and put back waiting tasks of the names
 	 * concerned as far as their limits allow.
 	 */
-	private @Nullable CompletableFuture<Long> admit(RedisBatch batch, String queue, Instant now,
-			List<Delivery> released, Map<String, Integer> localFree) {
+	private CompletableFuture<Integer> admit(RedisBatch batch, String queue, Instant now, List<Delivery> released,
+			Map<String, Integer> localFree) {
 		List<byte[]> args = new ArrayList<>();
 		args.add(bytes(this.keys.queuePrefix(queue)));
 		args.add(number(now.toEpochMilli()));
 		args.add(number(now.plus(this.leaseTime).toEpochMilli()));
+		args.add(bytes(this.keys.deadLetterPrefix(queue)));
 		args.add(number(released.size()));
 		Map<String, Boolean> names = new LinkedHashMap<>();
 		for (Delivery delivery : released) {
@@ -718,7 +779,21 @@ public class RedisTaskBroker implements TaskBroker {
 			args.add(number((limit.ratePeriod() != null) ? limit.ratePeriod().toMillis() : 0));
 			args.add(number(Math.min(max, 1_000)));
 		}
-		return batch.script(ADMIT, lanes(queue), args.toArray(new byte[0][]));
+		byte[][] keys = Arrays.copyOf(lanes(queue), RedisKeyspace.LANES + 1);
+		keys[RedisKeyspace.LANES] = bytes(this.keys.dead(queue));
+		return batch.scriptValue(ADMIT, keys, args.toArray(new byte[0][]))
+			.thenApply((result) -> admitted(queue, (result != null) ? string(result) : "0"));
+	}
+
+	private static int admitted(String queue, String result) {
+		String[] lines = result.split("\n");
+		for (int i = 1; i < lines.length; i++) {
+			String line = lines[i];
+			int space = line.indexOf(' ');
+			logger.warn(() -> "Set aside waiting entry of queue '" + queue + "' as dead letter "
+					+ line.substring(0, space) + ": " + line.substring(space + 1));
+		}
+		return Integer.parseInt(lines[0]);
 	}
 
 	@Override
@@ -726,10 +801,9 @@ public class RedisTaskBroker implements TaskBroker {
 		if (this.limits.isEmpty()) {
 			return 0;
 		}
-		List<CompletableFuture<Long>> result = new ArrayList<>(1);
+		List<CompletableFuture<Integer>> result = new ArrayList<>(1);
 		this.redis.executeBatch((batch) -> result.add(admit(batch, queue, now, List.of(), localFree)));
-		Long admitted = result.get(0).join();
-		return (admitted != null) ? admitted.intValue() : 0;
+		return result.get(0).join();
 	}
 
 	@Override
@@ -973,15 +1047,34 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public Promotion promoteDue(String queue, Instant now, int limit) {
-		byte[][] keys = new byte[RedisKeyspace.LANES + 1][];
+		byte[][] keys = new byte[RedisKeyspace.LANES + 2][];
 		keys[0] = bytes(this.keys.delayed(queue));
 		System.arraycopy(lanes(queue), 0, keys, 1, RedisKeyspace.LANES);
+		keys[RedisKeyspace.LANES + 1] = bytes(this.keys.dead(queue));
 		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, PROMOTE,
-				ScriptOutputType.MULTI, keys, number(now.toEpochMilli()), number(limit)));
+				ScriptOutputType.MULTI, keys, number(now.toEpochMilli()), number(limit), number(LATEST_DUE),
+				bytes(this.keys.deadLetterPrefix(queue))));
+		for (int i = 2; i + 1 < result.size(); i += 2) {
+			String id = string((byte[]) result.get(i));
+			String reason = string((byte[]) result.get(i + 1));
+			logger.warn(() -> "Set aside delayed entry of queue '" + queue + "' as dead letter " + id + ": " + reason);
+		}
 		int moved = ((Number) result.get(0)).intValue();
-		Instant next = (result.size() > 1)
-				? Instant.ofEpochMilli((long) Double.parseDouble(string((byte[]) result.get(1)))) : null;
-		return new Promotion(moved, next);
+		String next = string((byte[]) result.get(1));
+		return new Promotion(moved, dueTime(next));
+	}
+
+	private static @Nullable Instant dueTime(String score) {
+		double due = switch (score) {
+			case "" -> Double.NaN;
+			case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+			case "-inf" -> Double.NEGATIVE_INFINITY;
+			default -> Double.parseDouble(score);
+		};
+		if (Double.isNaN(due) || due > LATEST_DUE) {
+			return null;
+		}
+		return Instant.ofEpochMilli((long) Math.max(due, 0));
 	}
 
 	@Override
