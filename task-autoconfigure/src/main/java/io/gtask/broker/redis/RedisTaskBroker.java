@@ -300,8 +300,13 @@ public class RedisTaskBroker implements TaskBroker {
 			return table.concat(buried, '\\n')
 			""", byte[].class);
 
+	/*
+	 * The scripts that settle a delivery do their work only when their XACK acknowledged it, so
+	 * that one sent again after a timeout (its first run did reach Redis) changes nothing.
+	 */
+
 	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[6])
 			redis.call('RPUSH', ARGV[3] .. 'waiting:' .. ARGV[4], ARGV[5])
@@ -314,7 +319,7 @@ public class RedisTaskBroker implements TaskBroker {
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> RETRY_LATER = new DefaultRedisScript<>("""
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			return redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 			""", Long.class);
@@ -426,22 +431,23 @@ public class RedisTaskBroker implements TaskBroker {
 	private static final DefaultRedisScript<Long> HAND_BACK = new DefaultRedisScript<>("""
 			local moved = 0
 			for i = 2, #ARGV do
-			  local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
-			  if entry[1] then
-			    redis.call('XADD', KEYS[1], '*', unpack(entry[1][2]))
-			    moved = moved + 1
+			  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+			    local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+			    if entry[1] then
+			      redis.call('XADD', KEYS[1], '*', unpack(entry[1][2]))
+			      moved = moved + 1
+			    end
+			    redis.call('XDEL', KEYS[1], ARGV[i])
 			  end
-			  redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
-			  redis.call('XDEL', KEYS[1], ARGV[i])
 			end
 			return moved
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> DEAD_LETTER = new DefaultRedisScript<>("""
+			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('HSET', KEYS[3], unpack(ARGV, 8))
 			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-			redis.call('XDEL', KEYS[1], ARGV[2])
 			local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
 			local excess = redis.call('ZCARD', KEYS[2]) - #old - tonumber(ARGV[4])
 			if excess > 0 then
@@ -465,6 +471,11 @@ public class RedisTaskBroker implements TaskBroker {
 			return 1
 			""", Long.class);
 
+	/**
+	 * KEYS: the uniqueness key, the lane or delayed set, and in durable mode the tracked set.
+	 * ARGV: task id, time to live of the uniqueness key, 'z' for the delayed set or 's' for
+	 * the lane, the message, the due time.
+	 */
 	private static final DefaultRedisScript<byte[]> ENQUEUE_UNIQUE = new DefaultRedisScript<>("""
 			if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 			  return redis.call('GET', KEYS[1])
@@ -474,16 +485,27 @@ public class RedisTaskBroker implements TaskBroker {
 			else
 			  redis.call('XADD', KEYS[2], '*', 'm', ARGV[4])
 			end
+			if KEYS[3] then redis.call('SADD', KEYS[3], ARGV[1]) end
 			return false
 			""", byte[].class);
+
+	/**
+	 * Queue a task and mark it tracked in one step, so that a task is tracked exactly when its
+	 * message is queued. KEYS: the lane or delayed set, the tracked set. ARGV: task id, 'z' for
+	 * the delayed set or 's' for the lane, the message, the due time.
+	 */
+	private static final DefaultRedisScript<Long> ENQUEUE_TRACKED = new DefaultRedisScript<>("""
+			if ARGV[2] == 'z' then
+			  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+			else
+			  redis.call('XADD', KEYS[1], '*', 'm', ARGV[3])
+			end
+			return redis.call('SADD', KEYS[2], ARGV[1])
+			""", Long.class);
 
 	private static final DefaultRedisScript<Long> RELEASE_UNIQUE = new DefaultRedisScript<>("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
-			""", Long.class);
-
-	private static final DefaultRedisScript<Long> TRACK = new DefaultRedisScript<>("""
-			return redis.call('SADD', KEYS[1], ARGV[1])
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> UNTRACK = new DefaultRedisScript<>("""
@@ -650,11 +672,9 @@ public class RedisTaskBroker implements TaskBroker {
 		}
 		List<@Nullable CompletableFuture<byte @Nullable []>> holders = new ArrayList<>(tasks.size());
 		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
+			boolean tracking = this.tracking;
 			for (OutgoingTask task : tasks) {
-				if (this.tracking) {
-					batch.script(TRACK, new byte[][] { bytes(this.keys.tracked(task.queue())) }, bytes(task.id()));
-				}
-				holders.add(enqueue(batch, task));
+				holders.add(enqueue(batch, task, tracking));
 			}
 		});
 		return all.thenApply((ignored) -> {
@@ -667,22 +687,29 @@ public class RedisTaskBroker implements TaskBroker {
 		});
 	}
 
-	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task) {
+	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task,
+			boolean tracking) {
 		int lane = task.priority();
+		boolean delayed = task.due() != null;
+		byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
+		byte[] message = delayed ? tagged(lane, task.payload()) : task.payload();
+		byte[] due = number(delayed ? task.due().toEpochMilli() : 0);
 		if (task.uniqueKey() != null && task.uniqueFor() != null) {
-			boolean delayed = task.due() != null;
-			byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
-			return batch.scriptValue(ENQUEUE_UNIQUE,
-					new byte[][] { bytes(this.keys.unique(task.queue(), task.uniqueKey())), target }, bytes(task.id()),
-					number(task.uniqueFor().toMillis()), bytes(delayed ? "z" : "s"),
-					delayed ? tagged(lane, task.payload()) : task.payload(),
-					number(delayed ? task.due().toEpochMilli() : 0));
+			byte[] unique = bytes(this.keys.unique(task.queue(), task.uniqueKey()));
+			byte[][] keys = tracking ? new byte[][] { unique, target, bytes(this.keys.tracked(task.queue())) }
+					: new byte[][] { unique, target };
+			return batch.scriptValue(ENQUEUE_UNIQUE, keys, bytes(task.id()), number(task.uniqueFor().toMillis()),
+					bytes(delayed ? "z" : "s"), message, due);
 		}
-		if (task.due() == null) {
-			batch.xadd(bytes(this.keys.lane(task.queue(), lane)), MESSAGE_FIELD, task.payload());
+		if (tracking) {
+			batch.script(ENQUEUE_TRACKED, new byte[][] { target, bytes(this.keys.tracked(task.queue())) },
+					bytes(task.id()), bytes(delayed ? "z" : "s"), message, due);
+		}
+		else if (!delayed) {
+			batch.xadd(target, MESSAGE_FIELD, message);
 		}
 		else {
-			batch.zadd(bytes(this.keys.delayed(task.queue())), task.due().toEpochMilli(), tagged(lane, task.payload()));
+			batch.zadd(target, task.due().toEpochMilli(), message);
 		}
 		return null;
 	}
