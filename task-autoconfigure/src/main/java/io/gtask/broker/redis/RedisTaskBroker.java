@@ -73,7 +73,9 @@ public class RedisTaskBroker implements TaskBroker {
 
 	/**
 	 * Lane tags of members of delayed sets and waiting lists: lane 0 has none, others carry
-	 * {@code <lane>|} before the message.
+	 * {@code <lane>|} before the message. A member of a waiting list that was delivered before
+	 * without finishing carries {@code d<deliveries>|} after the lane tag, so that its count
+	 * survives the wait.
 	 */
 	private static final String SPLIT = """
 			local function split(member)
@@ -89,6 +91,17 @@ public class RedisTaskBroker implements TaskBroker {
 			local function tag(lane, body)
 			  if lane == 0 then return body end
 			  return lane .. '|' .. body
+			end
+			local function counted(d, body)
+			  if d > 0 then return 'd' .. d .. '|' .. body end
+			  return body
+			end
+			local function uncount(body)
+			  if string.byte(body, 1) == 100 then
+			    local d, rest = string.match(body, '^d(%d+)|(.*)$')
+			    if d then return tonumber(d), rest end
+			  end
+			  return 0, body
 			end
 			""";
 
@@ -202,7 +215,7 @@ public class RedisTaskBroker implements TaskBroker {
 			                    redis.call('PEXPIRE', rateKey, period + 1000)
 			                  end
 			                else
-			                  redis.call('RPUSH', waitKey, tag(lane, m))
+			                  redis.call('RPUSH', waitKey, tag(lane, counted(d, m)))
 			                  redis.call('SADD', prefix .. 'limited', name)
 			                  keep = false
 			                end
@@ -275,12 +288,15 @@ public class RedisTaskBroker implements TaskBroker {
 			    local member = redis.call('LPOP', waitKey)
 			    if not member then break end
 			    local lane, body = split(member)
-			    local id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
+			    local d, message = uncount(body)
+			    local id
+			    if d > 0 then id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1', 'd', d)
+			    else id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1') end
 			    if type(id) == 'table' and id.err then
 			      -- a lane key of another type: the entry is set aside, the others go on
 			      local deadId = 'waiting-' .. now .. '-' .. #buried .. '-' .. string.sub(redis.sha1hex(member), 1, 12)
 			      local reason = "Could not move waiting entry of '" .. name .. "' into lane " .. lane .. ' (' .. KEYS[lane + 1] .. '): ' .. id.err
-			      bury(KEYS[12], deadPrefix, deadId, now, member, body, reason)
+			      bury(KEYS[12], deadPrefix, deadId, now, member, message, reason)
 			      table.insert(buried, deadId .. ' ' .. reason)
 			    else
 			      local leaseMember = lane .. '-' .. id
@@ -661,6 +677,20 @@ public class RedisTaskBroker implements TaskBroker {
 		return member;
 	}
 
+	/**
+	 * A message with the count of its earlier deliveries, as the {@code counted} function of the
+	 * scripts writes it.
+	 */
+	private static byte[] counted(long deliveries, byte[] payload) {
+		if (deliveries <= 0) {
+			return payload;
+		}
+		byte[] tag = bytes("d" + deliveries + "|");
+		byte[] member = Arrays.copyOf(tag, tag.length + payload.length);
+		System.arraycopy(payload, 0, member, tag.length, payload.length);
+		return member;
+	}
+
 	private static byte[] number(long value) {
 		return bytes(Long.toString(value));
 	}
@@ -842,7 +872,8 @@ public class RedisTaskBroker implements TaskBroker {
 			for (Delivery delivery : deliveries) {
 				batch.script(DEFER, new byte[][] { bytes(laneKey(delivery)) }, GROUP, bytes(delivery.deliveryId()),
 						bytes(this.keys.queuePrefix(delivery.queue())), bytes(String.valueOf(delivery.limitedName())),
-						tagged(delivery.priority(), (delivery.payload() != null) ? delivery.payload() : new byte[0]),
+						tagged(delivery.priority(), counted(delivery.deliveryCount() - 1,
+								(delivery.payload() != null) ? delivery.payload() : new byte[0])),
 						bytes(identity(delivery)));
 			}
 		});
