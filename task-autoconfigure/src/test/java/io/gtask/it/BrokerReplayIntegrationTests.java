@@ -84,6 +84,20 @@ class BrokerReplayIntegrationTests {
 	}
 
 	@Test
+	void revokedIdEndsWithTheMessageItWasMeantFor() {
+		run((broker, redis, keys) -> {
+			Delivery running = queueAndFetch(broker, 0);
+			String taskId = new String(running.payload(), StandardCharsets.UTF_8).replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+			// revoked while it runs: the running task is cancelled, and then acknowledged
+			broker.revoke(QUEUE, taskId, Instant.now());
+			broker.settle(List.of(Settlement.acknowledge(running)));
+			assertThat(redis.opsForZSet().size(keys.revoked(QUEUE))).isZero();
+			broker.enqueue(List.of(new OutgoingTask(QUEUE, taskId, running.payload(), null))).join();
+			assertThat(broker.consumer(QUEUE, "first").fetch(10)).hasSize(1);
+		});
+	}
+
+	@Test
 	void taskIsTrackedOnlyWhenItsMessageIsQueued() {
 		run((broker, redis, keys) -> {
 			broker.setTracking(true);
