@@ -1,5 +1,6 @@
 package io.gtask.it;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +11,16 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskProperties;
+import io.gtask.backend.ResultBackend;
+import io.gtask.broker.TaskBroker;
+import io.gtask.client.DefaultDeadLetters;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.core.UnknownTaskException;
@@ -173,6 +178,34 @@ class DeadLetterIntegrationTests {
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void deadLetterSentAgainTwiceAtOnceRunsOnceAndKeepsTheOutcomeOfThatRun() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			String id = client.send("failFirst", UUID.randomUUID().toString());
+			client.awaitCompletion(id, WAIT);
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == 1);
+			DeadLetter letter = deadLetters.list("default", 0, 1).get(0);
+			// the second request has read the dead letter when the first sends it and its run ends
+			TaskBroker broker = context.getBean(TaskBroker.class);
+			TaskBroker racing = (TaskBroker) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { TaskBroker.class }, (proxy, method, args) -> {
+						Object result = method.invoke(broker, args);
+						if (method.getName().equals("deadLetter")) {
+							assertThat(deadLetters.requeue("default", letter.id())).contains(id);
+							assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+						}
+						return result;
+					});
+			DefaultDeadLetters second = new DefaultDeadLetters(racing, context.getBean(ResultBackend.class),
+					context.getBean(TaskMessageCodec.class));
+			assertThat(second.requeue("default", letter.id())).isEmpty();
+			assertThat(client.info(id).status()).isEqualTo(TaskStatus.SUCCESS);
+			assertThat(client.info(id).attempts()).isEqualTo(1);
+		});
 	}
 
 	@Test

@@ -511,6 +511,17 @@ public class RedisTaskBroker implements TaskBroker {
 	 * ARGV: task id, time to live of the uniqueness key, 'z' for the delayed set or 's' for
 	 * the lane, the message, the due time.
 	 */
+	/**
+	 * KEYS: the dead letter. ARGV: now, end of the reservation.
+	 */
+	private static final DefaultRedisScript<Long> RESERVE_DEAD_LETTER = new DefaultRedisScript<>("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+			local held = tonumber(redis.call('HGET', KEYS[1], 'reservedUntil'))
+			if held and held > tonumber(ARGV[1]) then return 0 end
+			redis.call('HSET', KEYS[1], 'reservedUntil', ARGV[2])
+			return 1
+			""", Long.class);
+
 	private static final DefaultRedisScript<byte[]> ENQUEUE_UNIQUE = new DefaultRedisScript<>("""
 			if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 			  return redis.call('GET', KEYS[1])
@@ -1102,6 +1113,15 @@ public class RedisTaskBroker implements TaskBroker {
 	@Override
 	public boolean requeueDeadLetter(String queue, String id, byte[] payload, int priority) {
 		return removeDeadLetter(queue, id, payload, priority);
+	}
+
+	@Override
+	public boolean reserveDeadLetter(String queue, String id, Duration hold) {
+		long now = System.currentTimeMillis();
+		Long reserved = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, RESERVE_DEAD_LETTER,
+				ScriptOutputType.INTEGER, new byte[][] { bytes(this.keys.deadLetter(queue, id)) }, number(now),
+				number(now + hold.toMillis())));
+		return reserved != null && reserved == 1L;
 	}
 
 	private boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload, int priority) {
