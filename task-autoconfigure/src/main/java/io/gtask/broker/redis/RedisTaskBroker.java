@@ -93,7 +93,7 @@ public class RedisTaskBroker implements TaskBroker {
 			  return lane .. '|' .. body
 			end
 			local function counted(d, body)
-			  if d > 0 then return 'd' .. d .. '|' .. body end
+			  if d >= 1 and d < 1e9 then return 'd' .. math.floor(d) .. '|' .. body end
 			  return body
 			end
 			local function uncount(body)
