@@ -98,6 +98,19 @@ class BrokerReplayIntegrationTests {
 	}
 
 	@Test
+	void revokedIdEndsWithTheDeadLetterOfTheMessageItWasMeantFor() {
+		run((broker, redis, keys) -> {
+			Delivery running = queueAndFetch(broker, 6);
+			broker.revoke(QUEUE, "task-1", Instant.now());
+			DeadLetter letter = new DeadLetter(running.deliveryId(), QUEUE, "task-1", "fail", "failed", null, 1, 1,
+					Instant.now(), running.payload());
+			broker.settle(List.of(Settlement.deadLetter(running, letter)));
+			assertThat(broker.deadLetterCount(QUEUE)).isEqualTo(1);
+			assertThat(redis.opsForZSet().size(keys.revoked(QUEUE))).isZero();
+		});
+	}
+
+	@Test
 	void taskIsTrackedOnlyWhenItsMessageIsQueued() {
 		run((broker, redis, keys) -> {
 			broker.setTracking(true);

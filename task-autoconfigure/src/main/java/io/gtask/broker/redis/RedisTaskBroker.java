@@ -478,10 +478,18 @@ public class RedisTaskBroker implements TaskBroker {
 			return moved
 			""", Long.class);
 
+	/**
+	 * KEYS: the lane, the dead set, the dead letter, the revoked set. ARGV: group, entry id,
+	 * time, most dead letters kept, oldest time kept, prefix of dead letters, dead letter id,
+	 * then the fields of the dead letter. A revoked id ends with its task's dead letter.
+	 */
 	private static final DefaultRedisScript<Long> DEAD_LETTER = new DefaultRedisScript<>("""
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('HSET', KEYS[3], unpack(ARGV, 8))
+			for i = 8, #ARGV - 1, 2 do
+			  if ARGV[i] == 'taskId' then redis.call('ZREM', KEYS[4], ARGV[i + 1]) end
+			end
 			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
 			local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
 			local excess = redis.call('ZCARD', KEYS[2]) - #old - tonumber(ARGV[4])
@@ -1027,7 +1035,7 @@ public class RedisTaskBroker implements TaskBroker {
 		args.add(deadLetter.payload());
 		batch.script(DEAD_LETTER,
 				new byte[][] { bytes(laneKey(delivery)), bytes(this.keys.dead(queue)),
-						bytes(this.keys.deadLetter(queue, identity(delivery))) },
+						bytes(this.keys.deadLetter(queue, identity(delivery))), bytes(this.keys.revoked(queue)) },
 				args.toArray(new byte[0][]));
 	}
 
