@@ -124,6 +124,20 @@ public interface TaskBroker {
 	boolean requeueDeadLetter(String queue, String id, byte[] payload, int priority);
 
 	/**
+	 * Reserve a dead letter for being sent again, so that of several requests at once only
+	 * one goes on to record its task as pending. The reservation ends when the dead letter is
+	 * removed, or after the given time (a request that died).
+	 * @param queue the queue
+	 * @param id the dead letter id
+	 * @param hold how long the reservation holds
+	 * @return whether this call reserved it; {@code false} when the dead letter is gone or
+	 * reserved by another request
+	 */
+	default boolean reserveDeadLetter(String queue, String id, Duration hold) {
+		return true;
+	}
+
+	/**
 	 * Set deliveries aside until their task name is within its limits again, for deliveries
 	 * that this instance cannot run now because of a per-instance concurrency limit.
 	 * @param deliveries the deliveries; each has a {@link Delivery#limitedName()}

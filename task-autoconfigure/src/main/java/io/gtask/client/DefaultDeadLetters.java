@@ -1,6 +1,7 @@
 package io.gtask.client;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import org.springframework.core.log.LogAccessor;
 public class DefaultDeadLetters implements DeadLetters {
 
 	private static final int PAGE = 100;
+
+	private static final Duration RESERVATION = Duration.ofSeconds(30);
 
 	private static final LogAccessor logger = new LogAccessor(DefaultDeadLetters.class);
 
@@ -97,6 +100,10 @@ public class DefaultDeadLetters implements DeadLetters {
 					ex.getTaskId(), ex);
 		}
 		TaskMessage first = message.withAttempt(1);
+		// a request that read the dead letter too but lost the race must not mark the task pending
+		if (!this.broker.reserveDeadLetter(queue, id, RESERVATION)) {
+			return Optional.empty();
+		}
 		this.backend.update(List.of(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
 				this.clock.instant())));
 		if (!this.broker.requeueDeadLetter(queue, id, this.codec.encode(first), first.priority())) {

@@ -124,6 +124,12 @@ public class TaskContainer implements SmartLifecycle {
 
 	private volatile Map<String, Semaphore> localPermits = Map.of();
 
+	/**
+	 * Queues whose due tasks could not be moved at the last attempt, so that a failure is
+	 * logged as a warning once, not on every tick.
+	 */
+	private final Set<String> promoteFailing = ConcurrentHashMap.newKeySet();
+
 	private volatile @Nullable SlotArbiter arbiter;
 
 	private @Nullable AutoCloseable cancellations;
@@ -751,7 +757,17 @@ public class TaskContainer implements SmartLifecycle {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.debug(ex, () -> "Could not move due tasks of queue '" + queue + "'");
+				// once per queue until it works again, as this runs several times a second
+				if (this.promoteFailing.add(queue)) {
+					logger.warn(ex, () -> "Could not move due tasks of queue '" + queue + "': " + ex.getMessage());
+				}
+				else {
+					logger.debug(ex, () -> "Could not move due tasks of queue '" + queue + "'");
+				}
+				continue;
+			}
+			if (this.promoteFailing.remove(queue)) {
+				logger.info(() -> "Moving due tasks of queue '" + queue + "' again");
 			}
 		}
 		return earliest;

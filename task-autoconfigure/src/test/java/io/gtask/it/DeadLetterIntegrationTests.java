@@ -1,7 +1,9 @@
 package io.gtask.it;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +11,16 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskProperties;
+import io.gtask.backend.ResultBackend;
+import io.gtask.broker.TaskBroker;
+import io.gtask.client.DefaultDeadLetters;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.core.UnknownTaskException;
@@ -106,6 +112,99 @@ class DeadLetterIntegrationTests {
 			await().atMost(WAIT).until(() -> deadLetters.count("default") == count);
 			assertThat(deadLetters.deleteAll("default")).isEqualTo(count);
 			assertThat(deadLetters.count("default")).isZero();
+		});
+	}
+
+	@Test
+	void tasksOfEveryLaneFailingTogetherEachKeepTheirOwnDeadLetter() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			// one promotion moves them all into their lanes at once, where they get the same entry ids
+			Instant due = Instant.now().plusSeconds(1);
+			List<TaskRequest> requests = new ArrayList<>();
+			for (int i = 0; i < 110; i++) {
+				TaskRequest.Builder request = TaskRequest.of("fail").args("lane " + i).maxRetries(0).eta(due);
+				int lane = i % RedisKeyspace.LANES;
+				requests.add(((lane < TaskRequest.FRONT) ? request.priority(lane) : request.pushToFront()).build());
+			}
+			List<String> ids = client.sendAll(requests);
+			for (String id : ids) {
+				assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.FAILURE);
+			}
+			await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters.count("default")).isEqualTo(ids.size()));
+			assertThat(deadLetters.list("default", 0, ids.size())).extracting(DeadLetter::taskId)
+				.containsExactlyInAnyOrderElementsOf(ids);
+			DeadLetter one = deadLetters.list("default", 0, 1).get(0);
+			assertThat(deadLetters.find("default", one.id())).contains(one);
+			assertThat(deadLetters.requeueAll("default")).isEqualTo(ids.size());
+			await().atMost(WAIT).untilAsserted(() -> assertThat(deadLetters.count("default")).isEqualTo(ids.size()));
+			assertThat(deadLetters.list("default", 0, ids.size())).extracting(DeadLetter::taskId)
+				.containsExactlyInAnyOrderElementsOf(ids);
+		});
+	}
+
+	@Test
+	void deadLettersKeptBeforeTheirIdsNamedTheLaneCanStillBeReadSentAgainAndDeleted() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			RedisTemplate<byte[], byte[]> redis = bytesTemplate(context.getBean(
+					org.springframework.data.redis.connection.RedisConnectionFactory.class));
+			RedisKeyspace keys = new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix());
+			String first = client.send("nobody-handles-this", 1);
+			String second = client.send("nobody-handles-this", 2);
+			client.awaitCompletion(first, WAIT);
+			client.awaitCompletion(second, WAIT);
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == 2);
+			// rename both as they were named before: by the bare entry id
+			for (DeadLetter letter : deadLetters.list("default", 0, 2)) {
+				String old = "1700000000000-" + (letter.taskId().equals(first) ? "1" : "2");
+				redis.rename(bytes(keys.deadLetter("default", letter.id())), bytes(keys.deadLetter("default", old)));
+				redis.opsForZSet().remove(bytes(keys.dead("default")), bytes(letter.id()));
+				redis.opsForZSet().add(bytes(keys.dead("default")), bytes(old), letter.deadAt().toEpochMilli());
+			}
+			List<DeadLetter> old = deadLetters.list("default", 0, 2);
+			assertThat(old).extracting(DeadLetter::taskId).containsExactlyInAnyOrder(first, second);
+			DeadLetter toDelete = old.get(0);
+			DeadLetter toSend = old.get(1);
+			assertThat(deadLetters.find("default", toDelete.id())).contains(toDelete);
+			assertThat(deadLetters.delete("default", toDelete.id())).isTrue();
+			assertThat(deadLetters.requeue("default", toSend.id())).contains(toSend.taskId());
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == 1);
+			assertThat(deadLetters.list("default", 0, 1).get(0).id()).isNotEqualTo(toSend.id());
+		});
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void deadLetterSentAgainTwiceAtOnceRunsOnceAndKeepsTheOutcomeOfThatRun() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			String id = client.send("failFirst", UUID.randomUUID().toString());
+			client.awaitCompletion(id, WAIT);
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == 1);
+			DeadLetter letter = deadLetters.list("default", 0, 1).get(0);
+			// the second request has read the dead letter when the first sends it and its run ends
+			TaskBroker broker = context.getBean(TaskBroker.class);
+			TaskBroker racing = (TaskBroker) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { TaskBroker.class }, (proxy, method, args) -> {
+						Object result = method.invoke(broker, args);
+						if (method.getName().equals("deadLetter")) {
+							assertThat(deadLetters.requeue("default", letter.id())).contains(id);
+							assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+						}
+						return result;
+					});
+			DefaultDeadLetters second = new DefaultDeadLetters(racing, context.getBean(ResultBackend.class),
+					context.getBean(TaskMessageCodec.class));
+			assertThat(second.requeue("default", letter.id())).isEmpty();
+			assertThat(client.info(id).status()).isEqualTo(TaskStatus.SUCCESS);
+			assertThat(client.info(id).attempts()).isEqualTo(1);
 		});
 	}
 

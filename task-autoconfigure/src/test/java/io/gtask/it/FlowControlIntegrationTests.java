@@ -1,6 +1,7 @@
 package io.gtask.it;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -60,6 +61,28 @@ class FlowControlIntegrationTests {
 			QueueInfo info = first.getBean(TaskQueues.class).info("default");
 			assertThat(info.waiting()).isZero();
 		}));
+	}
+
+	@Test
+	void concurrencyLimitHoldsForTasksSpreadOverEveryPriorityLane() {
+		this.worker.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			// one promotion moves them all into their lanes at once, where they get the same entry ids
+			Instant due = Instant.now().plusSeconds(1);
+			List<TaskRequest> requests = new ArrayList<>();
+			for (int i = 0; i < 33; i++) {
+				// one task of each lane per promotion, so that tasks admitted together are of different lanes
+				TaskRequest.Builder request = TaskRequest.of("limited").args(200).eta(due.plusSeconds(i / 11));
+				int lane = i % RedisKeyspace.LANES;
+				requests.add(((lane < TaskRequest.FRONT) ? request.priority(lane) : request.pushToFront()).build());
+			}
+			List<String> ids = client.sendAll(requests);
+			for (String id : ids) {
+				assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+			}
+			assertThat(FlowHandlers.RUNS).hasValue(ids.size());
+			assertThat(FlowHandlers.MOST_RUNNING.get()).isEqualTo(2);
+		});
 	}
 
 	@Test

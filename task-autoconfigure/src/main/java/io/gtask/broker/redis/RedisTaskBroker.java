@@ -60,11 +60,19 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private static final byte[] GROUP = bytes(RedisKeyspace.GROUP);
 
+	/**
+	 * The latest due time a delayed task can have, the end of the year 9999; members of the
+	 * delayed set due later are never due.
+	 */
+	private static final long LATEST_DUE = 253_402_300_799_999L;
+
 	private static final Class<List<Object>> LIST = (Class<List<Object>>) (Class<?>) List.class;
 
 	/**
 	 * Lane tags of members of delayed sets and waiting lists: lane 0 has none, others carry
-	 * {@code <lane>|} before the message.
+	 * {@code <lane>|} before the message. A member of a waiting list that was delivered before
+	 * without finishing carries {@code d<deliveries>|} after the lane tag, so that its count
+	 * survives the wait.
 	 */
 	private static final String SPLIT = """
 			local function split(member)
@@ -80,6 +88,35 @@ public class RedisTaskBroker implements TaskBroker {
 			local function tag(lane, body)
 			  if lane == 0 then return body end
 			  return lane .. '|' .. body
+			end
+			local function counted(d, body)
+			  if d >= 1 and d < 1e9 then return 'd' .. math.floor(d) .. '|' .. body end
+			  return body
+			end
+			local function uncount(body)
+			  if string.byte(body, 1) == 100 then
+			    local d, rest = string.match(body, '^d(%d+)|(.*)$')
+			    if d then return tonumber(d), rest end
+			  end
+			  return 0, body
+			end
+			""";
+
+	/**
+	 * Setting aside a member of the delayed set or of a waiting list that cannot be moved into
+	 * its lane, as a dead letter holding the member's raw text.
+	 */
+	private static final String BURY = """
+			local function bury(deadKey, deadPrefix, id, now, member, body, reason)
+			  local fields = {'reason', reason, 'payload', member, 'deadAt', now, 'attempts', '0', 'deliveries', '0'}
+			  local ok, msg = pcall(cjson.decode, body)
+			  if ok and type(msg) == 'table' then
+			    if type(msg.id) == 'string' then table.insert(fields, 'taskId') table.insert(fields, msg.id) end
+			    if type(msg.name) == 'string' then table.insert(fields, 'name') table.insert(fields, msg.name) end
+			  end
+			  redis.call('DEL', deadPrefix .. id)
+			  redis.call('HSET', deadPrefix .. id, unpack(fields))
+			  redis.call('ZADD', deadKey, now, id)
 			end
 			""";
 
@@ -135,6 +172,7 @@ public class RedisTaskBroker implements TaskBroker {
 			    if res then
 			      for _, e in ipairs(res[1][2]) do
 			        local id, f = e[1], e[2]
+			        local member = lane .. '-' .. id
 			        local m, d, admitted = '', 0, false
 			        for j = 1, #f, 2 do
 			          if f[j] == 'm' then m = f[j + 1]
@@ -156,7 +194,7 @@ public class RedisTaskBroker implements TaskBroker {
 			              name = msg.name
 			              local conc, rate, period = limits[name][1], limits[name][2], limits[name][3]
 			              local leaseKey = prefix .. 'leases:' .. name
-			              if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, id))) then
+			              if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, member))) then
 			                local waitKey = prefix .. 'waiting:' .. name
 			                local rateKey = prefix .. 'rate:' .. name
 			                local free = redis.call('LLEN', waitKey) == 0
@@ -170,17 +208,17 @@ public class RedisTaskBroker implements TaskBroker {
 			                end
 			                if free then
 			                  if rate > 0 then
-			                    redis.call('ZADD', rateKey, now, id)
+			                    redis.call('ZADD', rateKey, now, member)
 			                    redis.call('PEXPIRE', rateKey, period + 1000)
 			                  end
 			                else
-			                  redis.call('RPUSH', waitKey, tag(lane, m))
+			                  redis.call('RPUSH', waitKey, tag(lane, counted(d, m)))
 			                  redis.call('SADD', prefix .. 'limited', name)
 			                  keep = false
 			                end
 			              end
 			              if keep and conc > 0 then
-			                redis.call('ZADD', leaseKey, leaseUntil, id)
+			                redis.call('ZADD', leaseKey, leaseUntil, member)
 			                redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000)
 			              end
 			            end
@@ -214,18 +252,21 @@ public class RedisTaskBroker implements TaskBroker {
 			""", LIST);
 
 	/**
-	 * KEYS: the lanes, lowest first. ARGV: queue key prefix, now, lease end, number of leases to
-	 * release, then name and delivery id of each, then name, concurrency, rate, rate period and
-	 * most to admit of each name whose waiting tasks may be admitted.
+	 * KEYS: the lanes, lowest first, then the dead set. ARGV: queue key prefix, now, lease end,
+	 * prefix of dead letters, number of leases to release, then name and delivery identity of
+	 * each, then name, concurrency, rate, rate period and most to admit of each name whose
+	 * waiting tasks may be admitted. Returns the number admitted, then a line with the id and
+	 * reason of each waiting entry set aside as a dead letter.
 	 */
-	private static final DefaultRedisScript<Long> ADMIT = new DefaultRedisScript<>(SPLIT + """
-			local prefix, now, leaseUntil = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-			local releases = tonumber(ARGV[4])
+	private static final DefaultRedisScript<byte[]> ADMIT = new DefaultRedisScript<>(SPLIT + BURY + """
+			local prefix, now, leaseUntil, deadPrefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+			local releases = tonumber(ARGV[5])
 			for i = 0, releases - 1 do
-			  redis.call('ZREM', prefix .. 'leases:' .. ARGV[5 + i * 2], ARGV[6 + i * 2])
+			  redis.call('ZREM', prefix .. 'leases:' .. ARGV[6 + i * 2], ARGV[7 + i * 2])
 			end
 			local total = 0
-			for b = 5 + releases * 2, #ARGV, 5 do
+			local buried = {}
+			for b = 6 + releases * 2, #ARGV, 5 do
 			  local name, conc, rate, period = ARGV[b], tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
 			  local waitKey = prefix .. 'waiting:' .. name
 			  local n = math.min(redis.call('LLEN', waitKey), tonumber(ARGV[b + 4]))
@@ -244,10 +285,22 @@ public class RedisTaskBroker implements TaskBroker {
 			    local member = redis.call('LPOP', waitKey)
 			    if not member then break end
 			    local lane, body = split(member)
-			    local id = redis.call('XADD', KEYS[lane + 1], '*', 'm', body, 'a', '1')
-			    if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, id) end
-			    if rate > 0 then redis.call('ZADD', rateKey, now, id) end
-			    admitted = admitted + 1
+			    local d, message = uncount(body)
+			    local id
+			    if d > 0 then id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1', 'd', d)
+			    else id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1') end
+			    if type(id) == 'table' and id.err then
+			      -- a lane key of another type: the entry is set aside, the others go on
+			      local deadId = 'waiting-' .. now .. '-' .. #buried .. '-' .. string.sub(redis.sha1hex(member), 1, 12)
+			      local reason = "Could not move waiting entry of '" .. name .. "' into lane " .. lane .. ' (' .. KEYS[lane + 1] .. '): ' .. id.err
+			      bury(KEYS[12], deadPrefix, deadId, now, member, message, reason)
+			      table.insert(buried, deadId .. ' ' .. reason)
+			    else
+			      local leaseMember = lane .. '-' .. id
+			      if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, leaseMember) end
+			      if rate > 0 then redis.call('ZADD', rateKey, now, leaseMember) end
+			      admitted = admitted + 1
+			    end
 			  end
 			  if admitted > 0 then
 			    if conc > 0 then redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000) end
@@ -256,41 +309,89 @@ public class RedisTaskBroker implements TaskBroker {
 			  if redis.call('LLEN', waitKey) == 0 then redis.call('SREM', prefix .. 'limited', name) end
 			  total = total + admitted
 			end
-			return total
-			""", Long.class);
+			table.insert(buried, 1, tostring(total))
+			return table.concat(buried, '\\n')
+			""", byte[].class);
+
+	/*
+	 * The scripts that settle a delivery do their work only when their XACK acknowledged it, so
+	 * that one sent again after a timeout (its first run did reach Redis) changes nothing.
+	 */
 
 	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
-			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[2])
+			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[6])
 			redis.call('RPUSH', ARGV[3] .. 'waiting:' .. ARGV[4], ARGV[5])
 			return redis.call('SADD', ARGV[3] .. 'limited', ARGV[4])
 			""", Long.class);
 
+	/**
+	 * KEYS: the lane, the revoked set. ARGV: group, then the entry ids. A task revoked while it
+	 * ran is done with: its id leaves the revoked set, which would otherwise drop a later
+	 * message with the same id.
+	 */
 	private static final DefaultRedisScript<Long> ACK = new DefaultRedisScript<>("""
+			if redis.call('ZCARD', KEYS[2]) > 0 then
+			  for i = 2, #ARGV do
+			    local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+			    if entry[1] and redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+			      local f = entry[1][2]
+			      for j = 1, #f, 2 do
+			        if f[j] == 'm' then
+			          local ok, msg = pcall(cjson.decode, f[j + 1])
+			          if ok and type(msg) == 'table' and type(msg.id) == 'string' then redis.call('ZREM', KEYS[2], msg.id) end
+			        end
+			      end
+			    end
+			  end
+			end
 			redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
 			return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> RETRY_LATER = new DefaultRedisScript<>("""
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			return redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 			""", Long.class);
 
 	/**
-	 * KEYS: the delayed set, then the lanes, lowest first.
+	 * KEYS: the delayed set, then the lanes, lowest first, then the dead set. ARGV: now, most
+	 * to move, latest due time that can be reached, prefix of dead letters. Returns the number
+	 * moved, the next due time or an empty string, then the id and reason of each member set
+	 * aside as a dead letter: those that cannot be moved into their lane, and those never due.
 	 */
-	private static final DefaultRedisScript<List<Object>> PROMOTE = new DefaultRedisScript<>(SPLIT + """
-			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-			for _, member in ipairs(due) do
+	private static final DefaultRedisScript<List<Object>> PROMOTE = new DefaultRedisScript<>(SPLIT + BURY + """
+			local now, limit, deadPrefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[4]
+			local deadKey = KEYS[#KEYS]
+			local moved, out = 0, {}
+			local function setAside(member, body, reason)
+			  local id = 'delayed-' .. redis.sha1hex(member)
+			  bury(deadKey, deadPrefix, id, now, member, body, reason)
+			  table.insert(out, id)
+			  table.insert(out, reason)
+			end
+			for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)) do
 			  local lane, body = split(member)
-			  redis.call('XADD', KEYS[lane + 2], '*', 'm', body)
+			  local added = redis.pcall('XADD', KEYS[lane + 2], '*', 'm', body)
+			  if type(added) == 'table' and added.err then
+			    setAside(member, body, 'Could not move delayed entry into lane ' .. lane .. ' (' .. KEYS[lane + 2] .. '): ' .. added.err)
+			  else
+			    moved = moved + 1
+			  end
 			  redis.call('ZREM', KEYS[1], member)
 			end
+			local never = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[3], '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
+			for i = 1, #never, 2 do
+			  local lane, body = split(never[i])
+			  setAside(never[i], body, 'Delayed entry is never due: its due time is ' .. never[i + 1])
+			  redis.call('ZREM', KEYS[1], never[i])
+			end
 			local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-			if next[2] then return {#due, next[2]} end
-			return {#due}
+			local result = {moved, next[2] or ''}
+			for _, value in ipairs(out) do table.insert(result, value) end
+			return result
 			""", LIST);
 
 	/**
@@ -362,22 +463,31 @@ public class RedisTaskBroker implements TaskBroker {
 	private static final DefaultRedisScript<Long> HAND_BACK = new DefaultRedisScript<>("""
 			local moved = 0
 			for i = 2, #ARGV do
-			  local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
-			  if entry[1] then
-			    redis.call('XADD', KEYS[1], '*', unpack(entry[1][2]))
-			    moved = moved + 1
+			  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+			    local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+			    if entry[1] then
+			      redis.call('XADD', KEYS[1], '*', unpack(entry[1][2]))
+			      moved = moved + 1
+			    end
+			    redis.call('XDEL', KEYS[1], ARGV[i])
 			  end
-			  redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
-			  redis.call('XDEL', KEYS[1], ARGV[i])
 			end
 			return moved
 			""", Long.class);
 
+	/**
+	 * KEYS: the lane, the dead set, the dead letter, the revoked set. ARGV: group, entry id,
+	 * time, most dead letters kept, oldest time kept, prefix of dead letters, dead letter id,
+	 * then the fields of the dead letter. A revoked id ends with its task's dead letter.
+	 */
 	private static final DefaultRedisScript<Long> DEAD_LETTER = new DefaultRedisScript<>("""
-			redis.call('HSET', KEYS[3], unpack(ARGV, 7))
-			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-			redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
+			redis.call('HSET', KEYS[3], unpack(ARGV, 8))
+			for i = 8, #ARGV - 1, 2 do
+			  if ARGV[i] == 'taskId' then redis.call('ZREM', KEYS[4], ARGV[i + 1]) end
+			end
+			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
 			local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
 			local excess = redis.call('ZCARD', KEYS[2]) - #old - tonumber(ARGV[4])
 			if excess > 0 then
@@ -401,6 +511,22 @@ public class RedisTaskBroker implements TaskBroker {
 			return 1
 			""", Long.class);
 
+	/**
+	 * KEYS: the uniqueness key, the lane or delayed set, and in durable mode the tracked set.
+	 * ARGV: task id, time to live of the uniqueness key, 'z' for the delayed set or 's' for
+	 * the lane, the message, the due time.
+	 */
+	/**
+	 * KEYS: the dead letter. ARGV: now, end of the reservation.
+	 */
+	private static final DefaultRedisScript<Long> RESERVE_DEAD_LETTER = new DefaultRedisScript<>("""
+			if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+			local held = tonumber(redis.call('HGET', KEYS[1], 'reservedUntil'))
+			if held and held > tonumber(ARGV[1]) then return 0 end
+			redis.call('HSET', KEYS[1], 'reservedUntil', ARGV[2])
+			return 1
+			""", Long.class);
+
 	private static final DefaultRedisScript<byte[]> ENQUEUE_UNIQUE = new DefaultRedisScript<>("""
 			if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 			  return redis.call('GET', KEYS[1])
@@ -410,16 +536,27 @@ public class RedisTaskBroker implements TaskBroker {
 			else
 			  redis.call('XADD', KEYS[2], '*', 'm', ARGV[4])
 			end
+			if KEYS[3] then redis.call('SADD', KEYS[3], ARGV[1]) end
 			return false
 			""", byte[].class);
+
+	/**
+	 * Queue a task and mark it tracked in one step, so that a task is tracked exactly when its
+	 * message is queued. KEYS: the lane or delayed set, the tracked set. ARGV: task id, 'z' for
+	 * the delayed set or 's' for the lane, the message, the due time.
+	 */
+	private static final DefaultRedisScript<Long> ENQUEUE_TRACKED = new DefaultRedisScript<>("""
+			if ARGV[2] == 'z' then
+			  redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+			else
+			  redis.call('XADD', KEYS[1], '*', 'm', ARGV[3])
+			end
+			return redis.call('SADD', KEYS[2], ARGV[1])
+			""", Long.class);
 
 	private static final DefaultRedisScript<Long> RELEASE_UNIQUE = new DefaultRedisScript<>("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 			return 0
-			""", Long.class);
-
-	private static final DefaultRedisScript<Long> TRACK = new DefaultRedisScript<>("""
-			return redis.call('SADD', KEYS[1], ARGV[1])
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> UNTRACK = new DefaultRedisScript<>("""
@@ -573,6 +710,20 @@ public class RedisTaskBroker implements TaskBroker {
 		return member;
 	}
 
+	/**
+	 * A message with the count of its earlier deliveries, as the {@code counted} function of the
+	 * scripts writes it.
+	 */
+	private static byte[] counted(long deliveries, byte[] payload) {
+		if (deliveries <= 0) {
+			return payload;
+		}
+		byte[] tag = bytes("d" + deliveries + "|");
+		byte[] member = Arrays.copyOf(tag, tag.length + payload.length);
+		System.arraycopy(payload, 0, member, tag.length, payload.length);
+		return member;
+	}
+
 	private static byte[] number(long value) {
 		return bytes(Long.toString(value));
 	}
@@ -584,11 +735,9 @@ public class RedisTaskBroker implements TaskBroker {
 		}
 		List<@Nullable CompletableFuture<byte @Nullable []>> holders = new ArrayList<>(tasks.size());
 		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
+			boolean tracking = this.tracking;
 			for (OutgoingTask task : tasks) {
-				if (this.tracking) {
-					batch.script(TRACK, new byte[][] { bytes(this.keys.tracked(task.queue())) }, bytes(task.id()));
-				}
-				holders.add(enqueue(batch, task));
+				holders.add(enqueue(batch, task, tracking));
 			}
 		});
 		return all.thenApply((ignored) -> {
@@ -601,22 +750,29 @@ public class RedisTaskBroker implements TaskBroker {
 		});
 	}
 
-	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task) {
+	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task,
+			boolean tracking) {
 		int lane = task.priority();
+		boolean delayed = task.due() != null;
+		byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
+		byte[] message = delayed ? tagged(lane, task.payload()) : task.payload();
+		byte[] due = number(delayed ? task.due().toEpochMilli() : 0);
 		if (task.uniqueKey() != null && task.uniqueFor() != null) {
-			boolean delayed = task.due() != null;
-			byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
-			return batch.scriptValue(ENQUEUE_UNIQUE,
-					new byte[][] { bytes(this.keys.unique(task.queue(), task.uniqueKey())), target }, bytes(task.id()),
-					number(task.uniqueFor().toMillis()), bytes(delayed ? "z" : "s"),
-					delayed ? tagged(lane, task.payload()) : task.payload(),
-					number(delayed ? task.due().toEpochMilli() : 0));
+			byte[] unique = bytes(this.keys.unique(task.queue(), task.uniqueKey()));
+			byte[][] keys = tracking ? new byte[][] { unique, target, bytes(this.keys.tracked(task.queue())) }
+					: new byte[][] { unique, target };
+			return batch.scriptValue(ENQUEUE_UNIQUE, keys, bytes(task.id()), number(task.uniqueFor().toMillis()),
+					bytes(delayed ? "z" : "s"), message, due);
 		}
-		if (task.due() == null) {
-			batch.xadd(bytes(this.keys.lane(task.queue(), lane)), MESSAGE_FIELD, task.payload());
+		if (tracking) {
+			batch.script(ENQUEUE_TRACKED, new byte[][] { target, bytes(this.keys.tracked(task.queue())) },
+					bytes(task.id()), bytes(delayed ? "z" : "s"), message, due);
+		}
+		else if (!delayed) {
+			batch.xadd(target, MESSAGE_FIELD, message);
 		}
 		else {
-			batch.zadd(bytes(this.keys.delayed(task.queue())), task.due().toEpochMilli(), tagged(lane, task.payload()));
+			batch.zadd(target, task.due().toEpochMilli(), message);
 		}
 		return null;
 	}
@@ -660,7 +816,8 @@ public class RedisTaskBroker implements TaskBroker {
 							bytes(settlement.taskId()));
 				}
 			}
-			acks.forEach((key, list) -> batch.script(ACK, new byte[][] { bytes(key) }, groupAndIds(list)));
+			acks.forEach((key, list) -> batch.script(ACK,
+					new byte[][] { bytes(key), bytes(this.keys.revoked(list.get(0).queue())) }, groupAndIds(list)));
 			released.forEach((queue, list) -> admit(batch, queue, Instant.now(), list, localFreeAfterRelease(list)));
 		});
 	}
@@ -677,17 +834,18 @@ public class RedisTaskBroker implements TaskBroker {
 	 * Release the permits of finished deliveries and put back waiting tasks of the names
 	 * concerned as far as their limits allow.
 	 */
-	private @Nullable CompletableFuture<Long> admit(RedisBatch batch, String queue, Instant now,
-			List<Delivery> released, Map<String, Integer> localFree) {
+	private CompletableFuture<Integer> admit(RedisBatch batch, String queue, Instant now, List<Delivery> released,
+			Map<String, Integer> localFree) {
 		List<byte[]> args = new ArrayList<>();
 		args.add(bytes(this.keys.queuePrefix(queue)));
 		args.add(number(now.toEpochMilli()));
 		args.add(number(now.plus(this.leaseTime).toEpochMilli()));
+		args.add(bytes(this.keys.deadLetterPrefix(queue)));
 		args.add(number(released.size()));
 		Map<String, Boolean> names = new LinkedHashMap<>();
 		for (Delivery delivery : released) {
 			args.add(bytes(delivery.limitedName()));
-			args.add(bytes(delivery.deliveryId()));
+			args.add(bytes(identity(delivery)));
 			names.put(delivery.limitedName(), true);
 		}
 		for (Map.Entry<String, TaskLimit> entry : this.limits.entrySet()) {
@@ -712,7 +870,21 @@ public class RedisTaskBroker implements TaskBroker {
 			args.add(number((limit.ratePeriod() != null) ? limit.ratePeriod().toMillis() : 0));
 			args.add(number(Math.min(max, 1_000)));
 		}
-		return batch.script(ADMIT, lanes(queue), args.toArray(new byte[0][]));
+		byte[][] keys = Arrays.copyOf(lanes(queue), RedisKeyspace.LANES + 1);
+		keys[RedisKeyspace.LANES] = bytes(this.keys.dead(queue));
+		return batch.scriptValue(ADMIT, keys, args.toArray(new byte[0][]))
+			.thenApply((result) -> admitted(queue, (result != null) ? string(result) : "0"));
+	}
+
+	private static int admitted(String queue, String result) {
+		String[] lines = result.split("\n");
+		for (int i = 1; i < lines.length; i++) {
+			String line = lines[i];
+			int space = line.indexOf(' ');
+			logger.warn(() -> "Set aside waiting entry of queue '" + queue + "' as dead letter "
+					+ line.substring(0, space) + ": " + line.substring(space + 1));
+		}
+		return Integer.parseInt(lines[0]);
 	}
 
 	@Override
@@ -720,10 +892,9 @@ public class RedisTaskBroker implements TaskBroker {
 		if (this.limits.isEmpty()) {
 			return 0;
 		}
-		List<CompletableFuture<Long>> result = new ArrayList<>(1);
+		List<CompletableFuture<Integer>> result = new ArrayList<>(1);
 		this.redis.executeBatch((batch) -> result.add(admit(batch, queue, now, List.of(), localFree)));
-		Long admitted = result.get(0).join();
-		return (admitted != null) ? admitted.intValue() : 0;
+		return result.get(0).join();
 	}
 
 	@Override
@@ -735,13 +906,24 @@ public class RedisTaskBroker implements TaskBroker {
 			for (Delivery delivery : deliveries) {
 				batch.script(DEFER, new byte[][] { bytes(laneKey(delivery)) }, GROUP, bytes(delivery.deliveryId()),
 						bytes(this.keys.queuePrefix(delivery.queue())), bytes(String.valueOf(delivery.limitedName())),
-						tagged(delivery.priority(), (delivery.payload() != null) ? delivery.payload() : new byte[0]));
+						tagged(delivery.priority(), counted(delivery.deliveryCount() - 1,
+								(delivery.payload() != null) ? delivery.payload() : new byte[0])),
+						bytes(identity(delivery)));
 			}
 		});
 	}
 
 	private String laneKey(Delivery delivery) {
 		return this.keys.lane(delivery.queue(), delivery.priority());
+	}
+
+	/**
+	 * The identity of a delivery across the lanes of its queue, which share entry ids: the
+	 * member of concurrency leases and rate windows, and the id of its dead letter. The
+	 * scripts build it the same way.
+	 */
+	private static String identity(Delivery delivery) {
+		return delivery.priority() + "-" + delivery.deliveryId();
 	}
 
 	private void retryLater(RedisBatch batch, Delivery delivery, byte[] payload, Instant due) {
@@ -800,7 +982,7 @@ public class RedisTaskBroker implements TaskBroker {
 				args.add(until);
 				for (Delivery delivery : list) {
 					args.add(bytes(delivery.limitedName()));
-					args.add(bytes(delivery.deliveryId()));
+					args.add(bytes(identity(delivery)));
 				}
 				batch.script(RENEW_LEASES, new byte[][] { bytes(this.keys.ready(queue)) }, args.toArray(new byte[0][]));
 			});
@@ -836,6 +1018,7 @@ public class RedisTaskBroker implements TaskBroker {
 		args.add(number(this.deadLetterMaxSize));
 		args.add(number(deadLetter.deadAt().minus(this.deadLetterMaxAge).toEpochMilli()));
 		args.add(bytes(this.keys.deadLetterPrefix(queue)));
+		args.add(bytes(identity(delivery)));
 		field(args, "reason", deadLetter.reason());
 		field(args, "taskId", deadLetter.taskId());
 		field(args, "name", deadLetter.name());
@@ -847,7 +1030,7 @@ public class RedisTaskBroker implements TaskBroker {
 		args.add(deadLetter.payload());
 		batch.script(DEAD_LETTER,
 				new byte[][] { bytes(laneKey(delivery)), bytes(this.keys.dead(queue)),
-						bytes(this.keys.deadLetter(queue, delivery.deliveryId())) },
+						bytes(this.keys.deadLetter(queue, identity(delivery))), bytes(this.keys.revoked(queue)) },
 				args.toArray(new byte[0][]));
 	}
 
@@ -935,6 +1118,15 @@ public class RedisTaskBroker implements TaskBroker {
 		return removeDeadLetter(queue, id, payload, priority);
 	}
 
+	@Override
+	public boolean reserveDeadLetter(String queue, String id, Duration hold) {
+		long now = System.currentTimeMillis();
+		Long reserved = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, RESERVE_DEAD_LETTER,
+				ScriptOutputType.INTEGER, new byte[][] { bytes(this.keys.deadLetter(queue, id)) }, number(now),
+				number(now + hold.toMillis())));
+		return reserved != null && reserved == 1L;
+	}
+
 	private boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload, int priority) {
 		Long removed = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REMOVE_DEAD_LETTER,
 				ScriptOutputType.INTEGER,
@@ -956,15 +1148,34 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public Promotion promoteDue(String queue, Instant now, int limit) {
-		byte[][] keys = new byte[RedisKeyspace.LANES + 1][];
+		byte[][] keys = new byte[RedisKeyspace.LANES + 2][];
 		keys[0] = bytes(this.keys.delayed(queue));
 		System.arraycopy(lanes(queue), 0, keys, 1, RedisKeyspace.LANES);
+		keys[RedisKeyspace.LANES + 1] = bytes(this.keys.dead(queue));
 		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, PROMOTE,
-				ScriptOutputType.MULTI, keys, number(now.toEpochMilli()), number(limit)));
+				ScriptOutputType.MULTI, keys, number(now.toEpochMilli()), number(limit), number(LATEST_DUE),
+				bytes(this.keys.deadLetterPrefix(queue))));
+		for (int i = 2; i + 1 < result.size(); i += 2) {
+			String id = string((byte[]) result.get(i));
+			String reason = string((byte[]) result.get(i + 1));
+			logger.warn(() -> "Set aside delayed entry of queue '" + queue + "' as dead letter " + id + ": " + reason);
+		}
 		int moved = ((Number) result.get(0)).intValue();
-		Instant next = (result.size() > 1)
-				? Instant.ofEpochMilli((long) Double.parseDouble(string((byte[]) result.get(1)))) : null;
-		return new Promotion(moved, next);
+		String next = string((byte[]) result.get(1));
+		return new Promotion(moved, dueTime(next));
+	}
+
+	private static @Nullable Instant dueTime(String score) {
+		double due = switch (score) {
+			case "" -> Double.NaN;
+			case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+			case "-inf" -> Double.NEGATIVE_INFINITY;
+			default -> Double.parseDouble(score);
+		};
+		if (Double.isNaN(due) || due > LATEST_DUE) {
+			return null;
+		}
+		return Instant.ofEpochMilli((long) Math.max(due, 0));
 	}
 
 	@Override
