@@ -156,7 +156,7 @@ public class TaskContainer implements SmartLifecycle {
 		this.settings = settings;
 		this.defaults = defaults;
 		this.backend = backend;
-		this.writer = new OutcomeWriter(backend, broker, this::settled);
+		this.writer = new OutcomeWriter(backend, broker, this::settled, this::now);
 		this.slots = new Semaphore(settings.concurrency());
 	}
 
