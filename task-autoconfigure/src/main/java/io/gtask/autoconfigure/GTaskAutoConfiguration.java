@@ -223,6 +223,7 @@ public final class GTaskAutoConfiguration {
 						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
 			container.setTaskLimits(limits);
 			container.setDurable(properties.getDurable().isEnabled());
+			container.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
 			container.setInterceptors(interceptors.orderedStream().toList());
 			container.setMdcEnabled(worker.isMdc());
 			container.setMetrics(taskMetrics(metrics));

@@ -7,6 +7,7 @@ import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.TaskError;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -27,15 +28,6 @@ record RefusedOutcome(Outcome outcome, String reason, String errorType) {
 	 */
 	static final int MAX_MESSAGE_LENGTH = 4000;
 
-	/**
-	 * The most characters of a task name the result backends hold.
-	 */
-	static final int MAX_NAME_LENGTH = 200;
-
-	/**
-	 * The most characters of a queue name the result backends hold.
-	 */
-	static final int MAX_QUEUE_LENGTH = 100;
 
 	/**
 	 * The id of the task whose outcome was refused, when it is known.
@@ -68,8 +60,9 @@ record RefusedOutcome(Outcome outcome, String reason, String errorType) {
 			message.append("; the error of the task was ").append(refused.error().type()).append(": ")
 				.append(refused.error().message());
 		}
-		TaskStateChange failure = TaskStateChange.failure(refused.id(), clean(refused.name(), MAX_NAME_LENGTH),
-				clean(queue, MAX_QUEUE_LENGTH), at, refused.attempts(),
+		TaskStateChange failure = TaskStateChange.failure(refused.id(),
+				clean(refused.name(), TaskMessageRules.MAX_NAME_LENGTH), clean(queue, TaskMessageRules.MAX_QUEUE_LENGTH),
+				at, refused.attempts(),
 				new TaskError(this.errorType, clean(message.toString(), MAX_MESSAGE_LENGTH)));
 		return (refused.startedAt() != null) ? failure.withStartedAt(refused.startedAt()) : failure;
 	}
@@ -89,8 +82,9 @@ record RefusedOutcome(Outcome outcome, String reason, String errorType) {
 		DeadLetter original = settlement.deadLetter();
 		TaskStateChange change = this.outcome.change();
 		String why = "Its outcome could not be recorded: " + this.reason;
+		String name = (change != null) ? clean(change.name(), TaskMessageRules.MAX_NAME_LENGTH) : null;
 		DeadLetter letter = new DeadLetter(delivery.deliveryId(), delivery.queue(), taskId(),
-				(original != null) ? original.name() : (change != null) ? clean(change.name(), MAX_NAME_LENGTH) : null,
+				(original != null) ? original.name() : name,
 				clean((original != null) ? original.reason() + "; " + why : why, MAX_MESSAGE_LENGTH), this.errorType,
 				(original != null) ? original.attempts() : (change != null) ? change.attempts() : 0,
 				delivery.deliveryCount(), at,

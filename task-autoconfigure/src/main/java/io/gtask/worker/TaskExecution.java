@@ -16,6 +16,7 @@ import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskExpiredException;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskInterceptor;
@@ -201,6 +202,8 @@ final class TaskExecution implements Runnable {
 						+ " has no message field", null, null);
 			}
 			message = this.container.getCodec().decode(this.delivery.payload());
+			TaskMessageRules.checkReceived(message, this.delivery.queue(), this.delivery.payload().length,
+					this.container.getMaxPayloadSize());
 		}
 		catch (MalformedTaskMessageException ex) {
 			malformed(ex);
@@ -554,11 +557,14 @@ final class TaskExecution implements Runnable {
 		logger.warn(() -> "Setting aside malformed message " + this.delivery.deliveryId() + " of queue '"
 				+ this.delivery.queue() + "' as a dead letter: " + ex.getMessage());
 		Instant now = this.container.now();
+		// an id the rules refuse is not recorded: no sender could have sent it
+		String id = (ex.getTaskId() != null && TaskMessageRules.idProblem(ex.getTaskId()) == null) ? ex.getTaskId()
+				: null;
 		TaskStateChange change = null;
-		if (ex.getTaskId() != null) {
-			change = TaskStateChange.failure(ex.getTaskId(), "", this.delivery.queue(), now, 0, TaskError.of(ex));
+		if (id != null) {
+			change = TaskStateChange.failure(id, "", this.delivery.queue(), now, 0, TaskError.of(ex));
 		}
-		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), ex.getTaskId(), null,
+		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), id, null,
 				String.valueOf(ex.getMessage()), ex.getClass().getName(), 0, this.delivery.deliveryCount(), now,
 				payload());
 		this.container.getMetrics().deadLettered(this.delivery.queue(), null);
