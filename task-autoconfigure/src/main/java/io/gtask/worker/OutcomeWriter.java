@@ -22,7 +22,6 @@ import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
-import org.springframework.dao.DataAccessException;
 
 /**
  * Writes task outcomes from one thread in batches: state changes first (in the order they
@@ -171,7 +170,8 @@ final class OutcomeWriter implements Runnable {
 				if (!this.classifier.isPermanent(ex)) {
 					throw ex;
 				}
-				writeInstead(new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), refusalType(ex)));
+				writeInstead(
+						new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
 			}
 			outcomes.remove();
 		}
@@ -221,11 +221,6 @@ final class OutcomeWriter implements Runnable {
 					+ WriteFailureClassifier.reason(ex) + "); it will be delivered again after the visibility timeout");
 		}
 		this.settled.accept(settlement.delivery());
-	}
-
-	private static String refusalType(Throwable ex) {
-		Throwable specific = (ex instanceof DataAccessException dae) ? dae.getMostSpecificCause() : ex;
-		return specific.getClass().getName();
 	}
 
 	/**

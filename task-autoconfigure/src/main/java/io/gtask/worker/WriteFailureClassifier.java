@@ -15,6 +15,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells why a write of task outcomes failed: because the result backend or Redis refuses what
@@ -91,19 +92,48 @@ final class WriteFailureClassifier {
 	 * @return the message of its most specific cause
 	 */
 	static String reason(Throwable ex) {
-		Throwable specific = (ex instanceof DataAccessException dae) ? dae.getMostSpecificCause() : ex;
+		Throwable failure = writeFailure(ex);
+		Throwable specific = mostSpecific(failure);
 		String message = specific.getMessage();
 		if (message == null || message.isBlank()) {
-			message = (ex.getMessage() != null) ? ex.getMessage() : specific.getClass().getName();
+			message = (failure.getMessage() != null) ? failure.getMessage() : specific.getClass().getName();
 		}
 		return message.strip();
+	}
+
+	/**
+	 * The type of the most specific cause of a failure, the one that said what was wrong.
+	 * @param ex the failure
+	 * @return the name of its type
+	 */
+	static String type(Throwable ex) {
+		return mostSpecific(writeFailure(ex)).getClass().getName();
+	}
+
+	private static Throwable mostSpecific(Throwable ex) {
+		return (ex instanceof DataAccessException dae) ? dae.getMostSpecificCause() : ex;
+	}
+
+	/**
+	 * The failure of the write itself, rather than that of the rollback that followed it.
+	 */
+	private static Throwable writeFailure(Throwable ex) {
+		return (ex instanceof TransactionSystemException tse && tse.getApplicationException() != null)
+				? tse.getApplicationException() : ex;
 	}
 
 	private static String lowerCaseMessage(Throwable cause) {
 		return (cause.getMessage() != null) ? cause.getMessage().toLowerCase(Locale.ROOT) : "";
 	}
 
+	/**
+	 * The cause of a failure; for a rollback that failed after a write failed (the database
+	 * closed the connection on a packet too big), the failure of the write.
+	 */
 	private static @Nullable Throwable next(Throwable cause) {
+		if (cause instanceof TransactionSystemException tse && tse.getApplicationException() != null) {
+			return tse.getApplicationException();
+		}
 		return (cause.getCause() != cause) ? cause.getCause() : null;
 	}
 
