@@ -82,6 +82,8 @@ class MalformedMessageIntegrationTests {
 					assertThat(info.queue()).isEqualTo("default");
 					assertThat(info.error().type()).isEqualTo(MalformedTaskMessageException.class.getName());
 				}
+				assertThat(client.info("other-queue-1").name()).isEqualTo("add");
+				assertThat(letter(letters, "other-queue-1").name()).isEqualTo("add");
 				assertThat(letter(letters, "control").taskId()).isNull();
 				assertThat(letter(letters, "\"" + longId + "\"").taskId()).isNull();
 				String later = client.send("add", 20, 22);
