@@ -110,8 +110,9 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(DeadLetters.class)
 	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			ObjectProvider<TaskMetrics> metrics) {
+			GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
 		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
+		deadLetters.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
 		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
 	}

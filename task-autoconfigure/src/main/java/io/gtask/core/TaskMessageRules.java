@@ -133,6 +133,10 @@ public final class TaskMessageRules {
 	 * is a valid one
 	 */
 	public static void checkReceived(TaskMessage message, String queue, long bytes, DataSize maxPayloadSize) {
+		check(message, queue, sizeProblem(bytes, maxPayloadSize));
+	}
+
+	private static void check(TaskMessage message, String queue, @Nullable String sizeProblem) {
 		String idProblem = idProblem(message.id());
 		String problem = (idProblem != null) ? idProblem : nameProblem(message.name());
 		if (problem == null) {
@@ -141,9 +145,8 @@ public final class TaskMessageRules {
 		if (problem == null && !message.queue().equals(queue)) {
 			problem = "Message of queue " + shown(message.queue()) + " was found in queue '" + queue + "'";
 		}
-		if (problem == null) {
-			String size = sizeProblem(bytes, maxPayloadSize);
-			problem = (size != null) ? "Message is " + size : null;
+		if (problem == null && sizeProblem != null) {
+			problem = "Message is " + sizeProblem;
 		}
 		if (problem != null) {
 			String id = (idProblem == null) ? message.id() : null;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -86,6 +87,12 @@ class MalformedMessageIntegrationTests {
 				assertThat(letter(letters, "other-queue-1").name()).isEqualTo("add");
 				assertThat(letter(letters, "control").taskId()).isNull();
 				assertThat(letter(letters, "\"" + longId + "\"").taskId()).isNull();
+				assertThatExceptionOfType(MalformedTaskMessageException.class)
+					.isThrownBy(() -> deadLetters.requeue("default", letter(letters, "\"" + longId + "\"").id()))
+					.withMessageContaining("cannot run")
+					.withMessageContaining("Invalid task id");
+				assertThat(deadLetters.requeueAll("default")).isZero();
+				assertThat(deadLetters.count("default")).isEqualTo(6);
 				String later = client.send("add", 20, 22);
 				assertThat(client.await(later, Duration.ofSeconds(10), Integer.class)).isEqualTo(42);
 			});
