@@ -31,11 +31,13 @@ final class WriteFailureClassifier {
 
 	/**
 	 * Words of error messages that mean the data was refused, whatever the exception type: a
-	 * packet over MySQL's limit comes with a broken connection, a Redis error with a generic type.
+	 * packet over MySQL's limit comes with a broken connection, a Redis error with a generic type,
+	 * a document over MongoDB's 16 MB with a driver exception of its own.
 	 */
 	private static final List<String> REFUSED_DATA = List.of("wrongtype", "max_allowed_packet", "packet too big",
 			"packet for query is too large", "invalid byte sequence", "too long", "data truncation",
-			"value too large", "string or binary data would be truncated", "out of range");
+			"value too large", "string or binary data would be truncated", "out of range", "larger than maximum",
+			"document is too large", "bsonobjecttoolarge");
 
 	/**
 	 * Prefixes of Redis errors that pass: loading, busy scripts, failover, out of memory.

@@ -72,6 +72,7 @@ abstract class JdbcRefusedOutcomeIntegrationTests {
 			TaskClient client = context.getBean(TaskClient.class);
 			inject(context, RefusedOutcomeIntegrationTests.message("long-queue-1", "q".repeat(150)));
 			assertLaterTasksSucceed(client);
+			await().atMost(WAIT).until(() -> client.find("long-queue-1").isPresent());
 			TaskInfo info = client.awaitCompletion("long-queue-1", WAIT);
 			assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
 			assertThat(info.queue()).isEqualTo("default");

@@ -38,6 +38,8 @@ class MalformedMessageIntegrationTests {
 				redis.opsForStream().add(stream, java.util.Map.of("m", "{\"v\":1,\"id\":\"hostile-1\",\"name\":\"add\"}"));
 				String id = client.send("add", 4, 5);
 				assertThat(client.await(id, Duration.ofSeconds(10), Integer.class)).isEqualTo(9);
+				// its outcome may be written after that of the task sent after it
+				await().atMost(Duration.ofSeconds(10)).until(() -> client.find("hostile-1").isPresent());
 				TaskInfo hostile = client.awaitCompletion("hostile-1", Duration.ofSeconds(10));
 				assertThat(hostile.status()).isEqualTo(TaskStatus.FAILURE);
 				assertThat(hostile.error().type()).isEqualTo(MalformedTaskMessageException.class.getName());
@@ -78,6 +80,7 @@ class MalformedMessageIntegrationTests {
 				assertThat(letter(letters, "huge-1").reason()).contains("bytes").contains("gtask.message.max-payload-size");
 				assertThat(letter(letters, "huge-1").payload()).hasSizeGreaterThan(10_000_000);
 				for (String id : List.of("long-name-1", "other-queue-1", "long-queue-1", "huge-1")) {
+					await().atMost(Duration.ofSeconds(10)).until(() -> client.find(id).isPresent());
 					TaskInfo info = client.awaitCompletion(id, Duration.ofSeconds(10));
 					assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
 					assertThat(info.queue()).isEqualTo("default");

@@ -37,6 +37,13 @@ class WriteFailureClassifierTests {
 	}
 
 	@Test
+	void documentOverMongoDbsLimitIsPermanent() {
+		assertThat(this.classifier.isPermanent(new IllegalStateException("Write failed",
+				new RuntimeException("Payload document size is larger than maximum of 16793600."))))
+			.isTrue();
+	}
+
+	@Test
 	void packetTooBigIsPermanentEvenWhenTheRollbackThatFollowedFailedOnTheClosedConnection() {
 		TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
 				new SQLException("Connection is closed"));
