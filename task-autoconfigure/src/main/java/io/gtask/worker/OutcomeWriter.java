@@ -162,19 +162,44 @@ final class OutcomeWriter implements Runnable {
 		}
 		Iterator<Outcome> outcomes = batch.iterator();
 		while (outcomes.hasNext()) {
-			Outcome outcome = outcomes.next();
-			try {
-				write(List.of(outcome));
-			}
-			catch (RuntimeException ex) {
-				if (!this.classifier.isPermanent(ex)) {
-					throw ex;
-				}
-				writeInstead(
-						new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
-			}
+			writeAlone(outcomes.next());
 			outcomes.remove();
 		}
+	}
+
+	/**
+	 * Write one outcome: its state change, then its settlement. A state the result backend
+	 * refuses ends the task as a {@link RefusedOutcome}; a settlement Redis refuses leaves the
+	 * delivery to be taken over, its recorded state as it is.
+	 */
+	private void writeAlone(Outcome outcome) {
+		TaskStateChange change = outcome.change();
+		try {
+			this.backend.update((change != null) ? List.of(change) : List.of());
+		}
+		catch (RuntimeException ex) {
+			if (!this.classifier.isPermanent(ex)) {
+				throw ex;
+			}
+			writeInstead(new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
+			return;
+		}
+		Settlement settlement = outcome.settlement();
+		if (settlement == null) {
+			return;
+		}
+		try {
+			this.broker.settle(List.of(settlement));
+		}
+		catch (RuntimeException ex) {
+			if (!this.classifier.isPermanent(ex)) {
+				throw ex;
+			}
+			logger.warn(ex, () -> "Could not settle delivery " + settlement.delivery().deliveryId() + " of task "
+					+ settlement.taskId() + " in queue '" + settlement.delivery().queue() + "': "
+					+ WriteFailureClassifier.reason(ex) + "; it will be taken over after the visibility timeout");
+		}
+		this.settled.accept(settlement.delivery());
 	}
 
 	/**
