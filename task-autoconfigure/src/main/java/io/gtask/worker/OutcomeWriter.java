@@ -174,15 +174,18 @@ final class OutcomeWriter implements Runnable {
 	 */
 	private void writeAlone(Outcome outcome) {
 		TaskStateChange change = outcome.change();
-		try {
-			this.backend.update((change != null) ? List.of(change) : List.of());
-		}
-		catch (RuntimeException ex) {
-			if (!this.classifier.isPermanent(ex)) {
-				throw ex;
+		if (change != null) {
+			try {
+				this.backend.update(List.of(change));
 			}
-			writeInstead(new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
-			return;
+			catch (RuntimeException ex) {
+				if (!this.classifier.isPermanent(ex)) {
+					throw ex;
+				}
+				writeInstead(
+						new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
+				return;
+			}
 		}
 		Settlement settlement = outcome.settlement();
 		if (settlement == null) {
