@@ -113,8 +113,9 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(DeadLetters.class)
 	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			ObjectProvider<TaskMetrics> metrics) {
+			GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
 		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
+		deadLetters.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
 		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
 	}
@@ -233,6 +234,7 @@ public final class GTaskAutoConfiguration {
 						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
 			container.setTaskLimits(limits);
 			container.setDurable(properties.getDurable().isEnabled());
+			container.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
 			container.setInterceptors(interceptors.orderedStream().toList());
 			container.setMdcEnabled(worker.isMdc());
 			container.setMetrics(taskMetrics(metrics));

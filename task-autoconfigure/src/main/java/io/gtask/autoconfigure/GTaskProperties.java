@@ -569,7 +569,8 @@ public class GTaskProperties {
 	public static class Message {
 
 		/**
-		 * Largest task message, arguments included, that a sender may queue.
+		 * Largest task message, arguments included, that a sender may queue and a worker
+		 * runs; a larger one read from a queue is kept as a dead letter.
 		 */
 		private DataSize maxPayloadSize = DataSize.ofKilobytes(512);
 

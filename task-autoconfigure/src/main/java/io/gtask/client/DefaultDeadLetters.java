@@ -15,9 +15,11 @@ import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The default {@link DeadLetters}: reads dead letters from the broker and sends their tasks
@@ -40,6 +42,8 @@ public class DefaultDeadLetters implements DeadLetters {
 	private Clock clock = Clock.systemUTC();
 
 	private TaskMetrics metrics = TaskMetrics.NONE;
+
+	private DataSize maxPayloadSize = TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE;
 
 	/**
 	 * Create an instance.
@@ -69,6 +73,15 @@ public class DefaultDeadLetters implements DeadLetters {
 		this.metrics = metrics;
 	}
 
+	/**
+	 * Set the largest message sent again; a larger dead letter is kept, as a worker would set
+	 * it aside again.
+	 * @param maxPayloadSize the largest message ({@code gtask.message.max-payload-size})
+	 */
+	public void setMaxPayloadSize(DataSize maxPayloadSize) {
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
 	@Override
 	public long count(String queue) {
 		return this.broker.deadLetterCount(queue);
@@ -93,6 +106,8 @@ public class DefaultDeadLetters implements DeadLetters {
 		TaskMessage message;
 		try {
 			message = this.codec.decode(letter.payload());
+			// one that breaks a rule of sending would only be set aside again
+			TaskMessageRules.checkReceived(message, queue, letter.payload().length, this.maxPayloadSize);
 		}
 		catch (MalformedTaskMessageException ex) {
 			throw new MalformedTaskMessageException("Dead letter " + id + " of queue '" + queue

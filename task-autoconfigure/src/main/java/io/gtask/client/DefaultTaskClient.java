@@ -35,6 +35,7 @@ import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskNotFinishedException;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
@@ -404,16 +405,18 @@ public class DefaultTaskClient implements TaskClient {
 
 	private byte[] encode(TaskRequest request, String id, String queue, Instant now, ArrayNode args,
 			@Nullable String uniqueKey, Map<String, String> headers) {
+		// a request built without its builder keeps the same rules as the worker does
+		TaskMessageRules.validId(id);
+		TaskMessageRules.validName(request.name());
 		TaskMessage message = new TaskMessage(id, request.name(), queue, args, 1, request.maxRetries(),
 				(request.timeout() != null) ? request.timeout().toMillis() : null,
 				(request.backoff() != null) ? request.backoff().toMillis() : null, now.toEpochMilli(),
 				headers, request.priority(),
 				(request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null, uniqueKey);
 		byte[] payload = this.codec.encode(message);
-		if (payload.length > this.maxPayloadSize.toBytes()) {
-			throw new PayloadTooLargeException("Task '" + request.name() + "' is " + payload.length
-					+ " bytes as a message, over the limit of " + this.maxPayloadSize.toBytes()
-					+ " bytes (gtask.message.max-payload-size); it was not sent");
+		String tooLarge = TaskMessageRules.sizeProblem(payload.length, this.maxPayloadSize);
+		if (tooLarge != null) {
+			throw new PayloadTooLargeException("Task '" + request.name() + "' is " + tooLarge + "; it was not sent");
 		}
 		return payload;
 	}

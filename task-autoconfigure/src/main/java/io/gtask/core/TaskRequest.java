@@ -118,8 +118,7 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		private OnDuplicate onDuplicate = OnDuplicate.FAIL;
 
 		private Builder(String name) {
-			Assert.hasText(name, "Task name must not be empty");
-			this.name = name;
+			this.name = TaskMessageRules.validName(name);
 		}
 
 		/**
@@ -144,7 +143,7 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 
 		/**
 		 * Use this task id instead of a generated one.
-		 * @param id the id: 1 to 200 characters
+		 * @param id the id: 1 to 200 characters, without control characters
 		 * @return this builder
 		 */
 		public Builder id(String id) {
@@ -303,8 +302,9 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		 * @return the request
 		 */
 		public TaskRequest build() {
-			Assert.isTrue(this.id == null || (!this.id.isBlank() && this.id.length() <= 200),
-					"Task id must have 1 to 200 characters");
+			if (this.id != null) {
+				TaskMessageRules.validId(this.id);
+			}
 			Assert.isTrue(this.maxRetries == null || this.maxRetries >= 0, "maxRetries must not be negative");
 			Assert.isTrue(this.timeout == null || (!this.timeout.isNegative() && !this.timeout.isZero()),
 					"timeout must be positive");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.gtask.core.TaskMessageRules;
 import io.gtask.redis.RedisKeyspace;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.support.CronExpression;
@@ -32,6 +33,11 @@ public record PeriodicSchedule(String id, String taskName, CronExpression cron, 
 		List<@Nullable Object> args, String queue, MissedTickPolicy missedTicks) {
 
 	/**
+	 * The largest tick in epoch milliseconds a task id is checked with, in the year 2286.
+	 */
+	private static final long LATEST_TICK = 9_999_999_999_999L;
+
+	/**
 	 * Check the schedule.
 	 * @throws IllegalArgumentException naming what is wrong
 	 */
@@ -39,6 +45,12 @@ public record PeriodicSchedule(String id, String taskName, CronExpression cron, 
 		Assert.isTrue(StringUtils.hasText(id) && !StringUtils.containsWhitespace(id),
 				() -> "Invalid schedule id '" + id + "': use a non-empty id without white space");
 		Assert.isTrue(StringUtils.hasText(taskName), () -> "Schedule '" + id + "' has no task name");
+		// its tasks are held to the rules of sending by the workers that read them
+		Assert.isTrue(TaskMessageRules.idProblem(id + "@" + LATEST_TICK) == null,
+				() -> "Invalid schedule id '" + id + "': the ids of its tasks, '" + id + "@' and a time in epoch "
+						+ "milliseconds, must have at most " + TaskMessageRules.MAX_ID_LENGTH
+						+ " characters, without control characters");
+		TaskMessageRules.validName(taskName);
 		RedisKeyspace.validQueue(queue);
 		args = Collections.unmodifiableList(new ArrayList<>(args));
 	}

@@ -1,5 +1,6 @@
 package io.gtask.redis;
 
+import io.gtask.core.TaskMessageRules;
 import org.springframework.util.Assert;
 
 /**
@@ -34,12 +35,7 @@ public final class RedisKeyspace {
 	 * @throws IllegalArgumentException naming what is wrong
 	 */
 	public static String validQueue(String queue) {
-		if (queue.isEmpty() || queue.length() > 100 || queue.indexOf('{') >= 0 || queue.indexOf('}') >= 0
-				|| queue.chars().anyMatch(Character::isWhitespace)) {
-			throw new IllegalArgumentException("Invalid queue name '" + queue
-					+ "': use 1 to 100 characters without braces or white space");
-		}
-		return queue;
+		return TaskMessageRules.validQueue(queue);
 	}
 
 	/**

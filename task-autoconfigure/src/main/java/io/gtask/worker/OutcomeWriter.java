@@ -1,14 +1,18 @@
 package io.gtask.worker;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
@@ -27,7 +31,9 @@ import org.springframework.core.log.LogAccessor;
  * is being written goes out in the next batch, which keeps round trips per task well below one
  * under load. A batch that fails (Redis away) is kept and written again, so no outcome is
  * dropped while the container runs; deliveries not acknowledged when the process dies are
- * delivered again.
+ * delivered again. A batch refused for what one of its outcomes holds (a value the database
+ * cannot store, a Redis key of the wrong type) is written outcome by outcome instead: the
+ * refused one ends its task alone, as a {@link RefusedOutcome}, and the others are written.
  */
 final class OutcomeWriter implements Runnable {
 
@@ -47,12 +53,17 @@ final class OutcomeWriter implements Runnable {
 
 	private volatile long stopDeadline = Long.MAX_VALUE;
 
-	private final java.util.function.Consumer<Delivery> settled;
+	private final Consumer<Delivery> settled;
 
-	OutcomeWriter(ResultBackend backend, TaskBroker broker, java.util.function.Consumer<Delivery> settled) {
+	private final Supplier<Instant> clock;
+
+	private final WriteFailureClassifier classifier = new WriteFailureClassifier();
+
+	OutcomeWriter(ResultBackend backend, TaskBroker broker, Consumer<Delivery> settled, Supplier<Instant> clock) {
 		this.backend = backend;
 		this.broker = broker;
 		this.settled = settled;
+		this.clock = clock;
 	}
 
 	void add(Outcome outcome) {
@@ -98,11 +109,11 @@ final class OutcomeWriter implements Runnable {
 					this.outcomes.drainTo(batch, MAX_BATCH - 1);
 					lingerIfOnlyStarted(batch);
 				}
-				write(batch);
+				writeIsolatingRefusals(batch);
 				batch.clear();
 				if (failing) {
 					failing = false;
-					logger.info("Writing task outcomes to Redis works again");
+					logger.info("Writing task outcomes works again");
 				}
 			}
 			catch (InterruptedException ex) {
@@ -112,7 +123,9 @@ final class OutcomeWriter implements Runnable {
 			catch (RuntimeException ex) {
 				if (!failing) {
 					failing = true;
-					logger.warn(ex, () -> "Could not write task outcomes; retrying until Redis answers");
+					logger.warn(ex, () -> "Could not write " + batch.size() + " task outcome(s): "
+							+ WriteFailureClassifier.reason(ex) + "; trying again until the result backend and Redis "
+							+ "take them");
 				}
 				if (!this.running && System.nanoTime() > this.stopDeadline) {
 					logger.warn(() -> "Giving up on " + (batch.size() + this.outcomes.size())
@@ -128,6 +141,114 @@ final class OutcomeWriter implements Runnable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Write a batch; if the result backend or Redis refuses it for what one of its outcomes
+	 * holds, write its outcomes one by one, so that the refused one is found and ends alone and
+	 * every other is written. A failure that passes (Redis or the database away) is thrown, with
+	 * the outcomes not yet written left in the batch.
+	 */
+	private void writeIsolatingRefusals(List<Outcome> batch) {
+		try {
+			write(batch);
+			return;
+		}
+		catch (RuntimeException ex) {
+			if (!this.classifier.isPermanent(ex)) {
+				throw ex;
+			}
+			logger.debug(ex, () -> "A batch of " + batch.size() + " task outcome(s) was refused; writing them one by one");
+		}
+		Iterator<Outcome> outcomes = batch.iterator();
+		while (outcomes.hasNext()) {
+			writeAlone(outcomes.next());
+			outcomes.remove();
+		}
+	}
+
+	/**
+	 * Write one outcome: its state change, then its settlement. A state the result backend
+	 * refuses ends the task as a {@link RefusedOutcome}; a settlement Redis refuses leaves the
+	 * delivery to be taken over, its recorded state as it is.
+	 */
+	private void writeAlone(Outcome outcome) {
+		TaskStateChange change = outcome.change();
+		if (change != null) {
+			try {
+				this.backend.update(List.of(change));
+			}
+			catch (RuntimeException ex) {
+				if (!this.classifier.isPermanent(ex)) {
+					throw ex;
+				}
+				writeInstead(
+						new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
+				return;
+			}
+		}
+		Settlement settlement = outcome.settlement();
+		if (settlement == null) {
+			return;
+		}
+		try {
+			this.broker.settle(List.of(settlement));
+		}
+		catch (RuntimeException ex) {
+			if (!this.classifier.isPermanent(ex)) {
+				throw ex;
+			}
+			logger.warn(ex, () -> "Could not settle delivery " + settlement.delivery().deliveryId() + " of task "
+					+ settlement.taskId() + " in queue '" + settlement.delivery().queue() + "': "
+					+ WriteFailureClassifier.reason(ex) + "; it will be taken over after the visibility timeout");
+		}
+		this.settled.accept(settlement.delivery());
+	}
+
+	/**
+	 * End a task whose outcome was refused: record it as a FAILURE that names the refusal and
+	 * keep its message as a dead letter; if the FAILURE is refused as well, the dead letter alone
+	 * tells what happened.
+	 */
+	private void writeInstead(RefusedOutcome refused) {
+		if (refused.isStart()) {
+			// the outcome that ends the attempt follows, and is written or ended in its turn
+			logger.debug(() -> "Could not record the start of task " + refused.taskId() + ": " + refused.reason());
+			return;
+		}
+		Instant now = this.clock.get();
+		TaskStateChange failure = refused.failure(now);
+		boolean recorded = false;
+		if (failure != null) {
+			try {
+				this.backend.update(List.of(failure));
+				recorded = true;
+			}
+			catch (RuntimeException ex) {
+				if (!this.classifier.isPermanent(ex)) {
+					throw ex;
+				}
+			}
+		}
+		Settlement settlement = refused.deadLetter(now);
+		boolean kept = recorded;
+		logger.warn(() -> "Could not record the outcome of task " + refused.taskId() + ": " + refused.reason()
+				+ (kept ? "; it ends as FAILURE" : "; its state stays as it was") + ((settlement != null)
+						? " and its message is kept as dead letter " + settlement.delivery().deliveryId() : ""));
+		if (settlement == null) {
+			return;
+		}
+		try {
+			this.broker.settle(List.of(settlement));
+		}
+		catch (RuntimeException ex) {
+			if (!this.classifier.isPermanent(ex)) {
+				throw ex;
+			}
+			logger.warn(ex, () -> "Could not keep the message of task " + refused.taskId() + " as a dead letter either ("
+					+ WriteFailureClassifier.reason(ex) + "); it will be delivered again after the visibility timeout");
+		}
+		this.settled.accept(settlement.delivery());
 	}
 
 	/**

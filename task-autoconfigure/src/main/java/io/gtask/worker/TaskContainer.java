@@ -34,6 +34,7 @@ import io.gtask.core.TaskError;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
@@ -42,6 +43,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Consumes task queues and runs their handlers: a fetcher thread per queue takes messages in
@@ -73,6 +75,8 @@ public class TaskContainer implements SmartLifecycle {
 	private final ResultBackend backend;
 
 	private boolean durable;
+
+	private DataSize maxPayloadSize = TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE;
 
 	private List<TaskInterceptor> interceptors = List.of();
 
@@ -164,7 +168,7 @@ public class TaskContainer implements SmartLifecycle {
 		this.settings = settings;
 		this.defaults = defaults;
 		this.backend = backend;
-		this.writer = new OutcomeWriter(backend, broker, this::settled);
+		this.writer = new OutcomeWriter(backend, broker, this::settled, this::now);
 		this.slots = new Semaphore(settings.concurrency());
 	}
 
@@ -249,6 +253,19 @@ public class TaskContainer implements SmartLifecycle {
 	 */
 	public void setDurable(boolean durable) {
 		this.durable = durable;
+	}
+
+	/**
+	 * Set the largest message this container runs; a larger one read from a queue, which no
+	 * sender with the same limit could have sent, is kept as a dead letter.
+	 * @param maxPayloadSize the largest message ({@code gtask.message.max-payload-size})
+	 */
+	public void setMaxPayloadSize(DataSize maxPayloadSize) {
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	DataSize getMaxPayloadSize() {
+		return this.maxPayloadSize;
 	}
 
 	/**
@@ -689,10 +706,13 @@ public class TaskContainer implements SmartLifecycle {
 		try {
 			if (delivery.payload() != null) {
 				message = this.codec.decode(delivery.payload());
+				TaskMessageRules.checkReceived(message, delivery.queue(), delivery.payload().length,
+						this.maxPayloadSize);
 			}
 		}
 		catch (MalformedTaskMessageException ex) {
-			// kept as it is; the dead letter says why it was set aside
+			// kept as it is, its task not recorded; the dead letter says why it was set aside
+			message = null;
 		}
 		TaskMessage known = message;
 		logger.warn(() -> "Setting aside task " + ((known != null) ? "'" + known.name() + "' (" + known.id() + ")"

@@ -17,6 +17,7 @@ import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskExpiredException;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskInterceptor;
@@ -241,18 +242,21 @@ final class TaskExecution implements Runnable {
 	}
 
 	private void execute() {
-		TaskMessage message;
+		TaskMessage read = null;
 		try {
 			if (this.delivery.payload() == null) {
 				throw new MalformedTaskMessageException("Queue entry " + this.delivery.deliveryId()
 						+ " has no message field", null, null);
 			}
-			message = this.container.getCodec().decode(this.delivery.payload());
+			read = this.container.getCodec().decode(this.delivery.payload());
+			TaskMessageRules.checkReceived(read, this.delivery.queue(), this.delivery.payload().length,
+					this.container.getMaxPayloadSize());
 		}
 		catch (MalformedTaskMessageException ex) {
-			malformed(ex);
+			malformed(ex, read);
 			return;
 		}
+		TaskMessage message = read;
 		this.message = message;
 		TaskHandlerMethod handler = this.container.getRegistry().find(message.name());
 		Instant now = this.container.now();
@@ -597,15 +601,24 @@ final class TaskExecution implements Runnable {
 		}
 	}
 
-	private void malformed(MalformedTaskMessageException ex) {
+	/**
+	 * Set aside a message that is not valid, or breaks the rules of sending; a message that was
+	 * read but broke a rule tells the name its task is recorded with, if that name is valid.
+	 */
+	private void malformed(MalformedTaskMessageException ex, @Nullable TaskMessage read) {
 		logger.warn(() -> "Setting aside malformed message " + this.delivery.deliveryId() + " of queue '"
 				+ this.delivery.queue() + "' as a dead letter: " + ex.getMessage());
 		Instant now = this.container.now();
+		// an id the rules refuse is not recorded: no sender could have sent it
+		String id = (ex.getTaskId() != null && TaskMessageRules.idProblem(ex.getTaskId()) == null) ? ex.getTaskId()
+				: null;
+		String name = (read != null && TaskMessageRules.nameProblem(read.name()) == null) ? read.name() : null;
 		TaskStateChange change = null;
-		if (ex.getTaskId() != null) {
-			change = TaskStateChange.failure(ex.getTaskId(), "", this.delivery.queue(), now, 0, TaskError.of(ex));
+		if (id != null) {
+			change = TaskStateChange.failure(id, (name != null) ? name : "", this.delivery.queue(), now, 0,
+					TaskError.of(ex));
 		}
-		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), ex.getTaskId(), null,
+		DeadLetter letter = new DeadLetter(this.delivery.deliveryId(), this.delivery.queue(), id, name,
 				String.valueOf(ex.getMessage()), ex.getClass().getName(), 0, this.delivery.deliveryCount(), now,
 				payload());
 		this.container.getMetrics().deadLettered(this.delivery.queue(), null);

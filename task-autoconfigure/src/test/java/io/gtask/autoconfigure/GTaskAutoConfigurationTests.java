@@ -208,6 +208,8 @@ class GTaskAutoConfigurationTests {
 				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRegistry(), "default", DataSize.ofKilobytes(1));
 		assertThat(client).extracting("storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
 		assertThat(properties.getBackend().getMaxHistory()).isEqualTo(TaskHistory.DEFAULT_MAX_HISTORY);
+		assertThat(properties.getMessage().getMaxPayloadSize())
+			.isEqualTo(io.gtask.core.TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE);
 	}
 
 	@Test

@@ -177,6 +177,19 @@ class GTaskPeriodicAutoConfigurationTests {
 	}
 
 	@Test
+	void scheduleWhoseTaskIdsBreakTheRulesOfSendingFailsStartup() {
+		String id = "s".repeat(190);
+		this.runner
+			.withPropertyValues("gtask.periodic.schedules." + id + ".task=cleanup",
+					"gtask.periodic.schedules." + id + ".cron=0 0 3 * * *")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("Invalid schedule id 'sss")
+					.hasStackTraceContaining("at most 200 characters");
+			});
+	}
+
+	@Test
 	void invalidQueueFailsStartupNamingTheSchedule() {
 		this.runner
 			.withPropertyValues("gtask.periodic.schedules.nightly.task=cleanup",

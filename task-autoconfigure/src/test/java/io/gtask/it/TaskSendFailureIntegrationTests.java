@@ -61,6 +61,29 @@ class TaskSendFailureIntegrationTests {
 	}
 
 	@Test
+	void idNameAndQueueAreRefusedByTheRulesWorkersApplyToWhatTheyRead() {
+		GTaskTestSupport.runner().withPropertyValues("gtask.worker.enabled=false").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			assertThatIllegalArgumentException().isThrownBy(() -> TaskRequest.of("add").id("a\u0000b").build())
+				.withMessageContaining("Invalid task id 'a\\u0000b'")
+				.withMessageContaining("without control characters");
+			assertThatIllegalArgumentException().isThrownBy(() -> TaskRequest.of("add").id("i".repeat(201)).build())
+				.withMessageContaining("(201 characters)")
+				.withMessageContaining("1 to 200 characters");
+			assertThatIllegalArgumentException().isThrownBy(() -> TaskRequest.of("n".repeat(201)))
+				.withMessageContaining("Invalid task name");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> client.send(TaskRequest.of("add").args(1, 2).queue("a\u0001b").build()))
+				.withMessageContaining("Invalid queue name 'a\\u0001b'");
+			TaskRequest unchecked = new TaskRequest("add", java.util.List.of(1, 2), "tab\tid", null, null, null, null,
+					null, 0, null, null, null, TaskRequest.OnDuplicate.FAIL);
+			assertThatIllegalArgumentException().isThrownBy(() -> client.send(unchecked))
+				.withMessageContaining("Invalid task id 'tab\\u0009id'");
+			assertThat(client.find("tab\tid")).isEmpty();
+		});
+	}
+
+	@Test
 	void argumentsThatCannotBeWrittenAsJsonAreRefused() {
 		GTaskTestSupport.runner().withPropertyValues("gtask.worker.enabled=false").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
