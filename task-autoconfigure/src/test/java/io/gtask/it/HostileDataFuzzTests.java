@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Writes random and adversarial content into every kind of key of a queue while tasks flow
- * through it: wrong Redis types, truncated JSON, binary, empty strings, huge values, numbers
- * where strings belong. The worker must stay alive, every well-formed task must finish, and every
+ * through it: wrong Redis types (of queue keys and of task state keys), truncated JSON, binary,
+ * empty strings, huge values, numbers where strings belong, ids and names a sender could not use. The worker must stay alive, every well-formed task must finish, and every
  * bad entry must end as a dead letter that names its reason.
  */
 @Tag("fuzz")
@@ -88,9 +88,10 @@ class HostileDataFuzzTests {
 					}
 				}
 				int injected = hostile;
+				io.gtask.core.TaskQueues queues = context.getBean(io.gtask.core.TaskQueues.class);
 				await().atMost(WAIT).untilAsserted(() -> {
 					for (Map.Entry<String, Integer> entry : expected.entrySet()) {
-						assertThat(client.find(entry.getKey())).as("task %s", entry.getKey())
+						assertThat(client.find(entry.getKey())).as("task %s (%s)", entry.getKey(), queueState(queues))
 							.hasValueSatisfying((info) -> assertThat(info.result()).isEqualTo(entry.getValue().toString()));
 					}
 				});
@@ -99,6 +100,15 @@ class HostileDataFuzzTests {
 				assertThat(letters).hasSize(injected).allSatisfy((letter) -> assertThat(letter.reason()).isNotBlank());
 				assertThat(context.getBean(TaskContainer.class).isRunning()).isTrue();
 			});
+	}
+
+	private static String queueState(io.gtask.core.TaskQueues queues) {
+		try {
+			return queues.info("default") + ", broken keys " + queues.keyProblems("default");
+		}
+		catch (RuntimeException ex) {
+			return ex.toString();
+		}
 	}
 
 	private static String lane(String queue, int lane) {
@@ -111,7 +121,15 @@ class HostileDataFuzzTests {
 			lane = 1;
 		}
 		Map<byte[], byte[]> fields = new HashMap<>();
-		if (random.nextInt(5) == 0) {
+		if (random.nextInt(6) == 0) {
+			// a well-formed task whose state key holds another type: its outcome cannot be recorded
+			String id = "fz-task-" + Long.toHexString(random.nextLong());
+			String prefix = queue.substring(0, queue.indexOf(":{"));
+			redis.listCommands().rPush(bytes(prefix + ":task:" + id), bytes("not a hash"));
+			fields.put(bytes("m"), bytes("{\"v\":1,\"id\":\"" + id + "\",\"name\":\"fuzzAdd\",\"queue\":\"default\","
+					+ "\"args\":[1,2],\"attempt\":0,\"createdAt\":0}"));
+		}
+		else if (random.nextInt(5) == 0) {
 			fields.put(bytes("x"), hostileValue(random));
 		}
 		else {

@@ -200,7 +200,8 @@ public class RedisTaskBroker implements TaskBroker {
 			      end
 			    else
 			      redis.call('RPUSH', waitKey, tag(lane, counted(d, m)))
-			      redis.call('SADD', prefix .. 'limited', name)
+			      -- the set of limited names is an index for inspection: one of another type stops nothing
+			      redis.pcall('SADD', prefix .. 'limited', name)
 			      return false
 			    end
 			  end
@@ -230,11 +231,11 @@ public class RedisTaskBroker implements TaskBroker {
 			      for _, e in ipairs(res[1][2]) do
 			        local id, f = e[1], e[2]
 			        local member = lane .. '-' .. id
-			        local m, d, admitted = '', 0, false
+			        local m, d, admitted, admittedBy = '', 0, false, nil
 			        for j = 1, #f, 2 do
 			          if f[j] == 'm' then m = f[j + 1]
 			          elseif f[j] == 'd' then d = tonumber(f[j + 1]) or 0
-			          elseif f[j] == 'a' then admitted = true end
+			          elseif f[j] == 'a' then admitted = true admittedBy = f[j + 1] end
 			        end
 			        local keep, name = true, ''
 			        if inspect then
@@ -256,7 +257,7 @@ public class RedisTaskBroker implements TaskBroker {
 			                -- a key of the name's limits holds another type: never run the task without its limit
 			                local found = {}
 			                for _, pair in ipairs({{prefix .. 'waiting:' .. name, 'list'}, {prefix .. 'leases:' .. name, 'zset'},
-			                    {prefix .. 'rate:' .. name, 'zset'}, {prefix .. 'limited', 'set'}}) do
+			                    {prefix .. 'rate:' .. name, 'zset'}}) do
 			                  local t = wrong(pair[1], pair[2])
 			                  if t then table.insert(found, "key '" .. pair[1] .. "' holds a " .. t .. ', not a ' .. pair[2]) end
 			                end
@@ -267,6 +268,10 @@ public class RedisTaskBroker implements TaskBroker {
 			              end
 			            end
 			          end
+			        end
+			        if keep and name == '' and admittedBy and limits[admittedBy] then
+			          -- admitted under a permit of that name but not (or no longer) a task of it
+			          name = admittedBy
 			        end
 			        if keep then
 			          taken = taken + 1
@@ -335,8 +340,10 @@ public class RedisTaskBroker implements TaskBroker {
 			    local lane, body = split(member)
 			    local d, message = uncount(body)
 			    local id
-			    if d > 0 then id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1', 'd', d)
-			    else id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1') end
+			    -- field 'a' names the limit whose permit the entry holds, so that it is released
+			    -- whatever the message turns out to be
+			    if d > 0 then id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', name, 'd', d)
+			    else id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', name) end
 			    if type(id) == 'table' and id.err then
 			      -- a lane key of another type: the entry is set aside, the others go on
 			      local deadId = 'waiting-' .. now .. '-' .. #buried .. '-' .. string.sub(redis.sha1hex(member), 1, 12)
@@ -354,7 +361,7 @@ public class RedisTaskBroker implements TaskBroker {
 			    if conc > 0 then redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000) end
 			    if rate > 0 then redis.call('PEXPIRE', rateKey, period + 1000) end
 			  end
-			  if redis.call('LLEN', waitKey) == 0 then redis.call('SREM', prefix .. 'limited', name) end
+			  if redis.call('LLEN', waitKey) == 0 then redis.pcall('SREM', prefix .. 'limited', name) end
 			  total = total + admitted
 			end
 			table.insert(buried, 1, tostring(total))
@@ -367,11 +374,17 @@ public class RedisTaskBroker implements TaskBroker {
 	 */
 
 	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
+			local waiting = ARGV[3] .. 'waiting:' .. ARGV[4]
+			local t = redis.call('TYPE', waiting)['ok']
+			if t ~= 'none' and t ~= 'list' then
+			  return redis.error_reply('WRONGTYPE ' .. waiting .. ' holds a ' .. t .. ', not a list')
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[6])
 			redis.call('RPUSH', ARGV[3] .. 'waiting:' .. ARGV[4], ARGV[5])
-			return redis.call('SADD', ARGV[3] .. 'limited', ARGV[4])
+			redis.pcall('SADD', ARGV[3] .. 'limited', ARGV[4])
+			return 1
 			""", Long.class);
 
 	/**
@@ -380,7 +393,9 @@ public class RedisTaskBroker implements TaskBroker {
 	 * message with the same id.
 	 */
 	private static final DefaultRedisScript<Long> ACK = new DefaultRedisScript<>("""
-			if redis.call('ZCARD', KEYS[2]) > 0 then
+			-- a revoked set of another type must not stop acknowledgements
+			local revoked = redis.pcall('ZCARD', KEYS[2])
+			if type(revoked) == 'number' and revoked > 0 then
 			  for i = 2, #ARGV do
 			    local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
 			    if entry[1] and redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
@@ -399,6 +414,11 @@ public class RedisTaskBroker implements TaskBroker {
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> RETRY_LATER = new DefaultRedisScript<>("""
+			local t = redis.call('TYPE', KEYS[2])['ok']
+			if t ~= 'none' and t ~= 'zset' then
+			  -- refused before acknowledging: the delivery stays pending and is taken over later
+			  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' holds a ' .. t .. ', not a zset')
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			return redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
@@ -529,11 +549,18 @@ public class RedisTaskBroker implements TaskBroker {
 	 * then the fields of the dead letter. A revoked id ends with its task's dead letter.
 	 */
 	private static final DefaultRedisScript<Long> DEAD_LETTER = new DefaultRedisScript<>("""
+			-- refuse before acknowledging anything, so that the delivery stays pending and nothing is lost
+			for _, pair in ipairs({{KEYS[2], 'zset'}, {KEYS[3], 'hash'}}) do
+			  local t = redis.call('TYPE', pair[1])['ok']
+			  if t ~= 'none' and t ~= pair[2] then
+			    return redis.error_reply('WRONGTYPE ' .. pair[1] .. ' holds a ' .. t .. ', not a ' .. pair[2])
+			  end
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('HSET', KEYS[3], unpack(ARGV, 8))
 			for i = 8, #ARGV - 1, 2 do
-			  if ARGV[i] == 'taskId' then redis.call('ZREM', KEYS[4], ARGV[i + 1]) end
+			  if ARGV[i] == 'taskId' then redis.pcall('ZREM', KEYS[4], ARGV[i + 1]) end
 			end
 			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
 			local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
@@ -652,8 +679,12 @@ public class RedisTaskBroker implements TaskBroker {
 			  table.insert(list, consumers[i + 1])
 			end
 			local waiting = 0
-			for _, name in ipairs(redis.call('SMEMBERS', KEYS[16])) do
-			  waiting = waiting + redis.call('LLEN', ARGV[3] .. 'waiting:' .. name)
+			local names = redis.pcall('SMEMBERS', KEYS[16])
+			if type(names) == 'table' and not names.err then
+			  for _, name in ipairs(names) do
+			    local n = redis.pcall('LLEN', ARGV[3] .. 'waiting:' .. name)
+			    if type(n) == 'number' then waiting = waiting + n end
+			  end
 			end
 			return {pending, inflight, redis.call('ZCARD', KEYS[12]), redis.call('ZCARD', KEYS[13]),
 			  redis.call('EXISTS', KEYS[14]), waiting, list}
