@@ -40,6 +40,12 @@ final class TaskTable {
 	 */
 	static final int MAX_ERROR_TYPE_LENGTH = 500;
 
+	/**
+	 * The {@code expires_at} of an unfinished task, which is kept until it ends: the last
+	 * millisecond of the year 9999, a value every supported database and driver holds.
+	 */
+	static final long NEVER = 253402300799999L;
+
 	private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_]{1,32}");
 
 	static final int STARTED_AT = 0;

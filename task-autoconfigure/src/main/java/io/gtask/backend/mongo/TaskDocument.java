@@ -58,6 +58,12 @@ final class TaskDocument {
 	 */
 	static final String EXPIRES_AT = "expiresAt";
 
+	/**
+	 * The expiry date of an unfinished task, which is kept until it ends: the last millisecond
+	 * of the year 9999.
+	 */
+	static final Instant NEVER = Instant.ofEpochMilli(253402300799999L);
+
 	static final String RESULT = "result";
 
 	static final String ERROR_TYPE = "errorType";

@@ -50,8 +50,13 @@ import static io.gtask.redis.RedisAsync.string;
 /**
  * A {@link ResultBackend} that keeps each task in a Redis hash with a time to live.
  * <p>
- * Every write is one script call that sets the fields and renews the expiry, so no task key
- * lives forever. A caller that waits for a task adds its backend's own notification channel to
+ * Every write is one script call that sets the fields and the expiry. The time to live counts
+ * from the task's end: a write that finishes a task sets it, and the key of an unfinished task
+ * has none, so that a task waiting for a long countdown, a paused queue or a backlog is never
+ * forgotten before it runs ({@code revoke}, {@code cancel} and {@code await} would call it
+ * unknown). The key of an unfinished task lives in the same Redis as its message: every message
+ * ends in a finished state (a success, a failure, a dead letter or a revoke), and one lost with
+ * Redis's data is ended by the reaper in durable mode. A caller that waits for a task adds its backend's own notification channel to
  * the task's {@code waiters} field, in the same script that reads the task; the script that
  * finishes the task publishes its id on each of those channels. A backend subscribes once to its
  * own channel, so waiting costs one round trip, no subscription per task, and no notification
@@ -64,7 +69,6 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	private static final DefaultRedisScript<Long> CREATE = new DefaultRedisScript<>("""
 			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			return 1
 			""", Long.class);
 
@@ -93,7 +97,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			redis.call('HSET', KEYS[1], unpack(ARGV, 7 + deleted))
 			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 7, 6 + deleted)) end
 			if ARGV[5] ~= '' then record(KEYS[1], ARGV[5], tonumber(ARGV[4])) end
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			if ARGV[2] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) else redis.call('PERSIST', KEYS[1]) end
 			if ARGV[2] == '1' then
 			  local waiters = redis.call('HGET', KEYS[1], 'waiters')
 			  if waiters then
@@ -217,7 +221,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	 * Create a backend.
 	 * @param redis the connection
 	 * @param keys the keyspace
-	 * @param timeToLive how long a task is kept after its last change
+	 * @param timeToLive how long a task is kept after it ends (an unfinished task is kept until it ends)
 	 * @param pollInterval how often waiting callers check the state in case a notification was
 	 * lost
 	 */
