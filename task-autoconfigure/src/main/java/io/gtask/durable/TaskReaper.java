@@ -176,7 +176,7 @@ public class TaskReaper implements SmartLifecycle {
 	public Result reap() {
 		Instant now = this.clock.instant();
 		Instant olderThan = now.minus(this.settings.timeout());
-		Result result = new Result(0, 0, 0, 0);
+		Result result = new Result(0, 0, 0, 0, 0);
 		StoredTask after = null;
 		for (int page = 0; page < MAX_PAGES; page++) {
 			List<StoredTask> stale = this.backend.findStale(olderThan, after, this.settings.batchSize());
@@ -206,6 +206,7 @@ public class TaskReaper implements SmartLifecycle {
 		int held = 0;
 		int requeued = 0;
 		int failed = 0;
+		int changed = 0;
 		for (Map.Entry<String, List<StoredTask>> entry : byQueue.entrySet()) {
 			Set<String> heldIds = this.broker.findHeld(entry.getKey(),
 					entry.getValue().stream().map(StoredTask::id).toList());
@@ -214,14 +215,24 @@ public class TaskReaper implements SmartLifecycle {
 			for (StoredTask task : entry.getValue()) {
 				if (heldIds.contains(task.id())) {
 					held++;
+					continue;
 				}
-				else if (this.settings.policy() == LostTaskPolicy.RETRY && requeue(task, now, again)) {
+				OutgoingTask message = (this.settings.policy() == LostTaskPolicy.RETRY) ? message(task) : null;
+				if (message == null) {
+					if (fail(task, now)) {
+						failed++;
+					}
+					else {
+						changed++;
+					}
+				}
+				else if (requeue(task, now)) {
+					again.add(message);
 					names.add(task.name());
 					requeued++;
 				}
 				else {
-					fail(task, now);
-					failed++;
+					changed++;
 				}
 			}
 			// recorded as PENDING first: if queueing fails, the next pass finds them again
@@ -230,10 +241,14 @@ public class TaskReaper implements SmartLifecycle {
 				this.metrics.sent(entry.getKey(), name, TaskOrigin.REAPER);
 			}
 		}
-		return new Result(stale.size(), held, requeued, failed);
+		return new Result(stale.size(), held, requeued, failed, changed);
 	}
 
-	private boolean requeue(StoredTask task, Instant now, List<OutgoingTask> again) {
+	/**
+	 * The message to send a task again with, or {@code null} if its recorded message cannot be
+	 * read.
+	 */
+	private @Nullable OutgoingTask message(StoredTask task) {
 		TaskMessage message;
 		try {
 			message = this.codec.decode(task.payload());
@@ -241,20 +256,31 @@ public class TaskReaper implements SmartLifecycle {
 		catch (MalformedTaskMessageException ex) {
 			logger.warn(() -> "Recorded message of task " + task.id() + " cannot be read (" + ex.getMessage()
 					+ "); marking it FAILURE");
+			return null;
+		}
+		return new OutgoingTask(task.queue(), task.id(), this.codec.encode(message.withAttempt(1)), null,
+				message.priority(), null, null);
+	}
+
+	/**
+	 * Record the task as PENDING again, only if it has not changed since it was read: a worker
+	 * may have recorded its outcome in between, and such a task must not run again.
+	 */
+	private boolean requeue(StoredTask task, Instant now) {
+		if (!this.backend.updateIfUnchanged(task, TaskStateChange.requeued(task.id(), task.name(), task.queue(), now))) {
+			logger.debug(() -> "Task '" + task.name() + "' (" + task.id() + ") changed since it was read; leaving it");
 			return false;
 		}
-		this.backend.update(List.of(TaskStateChange.requeued(task.id(), task.name(), task.queue(), now)));
-		again.add(new OutgoingTask(task.queue(), task.id(), this.codec.encode(message.withAttempt(1)), null,
-				message.priority(), null, null));
 		logger.debug(() -> "Sending lost task '" + task.name() + "' (" + task.id() + ") again; it was " + task.status());
 		return true;
 	}
 
-	private void fail(StoredTask task, Instant now) {
+	private boolean fail(StoredTask task, Instant now) {
 		TaskLostException ex = new TaskLostException("Task '" + task.name() + "' (" + task.id() + ") was " + task.status()
 				+ " with no change since " + task.updatedAt() + " and the broker no longer held it (lost, or never "
 				+ "committed); the reaper marked it FAILURE");
-		this.backend.update(List.of(TaskStateChange.failure(task.id(), task.name(), task.queue(), now, 0, TaskError.of(ex))));
+		return this.backend.updateIfUnchanged(task,
+				TaskStateChange.failure(task.id(), task.name(), task.queue(), now, 0, TaskError.of(ex)));
 	}
 
 	/**
@@ -276,12 +302,14 @@ public class TaskReaper implements SmartLifecycle {
 	 * @param held those the broker still held, left alone
 	 * @param requeued those sent again
 	 * @param failed those marked FAILURE
+	 * @param changed those that changed after they were read (a worker recorded an outcome),
+	 * left alone
 	 */
-	public record Result(int examined, int held, int requeued, int failed) {
+	public record Result(int examined, int held, int requeued, int failed, int changed) {
 
 		Result plus(Result other) {
 			return new Result(this.examined + other.examined, this.held + other.held, this.requeued + other.requeued,
-					this.failed + other.failed);
+					this.failed + other.failed, this.changed + other.changed);
 		}
 
 	}

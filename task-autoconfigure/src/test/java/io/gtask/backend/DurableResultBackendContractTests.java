@@ -107,4 +107,22 @@ public abstract class DurableResultBackendContractTests extends ResultBackendCon
 			.contains(id);
 	}
 
+	@Test
+	void changeIfUnchangedIsWrittenOnlyWhileTheTaskIsAsItWasRead() {
+		DurableResultBackend backend = durable();
+		String moved = this.prefix + "moved-on";
+		String still = this.prefix + "still";
+		backend.create(List.of(recorded("moved-on", bytes("m"), null), recorded("still", bytes("s"), null))).join();
+		StoredTask movedRead = backend.findStored(moved).orElseThrow();
+		StoredTask stillRead = backend.findStored(still).orElseThrow();
+		// the task finishes after it was read
+		backend.update(List.of(TaskStateChange.success(moved, "report", "reports", this.now, 1, "1")));
+		assertThat(backend.updateIfUnchanged(movedRead,
+				TaskStateChange.requeued(moved, "report", "reports", this.now))).isFalse();
+		assertThat(backend.find(moved).orElseThrow().status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(backend.updateIfUnchanged(stillRead,
+				TaskStateChange.requeued(still, "report", "reports", this.now))).isTrue();
+		assertThat(backend.findStored(still).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
+	}
+
 }

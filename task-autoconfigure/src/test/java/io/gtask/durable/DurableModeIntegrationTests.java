@@ -1,13 +1,22 @@
 package io.gtask.durable;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
 import io.gtask.backend.DurableResultBackend;
+import io.gtask.backend.NewTask;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.redis.RedisAsync;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
@@ -25,6 +34,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -240,6 +250,42 @@ abstract class DurableModeIntegrationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("gtask.backend.type=jdbc or mongo"));
+	}
+
+	@Test
+	void reaperNeitherSendsAgainNorFailsATaskThatFinishesAfterItWasRead() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h", "gtask.worker.enabled=false")
+			.run((context) -> {
+				DurableResultBackend backend = context.getBean(DurableResultBackend.class);
+				TaskBroker broker = context.getBean(TaskBroker.class);
+				TaskMessageCodec codec = context.getBean(TaskMessageCodec.class);
+				for (LostTaskPolicy policy : LostTaskPolicy.values()) {
+					String id = this.prefix + "-finishing-" + policy;
+					TaskMessage message = new TaskMessage(id, "work", "default",
+							JsonNodeFactory.instance.arrayNode().add("race").add(0L), 1, null, null, null,
+							System.currentTimeMillis(), Map.of());
+					// recorded but not queued: a task the broker lost
+					backend.create(List.of(new NewTask(id, "work", "default", Instant.now(), false,
+							codec.encode(message), null)))
+						.join();
+					TaskReaper reaper = new TaskReaper(
+							new FinishingWhileReadBackend(backend,
+									TaskStateChange.success(id, "work", "default", Instant.now(), 1, "\"race:done\"")),
+							broker, codec, new RedisLeaderLock(new RedisAsync(TestRedis.get().connectionFactory(),
+									Duration.ofSeconds(5)), this.prefix + ":test-reaper"),
+							new TaskReaper.Settings(Duration.ofHours(1), Duration.ofSeconds(1), 100, policy, "test"));
+					MutableClock clock = new MutableClock();
+					clock.advance(Duration.ofMinutes(10));
+					reaper.setClock(clock);
+					TaskReaper.Result result = reaper.reap();
+					assertThat(result.requeued()).as(policy.name()).isZero();
+					assertThat(result.failed()).as(policy.name()).isZero();
+					TaskInfo info = backend.find(id).orElseThrow();
+					assertThat(info.status()).as(policy.name()).isEqualTo(TaskStatus.SUCCESS);
+					assertThat(info.result()).isEqualTo("\"race:done\"");
+					assertThat(broker.findHeld("default", List.of(id))).as(policy.name()).isEmpty();
+				}
+			});
 	}
 
 	@Test

@@ -442,6 +442,16 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	}
 
 	@Override
+	public boolean updateIfUnchanged(StoredTask read, TaskStateChange change) {
+		Assert.isTrue(read.id().equals(change.id()), "A change applies to the task that was read");
+		return write((status) -> {
+			long now = now();
+			return this.jdbc.update(this.table.updateIfUnchanged, (ps) -> TaskTable.bindUpdateIfUnchanged(ps, read,
+					change, now, expiresAt(change, now), this.maxHistory)) > 0;
+		});
+	}
+
+	@Override
 	public Optional<StoredTask> findStored(String id) {
 		List<StoredTask> found = this.jdbc.query(this.table.findStored, (rs, row) -> TaskTable.toStored(rs), id, now());
 		return found.stream().findFirst();

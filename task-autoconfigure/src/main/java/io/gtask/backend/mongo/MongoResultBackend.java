@@ -298,6 +298,26 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		return this.mongo.find(query, Document.class, this.collection).stream().map(TaskDocument::toStored).toList();
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * One conditional update, which matches only a live document with the state and the time of
+	 * last change that were read.
+	 */
+	@Override
+	public boolean updateIfUnchanged(StoredTask read, TaskStateChange change) {
+		Assert.isTrue(read.id().equals(change.id()), "A change applies to the task that was read");
+		Instant now = this.clock.instant();
+		Query query = live(read.id(), now);
+		query.addCriteria(Criteria.where(TaskDocument.STATUS).is(read.status().name())
+			.and(TaskDocument.UPDATED_AT)
+			.is(date(read.updatedAt())));
+		return this.mongo
+			.updateFirst(query, TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory),
+					this.collection)
+			.getMatchedCount() > 0;
+	}
+
 	@Override
 	public Optional<StoredTask> findStored(String id) {
 		Document document = this.mongo.findOne(live(id, this.clock.instant()), Document.class, this.collection);
