@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.StoredTask;
@@ -153,9 +155,7 @@ public class TaskReaper implements SmartLifecycle {
 
 	private void reapIfLeader() {
 		try {
-			if (this.lock.tryAcquire(this.settings.owner(), this.settings.period().multipliedBy(3))) {
-				reap();
-			}
+			reapAsLeader();
 			if (this.failing) {
 				this.failing = false;
 				logger.info("Reaping lost tasks works again");
@@ -170,10 +170,32 @@ public class TaskReaper implements SmartLifecycle {
 	}
 
 	/**
+	 * Look for lost tasks once if this instance takes or holds the lock. The lock is held for
+	 * three periods and renewed before each page of tasks is dealt with, so a long pass keeps
+	 * it; a pass that finds the lock taken by another instance (its renewal came too late)
+	 * stops before it writes anything more, and leaves the rest to the holder.
+	 * @return what was found and done, or empty if another instance holds the lock
+	 */
+	public Optional<Result> reapAsLeader() {
+		if (!holdLock()) {
+			return Optional.empty();
+		}
+		return Optional.of(reap(this::holdLock));
+	}
+
+	private boolean holdLock() {
+		return this.lock.tryAcquire(this.settings.owner(), this.settings.period().multipliedBy(3));
+	}
+
+	/**
 	 * Look for lost tasks once and deal with them, whether or not this instance holds the lock.
 	 * @return what was found and done
 	 */
 	public Result reap() {
+		return reap(() -> true);
+	}
+
+	private Result reap(BooleanSupplier leader) {
 		Instant now = this.clock.instant();
 		Instant olderThan = now.minus(this.settings.timeout());
 		Result result = new Result(0, 0, 0, 0, 0);
@@ -181,6 +203,11 @@ public class TaskReaper implements SmartLifecycle {
 		for (int page = 0; page < MAX_PAGES; page++) {
 			List<StoredTask> stale = this.backend.findStale(olderThan, after, this.settings.batchSize());
 			if (stale.isEmpty()) {
+				break;
+			}
+			if (!leader.getAsBoolean()) {
+				logger.warn(() -> "The reaper lock was taken by another instance during a pass (a page took longer than "
+						+ this.settings.period().multipliedBy(3).toSeconds() + " s); stopping the pass");
 				break;
 			}
 			result = result.plus(handle(stale, now));

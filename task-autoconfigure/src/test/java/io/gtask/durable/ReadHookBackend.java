@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
@@ -13,27 +14,25 @@ import io.gtask.core.TaskInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real durable backend in which a task finishes right after the reaper read it as stale: the
- * interleaving of a worker that records a success while the reaper examines the task, made
- * deterministic.
+ * A real durable backend that runs a hook each time the reaper has read a page of stale tasks,
+ * so that a test makes an interleaving deterministic: a worker that records an outcome, or
+ * another instance that takes the lock, between the reaper's read and its writes.
  */
-class FinishingWhileReadBackend implements DurableResultBackend {
+class ReadHookBackend implements DurableResultBackend {
 
 	private final DurableResultBackend backend;
 
-	private final TaskStateChange finish;
+	private final Consumer<List<StoredTask>> afterRead;
 
-	FinishingWhileReadBackend(DurableResultBackend backend, TaskStateChange finish) {
+	ReadHookBackend(DurableResultBackend backend, Consumer<List<StoredTask>> afterRead) {
 		this.backend = backend;
-		this.finish = finish;
+		this.afterRead = afterRead;
 	}
 
 	@Override
 	public List<StoredTask> findStale(Instant olderThan, @Nullable StoredTask after, int limit) {
 		List<StoredTask> stale = this.backend.findStale(olderThan, after, limit);
-		if (stale.stream().anyMatch((task) -> task.id().equals(this.finish.id()))) {
-			this.backend.update(List.of(this.finish));
-		}
+		this.afterRead.accept(stale);
 		return stale;
 	}
 
