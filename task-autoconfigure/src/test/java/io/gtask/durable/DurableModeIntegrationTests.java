@@ -125,6 +125,38 @@ abstract class DurableModeIntegrationTests {
 	}
 
 	@Test
+	void commitMadeWhileTheHandlerRunsStandsWhenTheHandlerThenThrows() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("approve", "k", "commit-then-throw");
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("k:committed");
+			assertThat(DurableHandlers.runs("k")).isOne();
+		});
+	}
+
+	@Test
+	void reaperTimeoutOfAManualCommitTaskCountsFromItsHandlersReturn() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskBroker broker = context.getBean(TaskBroker.class);
+			String id = client.send("approve", "m", "slow");
+			await().atMost(WAIT).until(() -> DurableHandlers.runs("m") == 1);
+			// the handler returned (after longer than the reaper's timeout of 2 s) without committing
+			await().atMost(WAIT).until(() -> broker.findHeld("default", List.of(id)).isEmpty());
+			TaskReaper reaper = context.getBean(TaskReaper.class);
+			MutableClock clock = new MutableClock();
+			clock.advance(Duration.ofSeconds(1));
+			reaper.setClock(clock);
+			TaskReaper.Result early = reaper.reap();
+			assertThat(early.requeued()).isZero();
+			assertThat(early.failed()).isZero();
+			assertThat(client.status(id)).isEqualTo(TaskStatus.STARTED);
+			clock.advance(Duration.ofSeconds(2));
+			assertThat(reaper.reap().requeued()).isOne();
+		});
+	}
+
+	@Test
 	void autoCommitHandlerCannotCommitByHand() {
 		runner(TestRedis.get().url()).run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);

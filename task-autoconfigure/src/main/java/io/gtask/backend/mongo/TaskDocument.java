@@ -188,8 +188,9 @@ final class TaskDocument {
 		update.set(EXPIRES_AT, date(expiresAt));
 		deleted.forEach(update::unset);
 		update.setOnInsert(CREATED_AT, date(change.at()));
-		if (maxHistory > 0) {
-			pushEvents(update, TaskHistory.events(change), maxHistory);
+		List<TaskEvent> events = (maxHistory > 0) ? TaskHistory.events(change) : List.of();
+		if (!events.isEmpty()) {
+			pushEvents(update, events, maxHistory);
 		}
 		return update;
 	}
