@@ -96,15 +96,18 @@ public abstract class DurableResultBackendContractTests extends ResultBackendCon
 		DurableResultBackend backend = (DurableResultBackend) track(
 				createBackend(Duration.ofSeconds(1), Duration.ofMillis(200), TaskHistory.DEFAULT_MAX_HISTORY));
 		String id = this.prefix + "long-countdown";
+		String backlog = this.prefix + "backlog";
 		String marker = this.prefix + "finished-later";
-		backend.create(List.of(recorded("long-countdown", bytes("m"), this.now.plus(Duration.ofDays(2))))).join();
+		backend.create(List.of(recorded("long-countdown", bytes("m"), this.now.plus(Duration.ofDays(2))),
+				recorded("backlog", bytes("b"), null))).join();
 		backend.create(List.of(recorded("finished-later", bytes("f"), null))).join();
 		backend.update(List.of(TaskStateChange.success(marker, "report", "reports", this.now, 1, "1")));
 		await().atMost(Duration.ofSeconds(10)).until(() -> backend.findStored(marker).isEmpty());
 		assertThat(backend.findStored(id)).hasValueSatisfying(
 				(task) -> assertThat(task.status()).isEqualTo(TaskStatus.PENDING));
+		assertThat(backend.findStored(backlog)).isPresent();
 		assertThat(backend.findStale(this.now.plus(Duration.ofDays(3)), null, 1000)).extracting(StoredTask::id)
-			.contains(id);
+			.contains(id, backlog);
 	}
 
 	@Test

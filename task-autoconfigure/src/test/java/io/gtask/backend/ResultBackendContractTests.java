@@ -474,8 +474,10 @@ public abstract class ResultBackendContractTests {
 		String started = id("kept-started");
 		String retrying = id("kept-retrying");
 		String marker = id("finished-later");
-		shortLived.create(List.of(newTask(pending, false), newTask(started, false), newTask(retrying, false)))
-			.join();
+		// a countdown longer than the time to live
+		NewTask dueLater = new NewTask(pending, "report", "reports", this.now, false, null,
+				this.now.plus(Duration.ofDays(2)));
+		shortLived.create(List.of(dueLater, newTask(started, false), newTask(retrying, false))).join();
 		shortLived.update(List.of(TaskStateChange.started(started, "report", "reports", this.now, 1),
 				TaskStateChange.retry(retrying, "report", "reports", this.now, 1,
 						new TaskError("java.lang.IllegalStateException", "later"), this.now.plus(Duration.ofDays(2)))));

@@ -51,12 +51,13 @@ import static io.gtask.redis.RedisAsync.string;
  * A {@link ResultBackend} that keeps each task in a Redis hash with a time to live.
  * <p>
  * Every write is one script call that sets the fields and the expiry. The time to live counts
- * from the task's end: a write that finishes a task sets it, and the key of an unfinished task
- * has none, so that a task waiting for a long countdown, a paused queue or a backlog is never
- * forgotten before it runs ({@code revoke}, {@code cancel} and {@code await} would call it
- * unknown). The key of an unfinished task lives in the same Redis as its message: every message
- * ends in a finished state (a success, a failure, a dead letter or a revoke), and one lost with
- * Redis's data is ended by the reaper in durable mode. A caller that waits for a task adds its backend's own notification channel to
+ * from the task's end: a write that finishes a task sets it, and a write that leaves it
+ * unfinished removes it, so that a task is never forgotten while a worker has it. A task just
+ * sent is kept for its countdown plus the time to live, so that a task waiting for a long
+ * countdown is not forgotten before it runs ({@code revoke}, {@code cancel} and {@code await}
+ * would call it unknown), while the record of a send that failed before its message was queued
+ * still goes away by itself. A task that waits in its queue, unstarted, for longer than the time
+ * to live after it was due loses its state until a worker starts it. A caller that waits for a task adds its backend's own notification channel to
  * the task's {@code waiters} field, in the same script that reads the task; the script that
  * finishes the task publishes its id on each of those channels. A backend subscribes once to its
  * own channel, so waiting costs one round trip, no subscription per task, and no notification
@@ -69,6 +70,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	private static final DefaultRedisScript<Long> CREATE = new DefaultRedisScript<>("""
 			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			return 1
 			""", Long.class);
 
@@ -289,7 +291,11 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private byte[][] createArgs(NewTask task) {
 		List<byte[]> args = new ArrayList<>(15);
-		args.add(this.ttlMillis);
+		// kept for its countdown and then the time to live: bounds a record whose message was
+		// never queued (a send that failed); a worker's first change removes the expiry
+		long countdown = (task.dueAt() != null) ? Math.max(0, task.dueAt().toEpochMilli() - task.createdAt().toEpochMilli())
+				: 0;
+		args.add(bytes(Long.toString(this.timeToLive.toMillis() + countdown)));
 		pair(args, NAME, bytes(task.name()));
 		pair(args, QUEUE, bytes(task.queue()));
 		pair(args, STATUS, PENDING);
