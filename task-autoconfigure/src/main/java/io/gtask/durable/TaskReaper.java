@@ -220,7 +220,8 @@ public class TaskReaper implements SmartLifecycle {
 		if (done.requeued() + done.failed() > 0) {
 			logger.info(() -> "Reaper found " + done.examined() + " task(s) unchanged for over "
 					+ this.settings.timeout().toSeconds() + " s: " + done.held() + " still held by the broker, "
-					+ done.requeued() + " sent again, " + done.failed() + " marked FAILURE");
+					+ done.requeued() + " sent again, " + done.failed() + " marked FAILURE, " + done.changed()
+					+ " changed meanwhile and left alone");
 		}
 		return done;
 	}
