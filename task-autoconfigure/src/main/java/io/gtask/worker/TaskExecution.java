@@ -589,6 +589,12 @@ final class TaskExecution implements Runnable {
 		}
 		TaskTimeoutException ex = new TaskTimeoutException("Task '" + message.name() + "' (" + message.id()
 				+ ") timed out after " + timeout.toMillis() + " ms on attempt " + message.attempt());
+		if (handler.isManualCommit() && hasPendingCommit()) {
+			// the handler chose the outcome before it timed out: the commit stands
+			logger.warn(() -> ex.getMessage() + " after it committed; the commit stands");
+			returned(message);
+			return;
+		}
 		logger.info(() -> ex.getMessage());
 		failed(message, handler, context.maxRetries(), ex);
 	}

@@ -67,6 +67,14 @@ public class DurableHandlers {
 		}
 	}
 
+	@TaskHandler(value = "approveThenHang", manualCommit = true, timeout = "300ms")
+	public void approveThenHang(String key, TaskContext context) throws InterruptedException {
+		count(key);
+		context.commit(key + ":committed");
+		// runs past its timeout after committing
+		Thread.sleep(10_000);
+	}
+
 	@TaskHandler("autoCommit")
 	public String autoCommit(String key, TaskContext context) {
 		try {

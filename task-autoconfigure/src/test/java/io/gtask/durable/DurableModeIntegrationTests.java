@@ -135,6 +135,16 @@ abstract class DurableModeIntegrationTests {
 	}
 
 	@Test
+	void commitMadeWhileTheHandlerRunsStandsWhenTheHandlerThenTimesOut() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("approveThenHang", "n");
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("n:committed");
+			assertThat(DurableHandlers.runs("n")).isOne();
+		});
+	}
+
+	@Test
 	void reaperTimeoutOfAManualCommitTaskCountsFromItsHandlersReturn() {
 		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
