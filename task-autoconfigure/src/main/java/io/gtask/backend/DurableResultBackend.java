@@ -32,4 +32,14 @@ public interface DurableResultBackend extends ResultBackend {
 	 */
 	Optional<StoredTask> findStored(String id);
 
+	/**
+	 * Apply a change only if the task is still as it was read: in the same state, last changed
+	 * at the same time. A task that was read as stale and then moved on (a worker recorded its
+	 * outcome, or another reaper sent it again) is left alone.
+	 * @param read the task as it was read
+	 * @param change the change
+	 * @return whether the change was written
+	 */
+	boolean updateIfUnchanged(StoredTask read, TaskStateChange change);
+
 }

@@ -9,8 +9,9 @@ import io.gtask.core.TaskInfo;
 /**
  * Stores the state, result and error of tasks.
  * <p>
- * Methods take batches so that an implementation can write them in one round trip. Entries
- * expire after the time to live the implementation was configured with.
+ * Methods take batches so that an implementation can write them in one round trip. A task
+ * expires the time to live the implementation was configured with after it ends (a finished
+ * state is written); an unfinished task does not expire while it waits or runs.
  */
 public interface ResultBackend {
 

@@ -47,6 +47,11 @@ public final class TaskHistory {
 	 * @return one or two events, oldest first
 	 */
 	public static List<TaskEvent> events(TaskStateChange change) {
+		if (change.status() == TaskStatus.STARTED && change.startedAt() != null
+				&& !change.startedAt().equals(change.at())) {
+			// a manual-commit attempt awaiting its commit: the attempt's start is recorded already
+			return List.of();
+		}
 		TaskEvent event = new TaskEvent(change.status(), change.at(), change.attempts(), change.error());
 		if (change.startedAt() != null && change.status() != TaskStatus.STARTED) {
 			return List.of(new TaskEvent(TaskStatus.STARTED, change.startedAt(), change.attempts(), null), event);

@@ -48,6 +48,23 @@ public record TaskStateChange(String id, String name, String queue, TaskStatus s
 	}
 
 	/**
+	 * The handler of a manual-commit attempt returned without committing: the task stays
+	 * STARTED, and the change tells only that it was seen alive at that time, so that the
+	 * reaper's timeout counts from the handler's return. It adds no event to the history.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param at when the handler returned
+	 * @param attempt the attempt number
+	 * @param startedAt when the attempt started
+	 * @return the change
+	 */
+	public static TaskStateChange awaitingCommit(String id, String name, String queue, Instant at, int attempt,
+			Instant startedAt) {
+		return new TaskStateChange(id, name, queue, TaskStatus.STARTED, at, attempt, null, null, null, startedAt);
+	}
+
+	/**
 	 * A task attempt started.
 	 * @param id the task id
 	 * @param name the task name

@@ -40,6 +40,7 @@ import io.gtask.core.TaskNotFinishedException;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
+import io.gtask.core.TaskSendOutcomeUnknownException;
 import io.gtask.core.TaskStatus;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
@@ -53,6 +54,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ArrayNode;
@@ -197,7 +199,7 @@ public class DefaultTaskClient implements TaskClient {
 				String uniqueKey = uniqueKey(request, args);
 				byte[] payload = encode(request, id, queue, now, args, uniqueKey, headers);
 				records.add(new NewTask(id, request.name(), queue, now, request.id() != null,
-						this.durable ? payload : null, this.durable ? due : null,
+						this.durable ? payload : null, due,
 						this.storeArguments ? this.codec.writeArgs(args) : null));
 				messages.add(
 						new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey, request.uniqueFor()));
@@ -234,26 +236,15 @@ public class DefaultTaskClient implements TaskClient {
 		List<String> refused;
 		List<@Nullable String> holders;
 		if (this.durable) {
-			refused = join(record(records), null, requests, messages).refused();
+			refused = recorded(records, requests);
 			holders = enqueueRecorded(requests, messages, refused);
 		}
-		else if (records.stream().noneMatch(NewTask::exclusive)) {
-			// generated ids cannot clash: record and queue in one round trip
-			CompletableFuture<List<String>> created = record(records);
-			if (created.isCompletedExceptionally()) {
-				// a backend that writes before it returns failed: queue nothing
-				join(created, null, requests, messages);
-			}
-			Sent sent = join(created, this.broker.enqueue(messages), requests, messages);
-			refused = sent.refused();
-			holders = sent.holders();
-		}
 		else {
-			refused = join(record(records), null, requests, messages).refused();
+			// recorded first, queued only then: a queued task always has its record
+			refused = recordOrForget(records, requests, messages);
 			List<OutgoingTask> accepted = new ArrayList<>(messages);
 			accepted.removeIf((message) -> refused.contains(message.id()));
-			List<@Nullable String> acceptedHolders = join(null, this.broker.enqueue(accepted), requests, accepted)
-				.holders();
+			List<@Nullable String> acceptedHolders = enqueueAfterRecord(requests, accepted);
 			holders = new ArrayList<>(messages.size());
 			int next = 0;
 			for (OutgoingTask message : messages) {
@@ -261,6 +252,78 @@ public class DefaultTaskClient implements TaskClient {
 			}
 		}
 		return outcome(requests, messages, refused, holders);
+	}
+
+	/**
+	 * Record tasks in a durable backend; if it refuses, nothing is queued.
+	 */
+	private List<String> recorded(List<NewTask> records, List<TaskRequest> requests) {
+		try {
+			return record(records).join();
+		}
+		catch (CompletionException ex) {
+			throw notRecorded(requests, ex.getCause());
+		}
+	}
+
+	/**
+	 * Record tasks before their messages are queued. If the record cannot be written, nothing
+	 * is queued; a record whose write may have happened (Redis did not answer in time) is
+	 * deleted if its id was generated, since its task will never be queued.
+	 */
+	private List<String> recordOrForget(List<NewTask> records, List<TaskRequest> requests,
+			List<OutgoingTask> messages) {
+		try {
+			return record(records).join();
+		}
+		catch (CompletionException ex) {
+			// a caller-chosen id may be another task's: only generated ids are surely this send's
+			List<OutgoingTask> generated = new ArrayList<>();
+			for (int i = 0; i < records.size(); i++) {
+				if (!records.get(i).exclusive()) {
+					generated.add(messages.get(i));
+				}
+			}
+			forget(generated);
+			throw notRecorded(requests, ex.getCause());
+		}
+	}
+
+	/**
+	 * Queue tasks that are recorded. When Redis refuses the commands before writing them (the
+	 * connection is down), nothing was queued, and the records are deleted. When it fails after
+	 * they were written (no answer in time, a connection that broke meanwhile), the tasks may be
+	 * queued: their records are kept and the caller is told that the outcome is unknown, with
+	 * the ids of the tasks.
+	 */
+	private List<@Nullable String> enqueueAfterRecord(List<TaskRequest> requests, List<OutgoingTask> accepted) {
+		CompletableFuture<List<@Nullable String>> queued = this.broker.enqueue(accepted);
+		// a future failed before enqueue returned: the commands were never written
+		boolean notWritten = queued.isCompletedExceptionally();
+		try {
+			return queued.join();
+		}
+		catch (CompletionException ex) {
+			Throwable cause = ex.getCause();
+			if (notWritten && cause instanceof RedisConnectionFailureException) {
+				forget(accepted);
+				throw unavailable(requests, cause);
+			}
+			throw outcomeUnknown(requests, accepted, cause);
+		}
+	}
+
+	private static TaskSendOutcomeUnknownException outcomeUnknown(List<TaskRequest> requests,
+			List<OutgoingTask> messages, Throwable ex) {
+		List<String> ids = messages.stream().map(OutgoingTask::id).toList();
+		String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "' (" + ids.get(0) + ")"
+				: ids.size() + " tasks (" + String.join(", ", ids.subList(0, Math.min(ids.size(), 10)))
+						+ ((ids.size() > 10) ? ", ..." : "") + ")";
+		String reason = (ex instanceof DataAccessException dae) ? dae.getMostSpecificCause().getMessage()
+				: ex.getMessage();
+		return new TaskSendOutcomeUnknownException("Sending " + what + " has an unknown outcome: it is recorded and "
+				+ "its message was written to Redis, which did not confirm it (" + reason + "); it may have been "
+				+ "queued and may run. Its record is kept: look it up by id, wait for it, or revoke it", ids, ex);
 	}
 
 	/**
@@ -331,38 +394,6 @@ public class DefaultTaskClient implements TaskClient {
 		return ids;
 	}
 
-	private record Sent(List<String> refused, List<@Nullable String> holders) {
-	}
-
-	private Sent join(@Nullable CompletableFuture<List<String>> created,
-			@Nullable CompletableFuture<List<@Nullable String>> queued, List<TaskRequest> requests,
-			List<OutgoingTask> messages) {
-		List<String> refused = List.of();
-		List<@Nullable String> holders = List.of();
-		RuntimeException failure = null;
-		if (created != null) {
-			try {
-				refused = created.join();
-			}
-			catch (CompletionException ex) {
-				failure = notRecorded(requests, ex.getCause());
-			}
-		}
-		if (queued != null) {
-			try {
-				holders = queued.join();
-			}
-			catch (CompletionException ex) {
-				forget(messages);
-				failure = (failure != null) ? failure : unavailable(requests, ex.getCause());
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
-		return new Sent(refused, holders);
-	}
-
 	private @Nullable String uniqueKey(TaskRequest request, ArrayNode args) {
 		if (request.uniqueKey() == null) {
 			return null;
@@ -427,7 +458,8 @@ public class DefaultTaskClient implements TaskClient {
 				this.backend.delete(message.id());
 			}
 			catch (RuntimeException ignored) {
-				// Redis is away; the PENDING record expires with its time to live
+				// the backend is away: with Redis, a PENDING record expires by itself (see
+				// RedisResultBackend); a database is rarely away when Redis is
 			}
 		}
 	}

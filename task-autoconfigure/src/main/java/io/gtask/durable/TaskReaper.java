@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.StoredTask;
@@ -155,9 +157,7 @@ public class TaskReaper implements SmartLifecycle {
 
 	private void reapIfLeader() {
 		try {
-			if (this.lock.tryAcquire(this.settings.owner(), this.settings.period().multipliedBy(3))) {
-				reap();
-			}
+			reapAsLeader();
 			if (this.failing) {
 				this.failing = false;
 				logger.info("Reaping lost tasks works again");
@@ -172,17 +172,44 @@ public class TaskReaper implements SmartLifecycle {
 	}
 
 	/**
+	 * Look for lost tasks once if this instance takes or holds the lock. The lock is held for
+	 * three periods and renewed before each page of tasks is dealt with, so a long pass keeps
+	 * it; a pass that finds the lock taken by another instance (its renewal came too late)
+	 * stops before it writes anything more, and leaves the rest to the holder.
+	 * @return what was found and done, or empty if another instance holds the lock
+	 */
+	public Optional<Result> reapAsLeader() {
+		if (!holdLock()) {
+			return Optional.empty();
+		}
+		return Optional.of(reap(this::holdLock));
+	}
+
+	private boolean holdLock() {
+		return this.lock.tryAcquire(this.settings.owner(), this.settings.period().multipliedBy(3));
+	}
+
+	/**
 	 * Look for lost tasks once and deal with them, whether or not this instance holds the lock.
 	 * @return what was found and done
 	 */
 	public Result reap() {
+		return reap(() -> true);
+	}
+
+	private Result reap(BooleanSupplier leader) {
 		Instant now = this.clock.instant();
 		Instant olderThan = now.minus(this.settings.timeout());
-		Result result = new Result(0, 0, 0, 0);
+		Result result = new Result(0, 0, 0, 0, 0);
 		StoredTask after = null;
 		for (int page = 0; page < MAX_PAGES; page++) {
 			List<StoredTask> stale = this.backend.findStale(olderThan, after, this.settings.batchSize());
 			if (stale.isEmpty()) {
+				break;
+			}
+			if (!leader.getAsBoolean()) {
+				logger.warn(() -> "The reaper lock was taken by another instance during a pass (a page took longer than "
+						+ this.settings.period().multipliedBy(3).toSeconds() + " s); stopping the pass");
 				break;
 			}
 			result = result.plus(handle(stale, now));
@@ -195,7 +222,8 @@ public class TaskReaper implements SmartLifecycle {
 		if (done.requeued() + done.failed() > 0) {
 			logger.info(() -> "Reaper found " + done.examined() + " task(s) unchanged for over "
 					+ this.settings.timeout().toSeconds() + " s: " + done.held() + " still held by the broker, "
-					+ done.requeued() + " sent again, " + done.failed() + " marked FAILURE");
+					+ done.requeued() + " sent again, " + done.failed() + " marked FAILURE, " + done.changed()
+					+ " changed meanwhile and left alone");
 		}
 		return done;
 	}
@@ -208,6 +236,7 @@ public class TaskReaper implements SmartLifecycle {
 		int held = 0;
 		int requeued = 0;
 		int failed = 0;
+		int changed = 0;
 		for (Map.Entry<String, List<StoredTask>> entry : byQueue.entrySet()) {
 			Set<String> heldIds = this.broker.findHeld(entry.getKey(),
 					entry.getValue().stream().map(StoredTask::id).toList());
@@ -216,14 +245,24 @@ public class TaskReaper implements SmartLifecycle {
 			for (StoredTask task : entry.getValue()) {
 				if (heldIds.contains(task.id())) {
 					held++;
+					continue;
 				}
-				else if (this.settings.policy() == LostTaskPolicy.RETRY && requeue(task, now, again)) {
+				OutgoingTask message = (this.settings.policy() == LostTaskPolicy.RETRY) ? message(task) : null;
+				if (message == null) {
+					if (fail(task, now)) {
+						failed++;
+					}
+					else {
+						changed++;
+					}
+				}
+				else if (requeue(task, now)) {
+					again.add(message);
 					names.add(task.name());
 					requeued++;
 				}
 				else {
-					fail(task, now);
-					failed++;
+					changed++;
 				}
 			}
 			// recorded as PENDING first: if queueing fails, the next pass finds them again
@@ -232,10 +271,14 @@ public class TaskReaper implements SmartLifecycle {
 				this.metrics.sent(entry.getKey(), name, TaskOrigin.REAPER);
 			}
 		}
-		return new Result(stale.size(), held, requeued, failed);
+		return new Result(stale.size(), held, requeued, failed, changed);
 	}
 
-	private boolean requeue(StoredTask task, Instant now, List<OutgoingTask> again) {
+	/**
+	 * The message to send a task again with, or {@code null} if its recorded message cannot be
+	 * read.
+	 */
+	private @Nullable OutgoingTask message(StoredTask task) {
 		TaskMessage message;
 		try {
 			message = this.codec.decode(task.payload());
@@ -243,20 +286,31 @@ public class TaskReaper implements SmartLifecycle {
 		catch (MalformedTaskMessageException ex) {
 			logger.warn(() -> "Recorded message of task " + task.id() + " cannot be read (" + ex.getMessage()
 					+ "); marking it FAILURE");
+			return null;
+		}
+		return new OutgoingTask(task.queue(), task.id(), this.codec.encode(message.withAttempt(1)), null,
+				message.priority(), null, null);
+	}
+
+	/**
+	 * Record the task as PENDING again, only if it has not changed since it was read: a worker
+	 * may have recorded its outcome in between, and such a task must not run again.
+	 */
+	private boolean requeue(StoredTask task, Instant now) {
+		if (!this.backend.updateIfUnchanged(task, TaskStateChange.requeued(task.id(), task.name(), task.queue(), now))) {
+			logger.debug(() -> "Task '" + task.name() + "' (" + task.id() + ") changed since it was read; leaving it");
 			return false;
 		}
-		this.backend.update(List.of(TaskStateChange.requeued(task.id(), task.name(), task.queue(), now)));
-		again.add(new OutgoingTask(task.queue(), task.id(), this.codec.encode(message.withAttempt(1)), null,
-				message.priority(), null, null));
 		logger.debug(() -> "Sending lost task '" + task.name() + "' (" + task.id() + ") again; it was " + task.status());
 		return true;
 	}
 
-	private void fail(StoredTask task, Instant now) {
+	private boolean fail(StoredTask task, Instant now) {
 		TaskLostException ex = new TaskLostException("Task '" + task.name() + "' (" + task.id() + ") was " + task.status()
 				+ " with no change since " + task.updatedAt() + " and the broker no longer held it (lost, or never "
 				+ "committed); the reaper marked it FAILURE");
-		this.backend.update(List.of(TaskStateChange.failure(task.id(), task.name(), task.queue(), now, 0, TaskError.of(ex))));
+		return this.backend.updateIfUnchanged(task,
+				TaskStateChange.failure(task.id(), task.name(), task.queue(), now, 0, TaskError.of(ex)));
 	}
 
 	/**
@@ -278,12 +332,14 @@ public class TaskReaper implements SmartLifecycle {
 	 * @param held those the broker still held, left alone
 	 * @param requeued those sent again
 	 * @param failed those marked FAILURE
+	 * @param changed those that changed after they were read (a worker recorded an outcome),
+	 * left alone
 	 */
-	public record Result(int examined, int held, int requeued, int failed) {
+	public record Result(int examined, int held, int requeued, int failed, int changed) {
 
 		Result plus(Result other) {
 			return new Result(this.examined + other.examined, this.held + other.held, this.requeued + other.requeued,
-					this.failed + other.failed);
+					this.failed + other.failed, this.changed + other.changed);
 		}
 
 	}

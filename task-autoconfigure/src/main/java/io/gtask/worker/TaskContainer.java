@@ -1065,6 +1065,14 @@ public class TaskContainer implements SmartLifecycle {
 		this.writer.add(outcome);
 	}
 
+	/**
+	 * Write a state change at once, on the calling thread, rather than through the outcome
+	 * writer.
+	 */
+	void writeNow(TaskStateChange change) {
+		this.backend.update(List.of(change));
+	}
+
 	private void release(int count) {
 		if (count <= 0) {
 			return;

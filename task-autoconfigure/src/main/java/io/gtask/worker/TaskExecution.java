@@ -98,6 +98,8 @@ final class TaskExecution implements Runnable {
 
 	private @Nullable Commit pendingCommit;
 
+	private volatile @Nullable Instant startedAt;
+
 	TaskExecution(TaskContainer container, Delivery delivery) {
 		this.container = container;
 		this.delivery = delivery;
@@ -283,6 +285,7 @@ final class TaskExecution implements Runnable {
 		DefaultTaskContext context = new DefaultTaskContext(message.id(), message.name(), message.queue(),
 				message.attempt(), maxRetries, now.plus(timeout), handler.isManualCommit() ? this : null);
 		this.context = context;
+		this.startedAt = now;
 		this.container.write(Outcome.state(TaskStateChange.started(message.id(), message.name(), message.queue(),
 				now, message.attempt())));
 		this.container.getMetrics().started(message.queue(), message.name(), waitNanos(message, now));
@@ -303,7 +306,15 @@ final class TaskExecution implements Runnable {
 		}
 		catch (Throwable ex) {
 			if (claim()) {
-				failed(message, handler, maxRetries, ex);
+				if (handler.isManualCommit() && hasPendingCommit()) {
+					// the handler chose the outcome before it threw: the commit stands
+					logger.warn(ex, () -> "Handler of task '" + message.name() + "' (" + message.id()
+							+ ") threw after it committed; the commit stands");
+					returned(message);
+				}
+				else {
+					failed(message, handler, maxRetries, ex);
+				}
 			}
 			return;
 		}
@@ -366,7 +377,14 @@ final class TaskExecution implements Runnable {
 		Commit commit;
 		synchronized (this.commitLock) {
 			commit = this.pendingCommit;
-			this.manualState = (commit != null) ? ManualState.CLOSED : ManualState.AWAITING_COMMIT;
+			this.manualState = (commit != null) ? ManualState.CLOSED : ManualState.RETURNING;
+		}
+		if (commit == null) {
+			awaitingCommit(message);
+			synchronized (this.commitLock) {
+				commit = this.pendingCommit;
+				this.manualState = (commit != null) ? ManualState.CLOSED : ManualState.AWAITING_COMMIT;
+			}
 		}
 		if (commit == null) {
 			this.container.write(Outcome.finish(null, this.delivery).releasing(message));
@@ -388,6 +406,33 @@ final class TaskExecution implements Runnable {
 	}
 
 	/**
+	 * Record that the handler returned, so that the reaper's timeout counts from now rather than
+	 * from the start. Written at once, before commits are applied directly, so that it never
+	 * overwrites a commit that follows it; a commit made meanwhile is remembered and applied
+	 * after it.
+	 */
+	private void awaitingCommit(TaskMessage message) {
+		Instant startedAt = this.startedAt;
+		if (startedAt == null) {
+			return;
+		}
+		try {
+			this.container.writeNow(TaskStateChange.awaitingCommit(message.id(), message.name(), message.queue(),
+					this.container.now(), message.attempt(), startedAt));
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "Could not record that the handler of task '" + message.name() + "' ("
+					+ message.id() + ") returned; the reaper's timeout counts from its start");
+		}
+	}
+
+	private boolean hasPendingCommit() {
+		synchronized (this.commitLock) {
+			return this.pendingCommit != null;
+		}
+	}
+
+	/**
 	 * Commit a manual-commit task: remembered until its handler returns, or applied at once if
 	 * it has returned.
 	 */
@@ -395,23 +440,27 @@ final class TaskExecution implements Runnable {
 		TaskMessage message = this.message;
 		synchronized (this.commitLock) {
 			if (message == null || this.manualState == ManualState.CLOSED
-					|| (this.manualState == ManualState.RUNNING && this.finished.get())) {
+					|| (this.manualState == ManualState.RUNNING && this.finished.get())
+					|| (this.manualState == ManualState.RETURNING && this.pendingCommit != null)) {
 				throw new IllegalStateException("Task " + ((message != null) ? "'" + message.name() + "' (" + message.id()
 						+ ")" : "") + " was committed or finished already");
 			}
 			ManualState state = this.manualState;
-			this.manualState = ManualState.CLOSED;
-			if (state == ManualState.RUNNING) {
+			if (state == ManualState.RUNNING || state == ManualState.RETURNING) {
 				this.pendingCommit = commit;
+				if (state == ManualState.RUNNING) {
+					this.manualState = ManualState.CLOSED;
+				}
 				return;
 			}
+			this.manualState = ManualState.CLOSED;
 		}
 		this.container.commitLate(message, commit);
 	}
 
 	private enum ManualState {
 
-		RUNNING, AWAITING_COMMIT, CLOSED
+		RUNNING, RETURNING, AWAITING_COMMIT, CLOSED
 
 	}
 
@@ -591,6 +640,12 @@ final class TaskExecution implements Runnable {
 		}
 		TaskTimeoutException ex = new TaskTimeoutException("Task '" + message.name() + "' (" + message.id()
 				+ ") timed out after " + timeout.toMillis() + " ms on attempt " + message.attempt());
+		if (handler.isManualCommit() && hasPendingCommit()) {
+			// the handler chose the outcome before it timed out: the commit stands
+			logger.warn(() -> ex.getMessage() + " after it committed; the commit stands");
+			returned(message);
+			return;
+		}
 		logger.info(() -> ex.getMessage());
 		failed(message, handler, context.maxRetries(), ex);
 	}

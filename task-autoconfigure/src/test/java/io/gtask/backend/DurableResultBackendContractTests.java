@@ -12,6 +12,7 @@ import io.gtask.core.TaskStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The contract of a {@link DurableResultBackend}, in addition to that of every backend.
@@ -88,6 +89,43 @@ public abstract class DurableResultBackendContractTests extends ResultBackendCon
 		assertThat(backend.findStale(Instant.now().minusSeconds(60), null, 100)
 			.stream()
 			.filter((task) -> task.id().startsWith(this.prefix))).isEmpty();
+	}
+
+	@Test
+	void unfinishedTaskWithItsMessageIsStillStalePastTheTimeToLive() {
+		DurableResultBackend backend = (DurableResultBackend) track(
+				createBackend(Duration.ofSeconds(1), Duration.ofMillis(200), TaskHistory.DEFAULT_MAX_HISTORY));
+		String id = this.prefix + "long-countdown";
+		String backlog = this.prefix + "backlog";
+		String marker = this.prefix + "finished-later";
+		backend.create(List.of(recorded("long-countdown", bytes("m"), this.now.plus(Duration.ofDays(2))),
+				recorded("backlog", bytes("b"), null))).join();
+		backend.create(List.of(recorded("finished-later", bytes("f"), null))).join();
+		backend.update(List.of(TaskStateChange.success(marker, "report", "reports", this.now, 1, "1")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> backend.findStored(marker).isEmpty());
+		assertThat(backend.findStored(id)).hasValueSatisfying(
+				(task) -> assertThat(task.status()).isEqualTo(TaskStatus.PENDING));
+		assertThat(backend.findStored(backlog)).isPresent();
+		assertThat(backend.findStale(this.now.plus(Duration.ofDays(3)), null, 1000)).extracting(StoredTask::id)
+			.contains(id, backlog);
+	}
+
+	@Test
+	void changeIfUnchangedIsWrittenOnlyWhileTheTaskIsAsItWasRead() {
+		DurableResultBackend backend = durable();
+		String moved = this.prefix + "moved-on";
+		String still = this.prefix + "still";
+		backend.create(List.of(recorded("moved-on", bytes("m"), null), recorded("still", bytes("s"), null))).join();
+		StoredTask movedRead = backend.findStored(moved).orElseThrow();
+		StoredTask stillRead = backend.findStored(still).orElseThrow();
+		// the task finishes after it was read
+		backend.update(List.of(TaskStateChange.success(moved, "report", "reports", this.now, 1, "1")));
+		assertThat(backend.updateIfUnchanged(movedRead,
+				TaskStateChange.requeued(moved, "report", "reports", this.now))).isFalse();
+		assertThat(backend.find(moved).orElseThrow().status()).isEqualTo(TaskStatus.SUCCESS);
+		assertThat(backend.updateIfUnchanged(stillRead,
+				TaskStateChange.requeued(still, "report", "reports", this.now))).isTrue();
+		assertThat(backend.findStored(still).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
 	}
 
 }

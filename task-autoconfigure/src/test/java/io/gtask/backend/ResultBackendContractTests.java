@@ -463,20 +463,55 @@ public abstract class ResultBackendContractTests {
 	}
 
 	@Test
-	void taskExpiresAfterItsTimeToLiveWithoutChanges() {
+	void finishedTaskExpiresAfterItsTimeToLiveWithoutChanges() {
 		ResultBackend shortLived = backend(Duration.ofSeconds(2));
 		String id = id("expiring");
 		String renewed = id("renewed");
 		shortLived.create(List.of(newTask(id, false), newTask(renewed, false))).join();
+		shortLived.update(List.of(TaskStateChange.success(id, "report", "reports", this.now, 1, "1"),
+				TaskStateChange.success(renewed, "report", "reports", this.now, 1, "1")));
 		assertThat(shortLived.find(id)).isPresent();
 		await().pollDelay(Duration.ofMillis(1200)).atMost(WAIT).until(() -> {
-			shortLived.update(List.of(TaskStateChange.started(renewed, "report", "reports", this.now, 1)));
+			shortLived.update(List.of(TaskStateChange.success(renewed, "report", "reports", this.now, 1, "2")));
 			return true;
 		});
 		await().atMost(WAIT).until(() -> shortLived.find(id).isEmpty());
 		// its last change was more recent, so it is still kept
 		assertThat(shortLived.find(renewed)).isPresent();
 		await().atMost(WAIT).until(() -> shortLived.find(renewed).isEmpty());
+	}
+
+	@Test
+	void unfinishedTaskIsKeptPastItsTimeToLiveAndExpiresOnlyAfterItsEnd() {
+		ResultBackend shortLived = backend(Duration.ofSeconds(1));
+		String pending = id("kept-pending");
+		String started = id("kept-started");
+		String retrying = id("kept-retrying");
+		String marker = id("finished-later");
+		// a countdown longer than the time to live
+		NewTask dueLater = new NewTask(pending, "report", "reports", this.now, false, null,
+				this.now.plus(Duration.ofDays(2)));
+		shortLived.create(List.of(dueLater, newTask(started, false), newTask(retrying, false))).join();
+		shortLived.update(List.of(TaskStateChange.started(started, "report", "reports", this.now, 1),
+				TaskStateChange.retry(retrying, "report", "reports", this.now, 1,
+						new TaskError("java.lang.IllegalStateException", "later"), this.now.plus(Duration.ofDays(2)))));
+		// finished after the others' last change: once it has expired, so would they have
+		shortLived.create(List.of(newTask(marker, false))).join();
+		shortLived.update(List.of(TaskStateChange.success(marker, "report", "reports", this.now, 1, "1")));
+		await().atMost(WAIT).until(() -> shortLived.find(marker).isEmpty());
+		assertThat(shortLived.find(pending)).hasValueSatisfying(
+				(info) -> assertThat(info.status()).isEqualTo(TaskStatus.PENDING));
+		assertThat(shortLived.find(started)).hasValueSatisfying(
+				(info) -> assertThat(info.status()).isEqualTo(TaskStatus.STARTED));
+		assertThat(shortLived.find(retrying)).hasValueSatisfying(
+				(info) -> assertThat(info.status()).isEqualTo(TaskStatus.RETRY));
+		assertThat(shortLived.revoke(pending, this.now)).isTrue();
+		shortLived.update(List.of(TaskStateChange.success(started, "report", "reports", this.now, 1, "1"),
+				TaskStateChange.failure(retrying, "report", "reports", this.now, 2,
+						new TaskError("java.lang.IllegalStateException", "no"))));
+		await().atMost(WAIT)
+			.until(() -> shortLived.find(pending).isEmpty() && shortLived.find(started).isEmpty()
+					&& shortLived.find(retrying).isEmpty());
 	}
 
 	@Test

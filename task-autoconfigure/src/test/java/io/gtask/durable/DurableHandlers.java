@@ -36,13 +36,23 @@ public class DurableHandlers {
 	}
 
 	@TaskHandler(value = "approve", manualCommit = true)
-	public void approve(String key, String how, TaskContext context) {
+	public void approve(String key, String how, TaskContext context) throws InterruptedException {
 		int run = count(key);
 		switch (how) {
 			case "later" -> CompletableFuture.runAsync(() -> context.commit(key + ":approved"),
 					CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
 			case "now" -> context.commit(key + ":approved-now");
 			case "reject" -> context.commitFailure(new IllegalArgumentException("rejected " + key));
+			case "commit-then-throw" -> {
+				context.commit(key + ":committed");
+				throw new IllegalStateException("failed after committing " + key);
+			}
+			case "slow" -> {
+				// runs longer than the reaper's timeout, then returns without committing
+				if (run == 1) {
+					Thread.sleep(2500);
+				}
+			}
 			case "again" -> {
 				if (run == 1) {
 					context.commitRequeue();
@@ -55,6 +65,14 @@ public class DurableHandlers {
 				// never commits
 			}
 		}
+	}
+
+	@TaskHandler(value = "approveThenHang", manualCommit = true, timeout = "300ms")
+	public void approveThenHang(String key, TaskContext context) throws InterruptedException {
+		count(key);
+		context.commit(key + ":committed");
+		// runs past its timeout after committing
+		Thread.sleep(10_000);
 	}
 
 	@TaskHandler("autoCommit")

@@ -1,13 +1,23 @@
 package io.gtask.durable;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
 import io.gtask.backend.DurableResultBackend;
+import io.gtask.backend.NewTask;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskMessage;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.redis.RedisAsync;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
@@ -25,6 +35,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -109,6 +121,48 @@ abstract class DurableModeIntegrationTests {
 			assertThat(failed.error().message()).isEqualTo("rejected c");
 			assertThat(client.await(again, WAIT, String.class)).isEqualTo("d:run 2");
 			assertThat(DurableHandlers.runs("d")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void commitMadeWhileTheHandlerRunsStandsWhenTheHandlerThenThrows() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("approve", "k", "commit-then-throw");
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("k:committed");
+			assertThat(DurableHandlers.runs("k")).isOne();
+		});
+	}
+
+	@Test
+	void commitMadeWhileTheHandlerRunsStandsWhenTheHandlerThenTimesOut() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("approveThenHang", "n");
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("n:committed");
+			assertThat(DurableHandlers.runs("n")).isOne();
+		});
+	}
+
+	@Test
+	void reaperTimeoutOfAManualCommitTaskCountsFromItsHandlersReturn() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskBroker broker = context.getBean(TaskBroker.class);
+			String id = client.send("approve", "m", "slow");
+			await().atMost(WAIT).until(() -> DurableHandlers.runs("m") == 1);
+			// the handler returned (after longer than the reaper's timeout of 2 s) without committing
+			await().atMost(WAIT).until(() -> broker.findHeld("default", List.of(id)).isEmpty());
+			// it started more than the timeout ago, but returned less than that ago
+			TaskReaper reaper = context.getBean(TaskReaper.class);
+			TaskReaper.Result early = reaper.reap();
+			assertThat(early.requeued()).isZero();
+			assertThat(early.failed()).isZero();
+			assertThat(client.status(id)).isEqualTo(TaskStatus.STARTED);
+			MutableClock clock = new MutableClock();
+			clock.advance(Duration.ofSeconds(3));
+			reaper.setClock(clock);
+			assertThat(reaper.reap().requeued()).isOne();
 		});
 	}
 
@@ -240,6 +294,123 @@ abstract class DurableModeIntegrationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("gtask.backend.type=jdbc or mongo"));
+	}
+
+	@Test
+	void reaperNeitherSendsAgainNorFailsATaskThatFinishesAfterItWasRead() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h", "gtask.worker.enabled=false")
+			.run((context) -> {
+				DurableResultBackend backend = context.getBean(DurableResultBackend.class);
+				TaskBroker broker = context.getBean(TaskBroker.class);
+				for (LostTaskPolicy policy : LostTaskPolicy.values()) {
+					String id = recordLost(context, "finishing-" + policy);
+					TaskStateChange success = TaskStateChange.success(id, "work", "default", Instant.now(), 1,
+							"\"race:done\"");
+					TaskReaper reaper = reaper(context, new ReadHookBackend(backend, (read) -> {
+						if (read.stream().anyMatch((task) -> task.id().equals(id))) {
+							backend.update(List.of(success));
+						}
+					}), "test", Duration.ofHours(1), 100, policy);
+					TaskReaper.Result result = reaper.reap();
+					assertThat(result.requeued()).as(policy.name()).isZero();
+					assertThat(result.failed()).as(policy.name()).isZero();
+					assertThat(result.changed()).as(policy.name()).isOne();
+					TaskInfo info = backend.find(id).orElseThrow();
+					assertThat(info.status()).as(policy.name()).isEqualTo(TaskStatus.SUCCESS);
+					assertThat(info.result()).isEqualTo("\"race:done\"");
+					assertThat(broker.findHeld("default", List.of(id))).as(policy.name()).isEmpty();
+				}
+			});
+	}
+
+	@Test
+	void reaperStopsItsPassBeforeWritingOnceAnotherInstanceHoldsTheLock() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h", "gtask.worker.enabled=false")
+			.run((context) -> {
+				DurableResultBackend backend = context.getBean(DurableResultBackend.class);
+				TaskBroker broker = context.getBean(TaskBroker.class);
+				List<String> ids = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					ids.add(recordLost(context, "lock-lost-" + i));
+				}
+				RedisLeaderLock lock = lock();
+				AtomicInteger pages = new AtomicInteger();
+				TaskReaper reaper = reaper(context, new ReadHookBackend(backend, (read) -> {
+					if (pages.incrementAndGet() == 2) {
+						// the lock expired while the pass ran, and another instance took it
+						lock.release("a");
+						assertThat(lock.tryAcquire("b", Duration.ofMinutes(1))).isTrue();
+					}
+				}), "a", Duration.ofHours(1), 1, LostTaskPolicy.RETRY);
+				TaskReaper.Result result = reaper.reapAsLeader().orElseThrow();
+				assertThat(result.requeued()).isOne();
+				assertThat(broker.findHeld("default", ids)).hasSize(1);
+				assertThat(ids).filteredOn((id) -> backend.find(id).orElseThrow().history().size() == 1)
+					.as("tasks left to the new holder").hasSize(2);
+				assertThat(reaper.reapAsLeader()).isEmpty();
+			});
+	}
+
+	@Test
+	void reaperRenewsItsLockDuringALongPass() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h", "gtask.worker.enabled=false")
+			.run((context) -> {
+				DurableResultBackend backend = context.getBean(DurableResultBackend.class);
+				List<String> ids = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					ids.add(recordLost(context, "long-pass-" + i));
+				}
+				RedisLeaderLock lock = lock();
+				List<Boolean> taken = new ArrayList<>();
+				// the lock is held for three periods: 1.5 s; the pass takes about 2.8 s
+				TaskReaper reaper = reaper(context, new ReadHookBackend(backend, (read) -> {
+					taken.add(lock.tryAcquire("b", Duration.ofMinutes(1)));
+					slowPage(Duration.ofMillis(700));
+				}), "a", Duration.ofMillis(500), 1, LostTaskPolicy.RETRY);
+				TaskReaper.Result result = reaper.reapAsLeader().orElseThrow();
+				assertThat(taken).as("another instance took the lock during the pass").containsOnly(false);
+				assertThat(result.requeued()).isEqualTo(4);
+			});
+	}
+
+	private static void slowPage(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private RedisLeaderLock lock() {
+		return new RedisLeaderLock(new RedisAsync(TestRedis.get().connectionFactory(), Duration.ofSeconds(5)),
+				this.prefix + ":test-reaper");
+	}
+
+	private TaskReaper reaper(ApplicationContext context, DurableResultBackend backend, String owner, Duration period,
+			int batchSize, LostTaskPolicy policy) {
+		TaskReaper reaper = new TaskReaper(backend, context.getBean(TaskBroker.class),
+				context.getBean(TaskMessageCodec.class), lock(),
+				new TaskReaper.Settings(period, Duration.ofSeconds(1), batchSize, policy, owner));
+		MutableClock clock = new MutableClock();
+		clock.advance(Duration.ofMinutes(10));
+		reaper.setClock(clock);
+		return reaper;
+	}
+
+	/**
+	 * Record a task with its message, as a send does, but queue nothing: a task the broker lost.
+	 */
+	private String recordLost(ApplicationContext context, String key) {
+		String id = this.prefix + "-" + key;
+		TaskMessage message = new TaskMessage(id, "work", "default",
+				JsonNodeFactory.instance.arrayNode().add(key).add(0L), 1, null, null, null, System.currentTimeMillis(),
+				Map.of());
+		context.getBean(DurableResultBackend.class)
+			.create(List.of(new NewTask(id, "work", "default", Instant.now(), false,
+					context.getBean(TaskMessageCodec.class).encode(message), null)))
+			.join();
+		return id;
 	}
 
 	@Test

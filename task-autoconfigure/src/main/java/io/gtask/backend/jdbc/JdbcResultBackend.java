@@ -49,9 +49,11 @@ import org.springframework.util.Assert;
 /**
  * A {@link ResultBackend} that keeps each task in a row of one table of an SQL database.
  * <p>
- * Times are stored as epoch milliseconds. Each write sets {@code expires_at} to the time of the
- * write plus the time to live; every read ignores expired rows, which count as absent, so a
- * task is gone after its time to live just as in Redis. While the backend runs, a cleaner
+ * Times are stored as epoch milliseconds. A write that finishes a task sets {@code expires_at}
+ * to the time of the write plus the time to live; a write that leaves it unfinished sets it to
+ * {@link TaskTable#NEVER}, so that a task waiting for a long countdown, a paused queue or a
+ * backlog is never forgotten before it ends. Every read ignores expired rows, which count as
+ * absent, so a task is gone after its time to live just as in Redis. While the backend runs, a cleaner
  * deletes expired rows every {@link #setCleanupInterval cleanup interval}, in short statements
  * of at most {@link #setCleanupBatchSize batch size} rows each.
  * <p>
@@ -123,7 +125,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	/**
 	 * Create a backend on the table {@code gtask_task} of a database whose platform is detected.
 	 * @param dataSource the database
-	 * @param timeToLive how long a task is kept after its last change
+	 * @param timeToLive how long a task is kept after it ends (an unfinished task is kept until it ends)
 	 * @param pollInterval how often the states of awaited tasks are read
 	 */
 	public JdbcResultBackend(DataSource dataSource, Duration timeToLive, Duration pollInterval) {
@@ -135,7 +137,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	 * @param dataSource the database
 	 * @param platform the kind of database
 	 * @param tablePrefix the prefix of the table name: letters, digits and underscores
-	 * @param timeToLive how long a task is kept after its last change
+	 * @param timeToLive how long a task is kept after it ends (an unfinished task is kept until it ends)
 	 * @param pollInterval how often the states of awaited tasks are read
 	 */
 	public JdbcResultBackend(DataSource dataSource, JdbcPlatform platform, String tablePrefix, Duration timeToLive,
@@ -253,7 +255,8 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 	private List<String> insertAll(List<NewTask> tasks) {
 		long now = now();
-		long expiresAt = now + this.timeToLive.toMillis();
+		// a sent task is unfinished: it is kept until it ends
+		long expiresAt = TaskTable.NEVER;
 		List<String> refused = new ArrayList<>();
 		int[] counts = null;
 		if (this.platform.countsBatchedInserts()) {
@@ -322,12 +325,12 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	 */
 	private void updateAll(List<TaskStateChange> changes) {
 		long now = now();
-		long expiresAt = now + this.timeToLive.toMillis();
 		int[] counts = this.jdbc.batchUpdate(this.table.update, new BatchPreparedStatementSetter() {
 
 			@Override
 			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				TaskTable.bindUpdate(ps, changes.get(i), now, expiresAt, JdbcResultBackend.this.maxHistory);
+				TaskStateChange change = changes.get(i);
+				TaskTable.bindUpdate(ps, change, now, expiresAt(change, now), JdbcResultBackend.this.maxHistory);
 			}
 
 			@Override
@@ -344,7 +347,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 			boolean applied = (counts[i] > 0) || (counts[i] < 0 && isLive(change.id(), now));
 			if (!applied || rewritten.contains(change.id())) {
 				rewritten.add(change.id());
-				upsert(change, now, expiresAt);
+				upsert(change, now, expiresAt(change, now));
 			}
 		}
 	}
@@ -375,6 +378,14 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 			}
 		}
 		throw new GTaskException("Could not record the state of task '" + change.id() + "': its row kept changing");
+	}
+
+	/**
+	 * When the row of a task expires after a change: the time to live counts from the task's
+	 * end, so an unfinished task never expires.
+	 */
+	private long expiresAt(TaskStateChange change, long now) {
+		return change.status().isFinished() ? now + this.timeToLive.toMillis() : TaskTable.NEVER;
 	}
 
 	private boolean isLive(String id, long now) {
@@ -428,6 +439,16 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 			}
 			return ps;
 		}, (rs, row) -> TaskTable.toStored(rs));
+	}
+
+	@Override
+	public boolean updateIfUnchanged(StoredTask read, TaskStateChange change) {
+		Assert.isTrue(read.id().equals(change.id()), "A change applies to the task that was read");
+		return write((status) -> {
+			long now = now();
+			return this.jdbc.update(this.table.updateIfUnchanged, (ps) -> TaskTable.bindUpdateIfUnchanged(ps, read,
+					change, now, expiresAt(change, now), this.maxHistory)) > 0;
+		});
 	}
 
 	@Override

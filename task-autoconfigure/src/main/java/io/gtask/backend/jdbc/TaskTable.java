@@ -40,6 +40,12 @@ final class TaskTable {
 	 */
 	static final int MAX_ERROR_TYPE_LENGTH = 500;
 
+	/**
+	 * The {@code expires_at} of an unfinished task, which is kept until it ends: the last
+	 * millisecond of the year 9999, a value every supported database and driver holds.
+	 */
+	static final long NEVER = 253402300799999L;
+
 	private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_]{1,32}");
 
 	static final int STARTED_AT = 0;
@@ -90,6 +96,8 @@ final class TaskTable {
 
 	final String update;
 
+	final String updateIfUnchanged;
+
 	final String revoke;
 
 	final String revokeRecorded;
@@ -128,6 +136,7 @@ final class TaskTable {
 			.append(platform.concat("COALESCE(history, '')", "?"))
 			.append(" END");
 		this.update = update.append(" WHERE id = ? AND expires_at > ?").toString();
+		this.updateIfUnchanged = this.update + " AND status = ? AND updated_at = ?";
 		String revoke = "UPDATE " + this.name + " SET status = '" + TaskStatus.REVOKED.name()
 				+ "', finished_at = ?, error_type = ?, error_message = ?, next_attempt_at = NULL, updated_at = ?, "
 				+ "expires_at = ?";
@@ -202,9 +211,20 @@ final class TaskTable {
 	}
 
 	/**
-	 * Bind the parameters of {@link #update}.
+	 * Bind the parameters of {@link #updateIfUnchanged}.
 	 */
-	static void bindUpdate(PreparedStatement ps, TaskStateChange change, long now, long expiresAt, int maxHistory)
+	static void bindUpdateIfUnchanged(PreparedStatement ps, io.gtask.backend.StoredTask read, TaskStateChange change,
+			long now, long expiresAt, int maxHistory) throws SQLException {
+		int index = bindUpdate(ps, change, now, expiresAt, maxHistory);
+		ps.setString(index + 1, read.status().name());
+		ps.setLong(index + 2, read.updatedAt().toEpochMilli());
+	}
+
+	/**
+	 * Bind the parameters of {@link #update}.
+	 * @return the index of the last parameter
+	 */
+	static int bindUpdate(PreparedStatement ps, TaskStateChange change, long now, long expiresAt, int maxHistory)
 			throws SQLException {
 		ps.setString(1, cut(change.name(), MAX_NAME_LENGTH));
 		ps.setString(2, change.queue());
@@ -223,6 +243,7 @@ final class TaskTable {
 		bind(ps, index++, (maxHistory > 0) ? TaskHistory.toText(TaskHistory.events(change)) : null, Types.VARCHAR);
 		ps.setString(index++, change.id());
 		ps.setLong(index, now);
+		return index;
 	}
 
 	/**

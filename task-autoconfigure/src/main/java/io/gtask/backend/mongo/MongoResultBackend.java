@@ -52,7 +52,10 @@ import static io.gtask.backend.mongo.TaskDocument.date;
  * A {@link ResultBackend} that keeps each task in a document of one MongoDB collection, through
  * Spring Data MongoDB's {@link MongoOperations}.
  * <p>
- * Each document carries the date it expires at, renewed by every write. A TTL index on it lets
+ * Each document carries the date it expires at, set by every write: the time to live after a
+ * write that finishes the task, and {@link TaskDocument#NEVER} after one that leaves it
+ * unfinished, so that a task waiting for a long countdown, a paused queue or a backlog is never
+ * forgotten before it ends. A TTL index on it lets
  * MongoDB delete expired documents, but its monitor runs only about once a minute, so every read
  * and write also treats a document whose date has passed as absent. Each write is atomic on its
  * document; a batch is one bulk write. Callers that wait for tasks are served by polling: one
@@ -102,7 +105,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	 * Create a backend.
 	 * @param mongo the MongoDB operations, usually the application's {@code MongoTemplate}
 	 * @param collection the collection that holds the tasks
-	 * @param timeToLive how long a task is kept after its last change
+	 * @param timeToLive how long a task is kept after it ends (an unfinished task is kept until it ends)
 	 * @param pollInterval how often the states of tasks that callers wait for are read
 	 */
 	public MongoResultBackend(MongoOperations mongo, String collection, Duration timeToLive, Duration pollInterval) {
@@ -176,7 +179,8 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 			return CompletableFuture.completedFuture(List.of());
 		}
 		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(this.timeToLive);
+		// a sent task is unfinished: it is kept until it ends
+		Instant expiresAt = TaskDocument.NEVER;
 		BulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, this.collection);
 		for (NewTask task : tasks) {
 			bulk.replaceOne(expired(task.id(), now), TaskDocument.pending(task, now, expiresAt, this.maxHistory),
@@ -218,13 +222,13 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 			return;
 		}
 		Instant now = this.clock.instant();
-		Instant expiresAt = now.plus(this.timeToLive);
 		int from = 0;
 		while (from < changes.size()) {
 			BulkOperations bulk = this.mongo.bulkOps(BulkMode.ORDERED, this.collection);
 			for (int i = from; i < changes.size(); i++) {
 				TaskStateChange change = changes.get(i);
-				bulk.upsert(live(change.id(), now), TaskDocument.update(change, now, expiresAt, this.maxHistory));
+				bulk.upsert(live(change.id(), now),
+						TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory));
 			}
 			try {
 				bulk.execute();
@@ -238,10 +242,19 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 				BulkWriteError error = ex.getErrors().get(0);
 				int failed = from + error.getIndex();
 				TaskStateChange change = changes.get(failed);
-				upsertFresh(change.id(), TaskDocument.update(change, now, expiresAt, this.maxHistory), now);
+				upsertFresh(change.id(), TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory),
+						now);
 				from = failed + 1;
 			}
 		}
+	}
+
+	/**
+	 * When the document of a task expires after a change: the time to live counts from the
+	 * task's end, so an unfinished task never expires.
+	 */
+	private Instant expiresAt(TaskStateChange change, Instant now) {
+		return change.status().isFinished() ? now.plus(this.timeToLive) : TaskDocument.NEVER;
 	}
 
 	private void upsertFresh(String id, Update update, Instant now) {
@@ -283,6 +296,26 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 			.with(Sort.by(Sort.Direction.ASC, TaskDocument.UPDATED_AT).and(Sort.by(Sort.Direction.ASC, ID)))
 			.limit(limit);
 		return this.mongo.find(query, Document.class, this.collection).stream().map(TaskDocument::toStored).toList();
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * One conditional update, which matches only a live document with the state and the time of
+	 * last change that were read.
+	 */
+	@Override
+	public boolean updateIfUnchanged(StoredTask read, TaskStateChange change) {
+		Assert.isTrue(read.id().equals(change.id()), "A change applies to the task that was read");
+		Instant now = this.clock.instant();
+		Query query = live(read.id(), now);
+		query.addCriteria(Criteria.where(TaskDocument.STATUS).is(read.status().name())
+			.and(TaskDocument.UPDATED_AT)
+			.is(date(read.updatedAt())));
+		return this.mongo
+			.updateFirst(query, TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory),
+					this.collection)
+			.getMatchedCount() > 0;
 	}
 
 	@Override

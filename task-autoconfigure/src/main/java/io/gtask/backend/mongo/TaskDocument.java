@@ -58,6 +58,12 @@ final class TaskDocument {
 	 */
 	static final String EXPIRES_AT = "expiresAt";
 
+	/**
+	 * The expiry date of an unfinished task, which is kept until it ends: the last millisecond
+	 * of the year 9999.
+	 */
+	static final Instant NEVER = Instant.ofEpochMilli(253402300799999L);
+
 	static final String RESULT = "result";
 
 	static final String ERROR_TYPE = "errorType";
@@ -182,8 +188,9 @@ final class TaskDocument {
 		update.set(EXPIRES_AT, date(expiresAt));
 		deleted.forEach(update::unset);
 		update.setOnInsert(CREATED_AT, date(change.at()));
-		if (maxHistory > 0) {
-			pushEvents(update, TaskHistory.events(change), maxHistory);
+		List<TaskEvent> events = (maxHistory > 0) ? TaskHistory.events(change) : List.of();
+		if (!events.isEmpty()) {
+			pushEvents(update, events, maxHistory);
 		}
 		return update;
 	}

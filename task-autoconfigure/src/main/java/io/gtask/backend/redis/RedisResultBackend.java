@@ -50,8 +50,14 @@ import static io.gtask.redis.RedisAsync.string;
 /**
  * A {@link ResultBackend} that keeps each task in a Redis hash with a time to live.
  * <p>
- * Every write is one script call that sets the fields and renews the expiry, so no task key
- * lives forever. A caller that waits for a task adds its backend's own notification channel to
+ * Every write is one script call that sets the fields and the expiry. The time to live counts
+ * from the task's end: a write that finishes a task sets it, and a write that leaves it
+ * unfinished removes it, so that a task is never forgotten while a worker has it. A task just
+ * sent is kept for its countdown plus the time to live, so that a task waiting for a long
+ * countdown is not forgotten before it runs ({@code revoke}, {@code cancel} and {@code await}
+ * would call it unknown), while the record of a send that failed before its message was queued
+ * still goes away by itself. A task that waits in its queue, unstarted, for longer than the time
+ * to live after it was due loses its state until a worker starts it. A caller that waits for a task adds its backend's own notification channel to
  * the task's {@code waiters} field, in the same script that reads the task; the script that
  * finishes the task publishes its id on each of those channels. A backend subscribes once to its
  * own channel, so waiting costs one round trip, no subscription per task, and no notification
@@ -93,7 +99,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			redis.call('HSET', KEYS[1], unpack(ARGV, 7 + deleted))
 			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 7, 6 + deleted)) end
 			if ARGV[5] ~= '' then record(KEYS[1], ARGV[5], tonumber(ARGV[4])) end
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			if ARGV[2] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) else redis.call('PERSIST', KEYS[1]) end
 			if ARGV[2] == '1' then
 			  local waiters = redis.call('HGET', KEYS[1], 'waiters')
 			  if waiters then
@@ -217,7 +223,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	 * Create a backend.
 	 * @param redis the connection
 	 * @param keys the keyspace
-	 * @param timeToLive how long a task is kept after its last change
+	 * @param timeToLive how long a task is kept after it ends (an unfinished task is kept until it ends)
 	 * @param pollInterval how often waiting callers check the state in case a notification was
 	 * lost
 	 */
@@ -287,7 +293,11 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private byte[][] createArgs(NewTask task) {
 		List<byte[]> args = new ArrayList<>(15);
-		args.add(this.ttlMillis);
+		// kept for its countdown and then the time to live: bounds a record whose message was
+		// never queued (a send that failed); a worker's first change removes the expiry
+		long countdown = (task.dueAt() != null) ? Math.max(0, task.dueAt().toEpochMilli() - task.createdAt().toEpochMilli())
+				: 0;
+		args.add(bytes(Long.toString(this.timeToLive.toMillis() + countdown)));
 		pair(args, NAME, bytes(task.name()));
 		pair(args, QUEUE, bytes(task.queue()));
 		pair(args, STATUS, PENDING);

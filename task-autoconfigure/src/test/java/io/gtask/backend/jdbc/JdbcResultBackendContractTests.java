@@ -117,6 +117,10 @@ abstract class JdbcResultBackendContractTests extends DurableResultBackendContra
 		JdbcResultBackend backend = clockedBackend(Duration.ofMinutes(1));
 		backend.setCleanupBatchSize(10);
 		backend.create(IntStream.range(0, 25).mapToObj((i) -> newTask(id("old-" + i), false)).toList()).join();
+		backend.update(IntStream.range(0, 25)
+			.mapToObj((i) -> TaskStateChange.success(id("old-" + i), "report", "reports", this.now, 1, "1"))
+			.toList());
+		backend.create(List.of(newTask(id("unfinished"), false))).join();
 		this.clock.advance(Duration.ofMinutes(2));
 		backend.create(IntStream.range(0, 3).mapToObj((i) -> newTask(id("new-" + i), false)).toList()).join();
 		assertThat(rows(id("old-"))).isEqualTo(25);
@@ -124,6 +128,7 @@ abstract class JdbcResultBackendContractTests extends DurableResultBackendContra
 		assertThat(backend.deleteExpired()).isGreaterThanOrEqualTo(25);
 		assertThat(rows(id("old-"))).isZero();
 		assertThat(rows(id("new-"))).isEqualTo(3);
+		assertThat(rows(id("unfinished"))).isOne();
 		assertThat(backend.deleteExpired()).isZero();
 	}
 
@@ -132,6 +137,7 @@ abstract class JdbcResultBackendContractTests extends DurableResultBackendContra
 		JdbcResultBackend backend = clockedBackend(Duration.ofMinutes(1));
 		backend.setCleanupInterval(Duration.ofMillis(100));
 		backend.create(List.of(newTask(id("cleaned"), false))).join();
+		backend.update(List.of(TaskStateChange.success(id("cleaned"), "report", "reports", this.now, 1, "1")));
 		backend.start();
 		assertThat(backend.isRunning()).isTrue();
 		this.clock.advance(Duration.ofMinutes(2));
@@ -146,7 +152,7 @@ abstract class JdbcResultBackendContractTests extends DurableResultBackendContra
 		String id = id("expired-exclusive");
 		String changed = id("expired-changed");
 		backend.create(List.of(newTask(id, true), newTask(changed, false))).join();
-		backend.update(List.of(TaskStateChange.started(id, "report", "reports", this.now, 1),
+		backend.update(List.of(TaskStateChange.failure(id, "report", "reports", this.now, 1, new TaskError("x.E", "e")),
 				TaskStateChange.success(changed, "report", "reports", this.now, 1, "\"old\"")));
 		this.clock.advance(Duration.ofMinutes(2));
 		assertThat(rows(id)).isOne();

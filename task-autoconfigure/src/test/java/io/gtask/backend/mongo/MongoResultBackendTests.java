@@ -125,7 +125,7 @@ class MongoResultBackendTests {
 			.containsEntry("attempts", 0)
 			.containsEntry("createdAt", Date.from(this.now.minusSeconds(1)))
 			.containsEntry("updatedAt", Date.from(this.now))
-			.containsEntry("expiresAt", Date.from(this.now.plus(TTL)));
+			.containsEntry("expiresAt", Date.from(TaskDocument.NEVER));
 		assertThat(pending).doesNotContainKeys("startedAt", "finishedAt", "nextAttemptAt", "result", "errorType",
 				"errorMessage", "payload", "dueAt", "args");
 		assertThat(pending.getList("history", Document.class)).containsExactly(
@@ -141,7 +141,7 @@ class MongoResultBackendTests {
 			.containsEntry("errorMessage", "disk full")
 			.containsEntry("nextAttemptAt", Date.from(this.now.plusSeconds(30)))
 			.containsEntry("updatedAt", Date.from(this.now.plusSeconds(5)))
-			.containsEntry("expiresAt", Date.from(this.now.plusSeconds(5).plus(TTL)))
+			.containsEntry("expiresAt", Date.from(TaskDocument.NEVER))
 			.containsEntry("createdAt", Date.from(this.now.minusSeconds(1)));
 
 		backend.update(List.of(TaskStateChange.success("t-1", "report", "reports", this.now.plusSeconds(6), 2, "42")
@@ -150,6 +150,7 @@ class MongoResultBackendTests {
 			.containsEntry("result", "42")
 			.containsEntry("startedAt", Date.from(this.now.plusSeconds(5)))
 			.containsEntry("finishedAt", Date.from(this.now.plusSeconds(6)))
+			.containsEntry("expiresAt", Date.from(this.now.plusSeconds(5).plus(TTL)))
 			.doesNotContainKeys("errorType", "errorMessage", "nextAttemptAt");
 		assertThat(document("t-1").getList("history", Document.class)).hasSize(4)
 			.element(1)
@@ -177,10 +178,15 @@ class MongoResultBackendTests {
 	void expiredDocumentThatMongoHasNotDeletedYetCountsAsAbsent() throws Exception {
 		MongoResultBackend backend = backend();
 		backend.create(List.of(newTask("gone", this.now, true), newTask("reused", this.now, true),
-				newTask("updated", this.now, false), newTask("awaited", this.now, false)));
+				newTask("updated", this.now, false), newTask("awaited", this.now, false),
+				newTask("unfinished", this.now, false)));
 		backend.update(List.of(TaskStateChange.success("reused", "report", "reports", this.now, 1, "\"old\""),
-				TaskStateChange.success("updated", "report", "reports", this.now, 1, "\"old\"")));
+				TaskStateChange.success("updated", "report", "reports", this.now, 1, "\"old\""),
+				TaskStateChange.success("gone", "report", "reports", this.now, 1, "1"),
+				TaskStateChange.success("awaited", "report", "reports", this.now, 1, "1")));
 		this.clock.advance(TTL);
+		// an unfinished task is kept until it ends
+		assertThat(backend.find("unfinished")).isPresent();
 
 		// still stored: the TTL monitor has not run (and mongo-java-server has none)
 		assertThat(document("gone")).isNotNull();
