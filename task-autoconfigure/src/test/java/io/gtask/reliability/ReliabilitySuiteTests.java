@@ -24,6 +24,7 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
+import io.gtask.core.TaskSendOutcomeUnknownException;
 import io.gtask.core.TaskStatus;
 import io.gtask.test.RedisProcess;
 import io.gtask.test.TestRedis;
@@ -358,7 +359,7 @@ class ReliabilitySuiteTests {
 		}
 
 		private static boolean isOutcomeUnknown(TaskSendException ex) {
-			return String.valueOf(ex.getMessage()).contains("unknown");
+			return ex instanceof TaskSendOutcomeUnknownException;
 		}
 
 	}
