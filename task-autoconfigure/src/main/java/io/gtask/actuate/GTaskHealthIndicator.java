@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.TaskQueues;
 import io.gtask.worker.TaskContainer;
@@ -18,7 +19,9 @@ import org.springframework.boot.health.contributor.Status;
  * sends to, without a worker) and whether its worker runs. A queue whose pending tasks exceed
  * the backlog threshold is named in the {@code backlog} detail; the status then stays
  * {@code UP} unless a backlog status is set. The status is {@code DOWN} when Redis does not
- * answer within {@code gtask.redis.timeout}, or when the worker should run but does not.
+ * answer within {@code gtask.redis.timeout}, when the worker should run but does not, or when a
+ * key of a queue holds a value of another Redis type than gtask keeps there (each is named in the
+ * {@code brokenKeys} detail with the type it holds).
  */
 public class GTaskHealthIndicator extends AbstractHealthIndicator {
 
@@ -59,7 +62,16 @@ public class GTaskHealthIndicator extends AbstractHealthIndicator {
 				: this.knownQueues.get();
 		Map<String, Object> queueDetails = new LinkedHashMap<>();
 		Map<String, Long> backlog = new LinkedHashMap<>();
+		Map<String, String> brokenKeys = new LinkedHashMap<>();
 		for (String queue : consumed) {
+			List<KeyTypeProblem> problems = this.queues.keyProblems(queue);
+			problems.forEach((problem) -> brokenKeys.put(problem.key(),
+					"holds a " + problem.type() + ", where gtask keeps a " + problem.expected()));
+			if (!problems.isEmpty()) {
+				// the counts cannot be read while a key of the queue holds another type
+				queueDetails.put(queue, Map.of("brokenKeys", problems.size()));
+				continue;
+			}
 			QueueInfo info = this.queues.info(queue);
 			queueDetails.put(queue, queueDetails(info));
 			if (info.pending() > this.backlogThreshold) {
@@ -67,7 +79,7 @@ public class GTaskHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		boolean stopped = container != null && container.isAutoStartup() && !container.isRunning();
-		if (stopped) {
+		if (stopped || !brokenKeys.isEmpty()) {
 			builder.down();
 		}
 		else if (!backlog.isEmpty() && this.backlogStatus != null) {
@@ -82,6 +94,9 @@ public class GTaskHealthIndicator extends AbstractHealthIndicator {
 					container.getSettings().concurrency()));
 		}
 		builder.withDetail("queues", queueDetails);
+		if (!brokenKeys.isEmpty()) {
+			builder.withDetail("brokenKeys", brokenKeys);
+		}
 		if (!backlog.isEmpty()) {
 			builder.withDetail("backlogThreshold", this.backlogThreshold).withDetail("backlog", backlog);
 		}

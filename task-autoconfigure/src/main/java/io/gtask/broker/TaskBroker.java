@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.gtask.core.DeadLetter;
+import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.QueueInfo;
 import org.jspecify.annotations.Nullable;
 
@@ -122,6 +123,15 @@ public interface TaskBroker {
 	 * @return whether the dead letter existed
 	 */
 	boolean requeueDeadLetter(String queue, String id, byte[] payload, int priority);
+
+	/**
+	 * Look for keys of a queue that hold a value of another type than the broker keeps there.
+	 * @param queue the queue
+	 * @return the keys of the wrong type, none for a broker that cannot tell
+	 */
+	default List<KeyTypeProblem> keyProblems(String queue) {
+		return List.of();
+	}
 
 	/**
 	 * Reserve a dead letter for being sent again, so that of several requests at once only

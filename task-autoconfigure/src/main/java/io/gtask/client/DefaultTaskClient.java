@@ -40,6 +40,7 @@ import io.gtask.core.TaskNotFinishedException;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
+import io.gtask.core.QueueKeyTypeException;
 import io.gtask.core.TaskSendOutcomeUnknownException;
 import io.gtask.core.TaskStatus;
 import io.gtask.metrics.TaskMetrics;
@@ -305,12 +306,30 @@ public class DefaultTaskClient implements TaskClient {
 		}
 		catch (CompletionException ex) {
 			Throwable cause = ex.getCause();
+			if (cause instanceof QueueKeyTypeException wrongType && !wrongType.getNotQueued().isEmpty()) {
+				// Redis refused the commands on a key of another type: those tasks were surely not queued
+				forget(accepted.stream().filter((task) -> wrongType.getNotQueued().contains(task.id())).toList());
+				throw refusedByKeyType(requests, accepted, wrongType);
+			}
 			if (notWritten && cause instanceof RedisConnectionFailureException) {
 				forget(accepted);
 				throw unavailable(requests, cause);
 			}
 			throw outcomeUnknown(requests, accepted, cause);
 		}
+	}
+
+	private static TaskSendException refusedByKeyType(List<TaskRequest> requests, List<OutgoingTask> accepted,
+			QueueKeyTypeException ex) {
+		List<String> notQueued = ex.getNotQueued();
+		if (notQueued.size() >= accepted.size()) {
+			String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "' (" + notQueued.get(0) + ")"
+					: notQueued.size() + " tasks";
+			return new TaskSendException("Could not send " + what + ": " + ex.getMessage() + "; nothing was queued", ex);
+		}
+		return new TaskSendException(notQueued.size() + " of " + accepted.size() + " tasks were not queued ("
+				+ String.join(", ", notQueued.subList(0, Math.min(notQueued.size(), 10)))
+				+ ((notQueued.size() > 10) ? ", ..." : "") + "): " + ex.getMessage() + "; the others were queued", ex);
 	}
 
 	private static TaskSendOutcomeUnknownException outcomeUnknown(List<TaskRequest> requests,

@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.gtask.broker.DelayedEntry;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
+import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
@@ -54,6 +55,11 @@ public class DefaultTaskQueues implements TaskQueues {
 	@Override
 	public QueueInfo info(String queue) {
 		return this.broker.inspect(RedisKeyspace.validQueue(queue), this.clock.instant());
+	}
+
+	@Override
+	public List<KeyTypeProblem> keyProblems(String queue) {
+		return this.broker.keyProblems(RedisKeyspace.validQueue(queue));
 	}
 
 	@Override

@@ -16,6 +16,16 @@ public interface TaskQueues {
 	QueueInfo info(String queue);
 
 	/**
+	 * Look for keys of a queue that hold a value of another Redis type than gtask keeps there,
+	 * written by something else: what needs such a key is held up until it is deleted or renamed.
+	 * @param queue the queue
+	 * @return the keys of the wrong type, with the type each holds
+	 */
+	default java.util.List<KeyTypeProblem> keyProblems(String queue) {
+		return java.util.List.of();
+	}
+
+	/**
 	 * Stop every worker from fetching tasks of a queue. Sending still works: tasks pile up
 	 * until the queue is resumed. Tasks running when the queue is paused finish.
 	 * @param queue the queue

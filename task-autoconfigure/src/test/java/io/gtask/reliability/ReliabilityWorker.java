@@ -1,10 +1,16 @@
 package io.gtask.reliability;
 
 import io.gtask.core.TaskHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -15,6 +21,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @EnableAutoConfiguration
 public class ReliabilityWorker {
 
+	/**
+	 * The line a worker logs when its graceful shutdown starts; nothing may be logged at WARN or
+	 * ERROR after it.
+	 */
+	static final String SHUTDOWN_STARTED = "Graceful shutdown of the worker started";
+
 	public static void main(String[] args) {
 		SpringApplication.run(ReliabilityWorker.class, args);
 	}
@@ -22,6 +34,17 @@ public class ReliabilityWorker {
 	@Bean
 	Handlers handlers(StringRedisTemplate redis) {
 		return new Handlers(redis);
+	}
+
+	@Bean
+	RunLog runLog(@Value("${chaos.log-url:}") String url, @Value("${chaos.log-key:}") String key,
+			@Value("${chaos.worker:0}") int worker) {
+		return new RunLog(url, key, worker);
+	}
+
+	@Bean
+	ApplicationListener<ContextClosedEvent> shutdownMarker() {
+		return (event) -> LogFactory.getLog(ReliabilityWorker.class).info(SHUTDOWN_STARTED);
 	}
 
 	/**
@@ -50,6 +73,45 @@ public class ReliabilityWorker {
 				Thread.sleep(firstRunMillis);
 			}
 			return n;
+		}
+
+	}
+
+	/**
+	 * Writes the start and the end of every run of the chaos task to a Redis other than the one
+	 * under test, so that the suite can read what ran where whatever happens to that one.
+	 */
+	public static class RunLog implements AutoCloseable {
+
+		private final String key;
+
+		private final int worker;
+
+		private final RedisClient client;
+
+		private final StatefulRedisConnection<String, String> connection;
+
+		RunLog(String url, String key, int worker) {
+			this.key = key;
+			this.worker = worker;
+			this.client = url.isEmpty() ? null : RedisClient.create(url);
+			this.connection = (this.client != null) ? this.client.connect() : null;
+		}
+
+		@TaskHandler(value = "chaos", maxRetries = 1000, backoff = "50ms")
+		long chaos(long n, long sleepMillis) throws InterruptedException {
+			this.connection.sync().rpush(this.key, n + " s " + this.worker + " " + System.currentTimeMillis());
+			Thread.sleep(sleepMillis);
+			this.connection.sync().rpush(this.key, n + " e " + this.worker + " " + System.currentTimeMillis());
+			return n * 2;
+		}
+
+		@Override
+		public void close() {
+			if (this.client != null) {
+				this.connection.close();
+				this.client.shutdown();
+			}
 		}
 
 	}

@@ -18,6 +18,8 @@ import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.broker.TaskLimit;
 import io.gtask.core.DeadLetter;
+import io.gtask.core.KeyTypeProblem;
+import io.gtask.core.QueueKeyTypeException;
 import io.gtask.core.QueueInfo;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
@@ -137,33 +139,89 @@ public class RedisTaskBroker implements TaskBroker {
 			""";
 
 	/**
-	 * KEYS: the lanes, highest first, then the pause flag and the revoked set. ARGV: group,
-	 * consumer, count, now, lease end, queue key prefix, number of limits, then name,
-	 * concurrency, rate and rate period of each. Returns {1} when paused, else {0, entries} with
-	 * five values per entry (lane, id, message, delivery count, limited name), and the last
-	 * delivered id of each lane when there is no entry.
+	 * KEYS: the lanes, highest first, then the pause flag, the revoked set and the dead set.
+	 * ARGV: group, consumer, count, now, lease end, queue key prefix, prefix of dead letters,
+	 * number of limits, then name, concurrency, rate and rate period of each. Returns {1} when
+	 * paused, else {0, entries, last, broken}: five values per entry (lane, id, message,
+	 * delivery count, limited name); when there is no entry, the last delivered id of each lane
+	 * ('' for a lane whose key holds another type); and the key and type of each key found
+	 * holding a type other than its own, which is skipped so that the rest of the queue goes on.
 	 */
-	private static final DefaultRedisScript<List<Object>> FETCH = new DefaultRedisScript<>(SPLIT + LAST_DELIVERED + """
+	private static final DefaultRedisScript<List<Object>> FETCH = new DefaultRedisScript<>(SPLIT + LAST_DELIVERED
+			+ BURY + """
 			local group, consumer, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
-			local now, leaseUntil, prefix = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-			local nlanes = #KEYS - 2
+			local now, leaseUntil, prefix, deadPrefix = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
+			local nlanes = #KEYS - 3
 			if redis.call('EXISTS', KEYS[nlanes + 1]) == 1 then return {1} end
+			local deadKey = KEYS[nlanes + 3]
+			local broken = {}
+			local function typeOf(key)
+			  return redis.call('TYPE', key)['ok']
+			end
+			local function wrong(key, expected)
+			  local t = typeOf(key)
+			  if t ~= 'none' and t ~= expected then
+			    table.insert(broken, key)
+			    table.insert(broken, t)
+			    return t
+			  end
+			  return nil
+			end
 			local limits = {}
-			local nlimits = tonumber(ARGV[7])
+			local nlimits = tonumber(ARGV[8])
 			for i = 0, nlimits - 1 do
-			  local b = 8 + i * 4
+			  local b = 9 + i * 4
 			  limits[ARGV[b]] = {tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])}
 			end
 			local revokedKey = KEYS[nlanes + 2]
-			local revoked = redis.call('ZCARD', revokedKey) > 0
+			local revoked = false
+			local revokedCount = redis.pcall('ZCARD', revokedKey)
+			if type(revokedCount) == 'number' then revoked = revokedCount > 0 else wrong(revokedKey, 'zset') end
 			local inspect = revoked or nlimits > 0
+			local function admit(name, member, lane, m, d, admitted)
+			  local conc, rate, period = limits[name][1], limits[name][2], limits[name][3]
+			  local leaseKey = prefix .. 'leases:' .. name
+			  if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, member))) then
+			    local waitKey = prefix .. 'waiting:' .. name
+			    local rateKey = prefix .. 'rate:' .. name
+			    local free = redis.call('LLEN', waitKey) == 0
+			    if free and conc > 0 then
+			      redis.call('ZREMRANGEBYSCORE', leaseKey, '-inf', now)
+			      free = redis.call('ZCARD', leaseKey) < conc
+			    end
+			    if free and rate > 0 then
+			      redis.call('ZREMRANGEBYSCORE', rateKey, '-inf', now - period)
+			      free = redis.call('ZCARD', rateKey) < rate
+			    end
+			    if free then
+			      if rate > 0 then
+			        redis.call('ZADD', rateKey, now, member)
+			        redis.call('PEXPIRE', rateKey, period + 1000)
+			      end
+			    else
+			      redis.call('RPUSH', waitKey, tag(lane, counted(d, m)))
+			      -- the set of limited names is an index for inspection: one of another type stops nothing
+			      redis.pcall('SADD', prefix .. 'limited', name)
+			      return false
+			    end
+			  end
+			  if conc > 0 then
+			    redis.call('ZADD', leaseKey, leaseUntil, member)
+			    redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000)
+			  end
+			  return true
+			end
 			local out = {}
 			local taken = 0
 			for l = 1, nlanes do
 			  if taken >= count then break end
 			  local key = KEYS[l]
 			  local lane = nlanes - l
-			  if redis.call('EXISTS', key) == 1 then
+			  local laneType = typeOf(key)
+			  if laneType ~= 'stream' and laneType ~= 'none' then
+			    table.insert(broken, key)
+			    table.insert(broken, laneType)
+			  elseif laneType == 'stream' then
 			    local res = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - taken, 'STREAMS', key, '>')
 			    if type(res) == 'table' and res.err then
 			      redis.call('XGROUP', 'CREATE', key, group, '0')
@@ -173,11 +231,11 @@ public class RedisTaskBroker implements TaskBroker {
 			      for _, e in ipairs(res[1][2]) do
 			        local id, f = e[1], e[2]
 			        local member = lane .. '-' .. id
-			        local m, d, admitted = '', 0, false
+			        local m, d, admitted, admittedBy = '', 0, false, nil
 			        for j = 1, #f, 2 do
 			          if f[j] == 'm' then m = f[j + 1]
 			          elseif f[j] == 'd' then d = tonumber(f[j + 1]) or 0
-			          elseif f[j] == 'a' then admitted = true end
+			          elseif f[j] == 'a' then admitted = true admittedBy = f[j + 1] end
 			        end
 			        local keep, name = true, ''
 			        if inspect then
@@ -185,44 +243,35 @@ public class RedisTaskBroker implements TaskBroker {
 			          if ok and type(msg) == 'table' then
 			            if revoked and type(msg.id) == 'string' and redis.call('ZSCORE', revokedKey, msg.id) then
 			              redis.call('ZREM', revokedKey, msg.id)
-			              redis.call('SREM', prefix .. 'tracked', msg.id)
-			              if type(msg.unique) == 'string' and redis.call('GET', prefix .. 'unique:' .. msg.unique) == msg.id then
+			              redis.pcall('SREM', prefix .. 'tracked', msg.id)
+			              if type(msg.unique) == 'string' and redis.pcall('GET', prefix .. 'unique:' .. msg.unique) == msg.id then
 			                redis.call('DEL', prefix .. 'unique:' .. msg.unique)
 			              end
 			              keep = false
 			            elseif type(msg.name) == 'string' and limits[msg.name] then
 			              name = msg.name
-			              local conc, rate, period = limits[name][1], limits[name][2], limits[name][3]
-			              local leaseKey = prefix .. 'leases:' .. name
-			              if (conc > 0 or rate > 0) and not (admitted and (conc == 0 or redis.call('ZSCORE', leaseKey, member))) then
-			                local waitKey = prefix .. 'waiting:' .. name
-			                local rateKey = prefix .. 'rate:' .. name
-			                local free = redis.call('LLEN', waitKey) == 0
-			                if free and conc > 0 then
-			                  redis.call('ZREMRANGEBYSCORE', leaseKey, '-inf', now)
-			                  free = redis.call('ZCARD', leaseKey) < conc
+			              local admittedOk, admittedNow = pcall(admit, name, member, lane, m, d, admitted)
+			              if admittedOk then
+			                keep = admittedNow
+			              else
+			                -- a key of the name's limits holds another type: never run the task without its limit
+			                local found = {}
+			                for _, pair in ipairs({{prefix .. 'waiting:' .. name, 'list'}, {prefix .. 'leases:' .. name, 'zset'},
+			                    {prefix .. 'rate:' .. name, 'zset'}}) do
+			                  local t = wrong(pair[1], pair[2])
+			                  if t then table.insert(found, "key '" .. pair[1] .. "' holds a " .. t .. ', not a ' .. pair[2]) end
 			                end
-			                if free and rate > 0 then
-			                  redis.call('ZREMRANGEBYSCORE', rateKey, '-inf', now - period)
-			                  free = redis.call('ZCARD', rateKey) < rate
-			                end
-			                if free then
-			                  if rate > 0 then
-			                    redis.call('ZADD', rateKey, now, member)
-			                    redis.call('PEXPIRE', rateKey, period + 1000)
-			                  end
-			                else
-			                  redis.call('RPUSH', waitKey, tag(lane, counted(d, m)))
-			                  redis.call('SADD', prefix .. 'limited', name)
-			                  keep = false
-			                end
-			              end
-			              if keep and conc > 0 then
-			                redis.call('ZADD', leaseKey, leaseUntil, member)
-			                redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000)
+			                local why = (#found > 0) and table.concat(found, '; ') or tostring(admittedNow)
+			                bury(deadKey, deadPrefix, member, now, m, m, 'The limits of task ' .. "'" .. name
+			                  .. "' could not be applied: " .. why)
+			                keep = false
 			              end
 			            end
 			          end
+			        end
+			        if keep and name == '' and admittedBy and limits[admittedBy] then
+			          -- admitted under a permit of that name but not (or no longer) a task of it
+			          name = admittedBy
 			        end
 			        if keep then
 			          taken = taken + 1
@@ -239,16 +288,20 @@ public class RedisTaskBroker implements TaskBroker {
 			    end
 			  end
 			end
-			if taken > 0 then return {0, out} end
 			local last = {}
-			for l = 1, nlanes do
-			  if redis.call('EXISTS', KEYS[l]) == 1 then
-			    table.insert(last, lastDelivered(KEYS[l], group))
-			  else
-			    table.insert(last, '0-0')
+			if taken == 0 then
+			  for l = 1, nlanes do
+			    local t = typeOf(KEYS[l])
+			    if t == 'stream' then
+			      table.insert(last, lastDelivered(KEYS[l], group))
+			    elseif t == 'none' then
+			      table.insert(last, '0-0')
+			    else
+			      table.insert(last, '')
+			    end
 			  end
 			end
-			return {0, out, last}
+			return {0, out, last, broken}
 			""", LIST);
 
 	/**
@@ -287,8 +340,10 @@ public class RedisTaskBroker implements TaskBroker {
 			    local lane, body = split(member)
 			    local d, message = uncount(body)
 			    local id
-			    if d > 0 then id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1', 'd', d)
-			    else id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', '1') end
+			    -- field 'a' names the limit whose permit the entry holds, so that it is released
+			    -- whatever the message turns out to be
+			    if d > 0 then id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', name, 'd', d)
+			    else id = redis.pcall('XADD', KEYS[lane + 1], '*', 'm', message, 'a', name) end
 			    if type(id) == 'table' and id.err then
 			      -- a lane key of another type: the entry is set aside, the others go on
 			      local deadId = 'waiting-' .. now .. '-' .. #buried .. '-' .. string.sub(redis.sha1hex(member), 1, 12)
@@ -306,7 +361,7 @@ public class RedisTaskBroker implements TaskBroker {
 			    if conc > 0 then redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000) end
 			    if rate > 0 then redis.call('PEXPIRE', rateKey, period + 1000) end
 			  end
-			  if redis.call('LLEN', waitKey) == 0 then redis.call('SREM', prefix .. 'limited', name) end
+			  if redis.call('LLEN', waitKey) == 0 then redis.pcall('SREM', prefix .. 'limited', name) end
 			  total = total + admitted
 			end
 			table.insert(buried, 1, tostring(total))
@@ -319,11 +374,17 @@ public class RedisTaskBroker implements TaskBroker {
 	 */
 
 	private static final DefaultRedisScript<Long> DEFER = new DefaultRedisScript<>("""
+			local waiting = ARGV[3] .. 'waiting:' .. ARGV[4]
+			local t = redis.call('TYPE', waiting)['ok']
+			if t ~= 'none' and t ~= 'list' then
+			  return redis.error_reply('WRONGTYPE ' .. waiting .. ' holds a ' .. t .. ', not a list')
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('ZREM', ARGV[3] .. 'leases:' .. ARGV[4], ARGV[6])
 			redis.call('RPUSH', ARGV[3] .. 'waiting:' .. ARGV[4], ARGV[5])
-			return redis.call('SADD', ARGV[3] .. 'limited', ARGV[4])
+			redis.pcall('SADD', ARGV[3] .. 'limited', ARGV[4])
+			return 1
 			""", Long.class);
 
 	/**
@@ -332,7 +393,9 @@ public class RedisTaskBroker implements TaskBroker {
 	 * message with the same id.
 	 */
 	private static final DefaultRedisScript<Long> ACK = new DefaultRedisScript<>("""
-			if redis.call('ZCARD', KEYS[2]) > 0 then
+			-- a revoked set of another type must not stop acknowledgements
+			local revoked = redis.pcall('ZCARD', KEYS[2])
+			if type(revoked) == 'number' and revoked > 0 then
 			  for i = 2, #ARGV do
 			    local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
 			    if entry[1] and redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
@@ -351,6 +414,11 @@ public class RedisTaskBroker implements TaskBroker {
 			""", Long.class);
 
 	private static final DefaultRedisScript<Long> RETRY_LATER = new DefaultRedisScript<>("""
+			local t = redis.call('TYPE', KEYS[2])['ok']
+			if t ~= 'none' and t ~= 'zset' then
+			  -- refused before acknowledging: the delivery stays pending and is taken over later
+			  return redis.error_reply('WRONGTYPE ' .. KEYS[2] .. ' holds a ' .. t .. ', not a zset')
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			return redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
@@ -481,11 +549,18 @@ public class RedisTaskBroker implements TaskBroker {
 	 * then the fields of the dead letter. A revoked id ends with its task's dead letter.
 	 */
 	private static final DefaultRedisScript<Long> DEAD_LETTER = new DefaultRedisScript<>("""
+			-- refuse before acknowledging anything, so that the delivery stays pending and nothing is lost
+			for _, pair in ipairs({{KEYS[2], 'zset'}, {KEYS[3], 'hash'}}) do
+			  local t = redis.call('TYPE', pair[1])['ok']
+			  if t ~= 'none' and t ~= pair[2] then
+			    return redis.error_reply('WRONGTYPE ' .. pair[1] .. ' holds a ' .. t .. ', not a ' .. pair[2])
+			  end
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			redis.call('XDEL', KEYS[1], ARGV[2])
 			redis.call('HSET', KEYS[3], unpack(ARGV, 8))
 			for i = 8, #ARGV - 1, 2 do
-			  if ARGV[i] == 'taskId' then redis.call('ZREM', KEYS[4], ARGV[i + 1]) end
+			  if ARGV[i] == 'taskId' then redis.pcall('ZREM', KEYS[4], ARGV[i + 1]) end
 			end
 			redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
 			local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
@@ -604,8 +679,12 @@ public class RedisTaskBroker implements TaskBroker {
 			  table.insert(list, consumers[i + 1])
 			end
 			local waiting = 0
-			for _, name in ipairs(redis.call('SMEMBERS', KEYS[16])) do
-			  waiting = waiting + redis.call('LLEN', ARGV[3] .. 'waiting:' .. name)
+			local names = redis.pcall('SMEMBERS', KEYS[16])
+			if type(names) == 'table' and not names.err then
+			  for _, name in ipairs(names) do
+			    local n = redis.pcall('LLEN', ARGV[3] .. 'waiting:' .. name)
+			    if type(n) == 'number' then waiting = waiting + n end
+			  end
 			end
 			return {pending, inflight, redis.call('ZCARD', KEYS[12]), redis.call('ZCARD', KEYS[13]),
 			  redis.call('EXISTS', KEYS[14]), waiting, list}
@@ -639,6 +718,8 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private final RedisKeyspace keys;
 
+	private final QueueKeyTypes keyTypes;
+
 	private final int deadLetterMaxSize;
 
 	private final Duration deadLetterMaxAge;
@@ -670,6 +751,7 @@ public class RedisTaskBroker implements TaskBroker {
 		this.keys = keys;
 		this.deadLetterMaxSize = deadLetterMaxSize;
 		this.deadLetterMaxAge = deadLetterMaxAge;
+		this.keyTypes = new QueueKeyTypes(redis, keys);
 	}
 
 	/**
@@ -740,7 +822,7 @@ public class RedisTaskBroker implements TaskBroker {
 				holders.add(enqueue(batch, task, tracking));
 			}
 		});
-		return all.thenApply((ignored) -> {
+		CompletableFuture<List<@Nullable String>> queued = all.thenApply((ignored) -> {
 			List<@Nullable String> result = new ArrayList<>(holders.size());
 			for (CompletableFuture<byte @Nullable []> holder : holders) {
 				byte[] id = (holder != null) ? holder.join() : null;
@@ -748,6 +830,53 @@ public class RedisTaskBroker implements TaskBroker {
 			}
 			return result;
 		});
+		if (queued.isDone()) {
+			// answered already (or never written): this is the sender's thread, which may ask more
+			Throwable failure = queued.handle((result, ex) -> ex).join();
+			return (failure != null) ? CompletableFuture.failedFuture(refused(tasks, failure)) : queued;
+		}
+		// finding the keys of the wrong type takes commands, which must not run on a Redis thread
+		return queued.exceptionallyComposeAsync((ex) -> CompletableFuture.failedFuture(refused(tasks, ex)));
+	}
+
+	/**
+	 * When Redis refused some of the commands for a key of the wrong type, a failure naming the
+	 * keys and the tasks that were therefore not queued.
+	 */
+	private Throwable refused(List<OutgoingTask> tasks, Throwable failure) {
+		Throwable cause = (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+				? failure.getCause() : failure;
+		if (!(cause instanceof RuntimeException runtime) || !QueueKeyTypes.isWrongType(runtime)) {
+			return cause;
+		}
+		List<KeyTypeProblem> problems = new ArrayList<>();
+		for (String queue : tasks.stream().map(OutgoingTask::queue).distinct().toList()) {
+			RuntimeException translated = this.keyTypes.translate(queue, this.limits.keySet(), runtime);
+			if (translated instanceof QueueKeyTypeException wrongType) {
+				problems.addAll(wrongType.getProblems());
+			}
+		}
+		if (problems.isEmpty()) {
+			return cause;
+		}
+		java.util.Set<String> broken = new java.util.HashSet<>();
+		problems.forEach((problem) -> broken.add(problem.key()));
+		List<String> notQueued = new ArrayList<>();
+		for (OutgoingTask task : tasks) {
+			String target = (task.due() != null) ? this.keys.delayed(task.queue())
+					: this.keys.lane(task.queue(), task.priority());
+			boolean unique = task.uniqueKey() != null
+					&& broken.contains(this.keys.unique(task.queue(), task.uniqueKey()));
+			if (broken.contains(target) || unique || (this.tracking && broken.contains(this.keys.tracked(task.queue())))) {
+				notQueued.add(task.id());
+			}
+		}
+		return new QueueKeyTypeException(problems, notQueued, cause);
+	}
+
+	@Override
+	public List<KeyTypeProblem> keyProblems(String queue) {
+		return this.keyTypes.check(queue, this.limits.keySet());
 	}
 
 	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task,
@@ -1152,9 +1281,15 @@ public class RedisTaskBroker implements TaskBroker {
 		keys[0] = bytes(this.keys.delayed(queue));
 		System.arraycopy(lanes(queue), 0, keys, 1, RedisKeyspace.LANES);
 		keys[RedisKeyspace.LANES + 1] = bytes(this.keys.dead(queue));
-		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, PROMOTE,
+		List<Object> result;
+		try {
+			result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, PROMOTE,
 				ScriptOutputType.MULTI, keys, number(now.toEpochMilli()), number(limit), number(LATEST_DUE),
 				bytes(this.keys.deadLetterPrefix(queue))));
+		}
+		catch (RuntimeException ex) {
+			throw this.keyTypes.translate(queue, this.limits.keySet(), ex);
+		}
 		for (int i = 2; i + 1 < result.size(); i += 2) {
 			String id = string((byte[]) result.get(i));
 			String reason = string((byte[]) result.get(i + 1));
@@ -1246,8 +1381,14 @@ public class RedisTaskBroker implements TaskBroker {
 		keys[13] = bytes(this.keys.paused(queue));
 		keys[14] = bytes(this.keys.consumers(queue));
 		keys[15] = bytes(this.keys.limited(queue));
-		List<Object> result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, INSPECT,
+		List<Object> result;
+		try {
+			result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, INSPECT,
 				ScriptOutputType.MULTI, keys, GROUP, number(now.toEpochMilli()), bytes(this.keys.queuePrefix(queue))));
+		}
+		catch (RuntimeException ex) {
+			throw this.keyTypes.translate(queue, this.limits.keySet(), ex);
+		}
 		List<QueueInfo.ConsumerInfo> consumers = new ArrayList<>();
 		List<?> flat = (List<?>) result.get(6);
 		for (int i = 0; i + 2 < flat.size(); i += 3) {
@@ -1325,6 +1466,8 @@ public class RedisTaskBroker implements TaskBroker {
 
 		private final byte[] prefix;
 
+		private final byte[] deadPrefix;
+
 		private @Nullable RedisConnection connection;
 
 		private volatile boolean paused;
@@ -1334,12 +1477,14 @@ public class RedisTaskBroker implements TaskBroker {
 		StreamConsumer(String queue, String consumerName) {
 			this.queue = queue;
 			byte[][] lanes = lanes(queue);
-			this.lanesHighFirst = new byte[lanes.length + 2][];
+			this.lanesHighFirst = new byte[lanes.length + 3][];
 			for (int i = 0; i < lanes.length; i++) {
 				this.lanesHighFirst[i] = lanes[lanes.length - 1 - i];
 			}
 			this.lanesHighFirst[lanes.length] = bytes(RedisTaskBroker.this.keys.paused(queue));
 			this.lanesHighFirst[lanes.length + 1] = bytes(RedisTaskBroker.this.keys.revoked(queue));
+			this.lanesHighFirst[lanes.length + 2] = bytes(RedisTaskBroker.this.keys.dead(queue));
+			this.deadPrefix = bytes(RedisTaskBroker.this.keys.deadLetterPrefix(queue));
 			this.consumerName = bytes(consumerName);
 			this.prefix = bytes(RedisTaskBroker.this.keys.queuePrefix(queue));
 		}
@@ -1354,7 +1499,9 @@ public class RedisTaskBroker implements TaskBroker {
 			}
 			this.paused = false;
 			List<?> entries = (List<?>) result.get(1);
-			this.lastIds = (entries.isEmpty() && result.size() > 2) ? (List<?>) result.get(2) : null;
+			List<?> last = (List<?>) result.get(2);
+			this.lastIds = (entries.isEmpty() && !last.isEmpty()) ? last : null;
+			RedisTaskBroker.this.keyTypes.found(this.queue, (List<?>) result.get(3));
 			return deliveries(entries);
 		}
 
@@ -1380,6 +1527,7 @@ public class RedisTaskBroker implements TaskBroker {
 			args.add(number(now));
 			args.add(number(now + RedisTaskBroker.this.leaseTime.toMillis()));
 			args.add(this.prefix);
+			args.add(this.deadPrefix);
 			args.add(number(limits.size()));
 			limits.forEach((name, limit) -> {
 				args.add(bytes(name));
@@ -1413,10 +1561,19 @@ public class RedisTaskBroker implements TaskBroker {
 				connection = RedisTaskBroker.this.redis.getConnectionFactory().getConnection();
 				this.connection = connection;
 			}
-			StreamOffset<byte[]>[] offsets = new StreamOffset[lastIds.size()];
-			for (int i = 0; i < offsets.length; i++) {
-				offsets[i] = StreamOffset.create(this.lanesHighFirst[i], ReadOffset.from(string((byte[]) lastIds.get(i))));
+			List<StreamOffset<byte[]>> readable = new ArrayList<>(lastIds.size());
+			for (int i = 0; i < lastIds.size(); i++) {
+				String last = string((byte[]) lastIds.get(i));
+				// a lane whose key holds another type is left out, or XREAD would fail for all
+				if (!last.isEmpty()) {
+					readable.add(StreamOffset.create(this.lanesHighFirst[i], ReadOffset.from(last)));
+				}
 			}
+			if (readable.isEmpty()) {
+				sleep(wait);
+				return false;
+			}
+			StreamOffset<byte[]>[] offsets = readable.toArray(new StreamOffset[0]);
 			try {
 				List<ByteRecord> records = connection.streamCommands()
 					.xRead(StreamReadOptions.empty().count(1).block(wait), offsets);
