@@ -1,6 +1,8 @@
 package io.gtask.worker;
 
+import java.sql.BatchUpdateException;
 import java.sql.SQLDataException;
+import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -52,14 +54,22 @@ final class WriteFailureClassifier {
 	 */
 	boolean isPermanent(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = next(cause)) {
-			String message = lowerCaseMessage(cause);
-			if (REFUSED_DATA.stream().anyMatch(message::contains)) {
-				return true;
+			Boolean decided = (cause instanceof SQLException sql) ? bySqlState(sql) : null;
+			if (decided != null) {
+				return decided;
 			}
 		}
 		for (Throwable cause = ex; cause != null; cause = next(cause)) {
 			if (isPassing(cause)) {
 				return false;
+			}
+		}
+		for (Throwable cause = ex; cause != null; cause = next(cause)) {
+			if (mayReadMessage(cause)) {
+				String message = lowerCaseMessage(cause);
+				if (REFUSED_DATA.stream().anyMatch(message::contains)) {
+					return true;
+				}
 			}
 		}
 		for (Throwable cause = ex; cause != null; cause = next(cause)) {
@@ -70,6 +80,47 @@ final class WriteFailureClassifier {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Decide by the SQL state and vendor code of a database error, when they say: data
+	 * exceptions, integrity violations and program limits are refusals; connection failures,
+	 * shutdowns, deadlocks and lock timeouts pass. A packet over MySQL's limit is a refusal though
+	 * its state is that of a broken connection.
+	 */
+	private static @Nullable Boolean bySqlState(SQLException sql) {
+		for (SQLException error = sql; error != null; error = (error.getNextException() != error) ? error.getNextException() : null) {
+			int code = error.getErrorCode();
+			String state = error.getSQLState();
+			if (code == 1153 || code == 1301 || (!(error instanceof BatchUpdateException)
+					&& lowerCaseMessage(error).contains("max_allowed_packet"))) {
+				return true;
+			}
+			if (code == 1205 || code == 1213) {
+				return false;
+			}
+			if (code == 1406 || code == 1264 || code == 1366) {
+				return true;
+			}
+			if (state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("40")
+					|| state.startsWith("53") || state.equals("HYT00"))) {
+				return false;
+			}
+			if (state != null && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"))) {
+				return true;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether the message of a failure may be searched for words: not a wrapper that repeats the
+	 * statement, nor a batch failure of PostgreSQL, whose messages hold the values written (a
+	 * task's error text could then read as a refusal).
+	 */
+	private static boolean mayReadMessage(Throwable cause) {
+		return !(cause instanceof DataAccessException) && !(cause instanceof TransactionSystemException)
+				&& !(cause instanceof BatchUpdateException);
 	}
 
 	private static boolean isPassing(Throwable cause) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -67,6 +68,27 @@ class WriteFailureClassifierTests {
 		assertThat(this.classifier.isPermanent(new RedisSystemException("Error",
 				new RuntimeException("READONLY You can't write against a read only replica."))))
 			.isFalse();
+	}
+
+	@Test
+	void aDatabaseGoingAwayPassesEvenWhenTheValuesWrittenReadLikeARefusal() {
+		// PostgreSQL's batch failures repeat the values written: a task's own error text must not decide
+		BatchUpdateException batch = new BatchUpdateException("Batch entry 0 UPDATE gtask_task SET error_message = "
+				+ "'String index out of range: 7 (URI too long)' was aborted: FATAL: terminating connection due to "
+				+ "administrator command", "57P01", 0, new int[0]);
+		assertThat(this.classifier.isPermanent(new UncategorizedSQLException("update", "UPDATE", batch))).isFalse();
+		SQLException refused = new SQLException("Connection refused: value too long", "08001");
+		assertThat(this.classifier.isPermanent(new DataAccessResourceFailureException("x", refused))).isFalse();
+		assertThat(this.classifier.isPermanent(new IllegalStateException("out of range",
+				new DataAccessResourceFailureException("Batch entry 0 ... 'value too long' ... was aborted")))).isFalse();
+	}
+
+	@Test
+	void sqlStatesOfDataExceptionsAreRefusals() {
+		assertThat(this.classifier.isPermanent(new UncategorizedSQLException("update", "UPDATE",
+				new BatchUpdateException("Batch entry 0 ... was aborted", "22021", 0, new int[0])))).isTrue();
+		assertThat(this.classifier.isPermanent(new UncategorizedSQLException("update", "UPDATE",
+				new SQLException("Data too long for column 'id'", "22001", 1406)))).isTrue();
 	}
 
 	@Test
