@@ -70,6 +70,47 @@ class DelayedEntryIntegrationTests {
 	}
 
 	@Test
+	void anEntryNeitherItsLaneNorTheDeadLettersCanTakeStaysWhereItIs() {
+		this.producer.run((context) -> {
+			TaskBroker broker = context.getBean(TaskBroker.class);
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			RedisKeyspace keys = new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix());
+			String delayed = keys.delayed("default");
+			redis.opsForValue().set(keys.lane("default", 7), "not a stream");
+			redis.opsForValue().set(keys.dead("default"), "not a sorted set either");
+			String wrongLane = "7|{\"v\":1,\"id\":\"stuck\",\"name\":\"add\",\"queue\":\"default\",\"args\":[]}";
+			String good = "3|{\"v\":1,\"id\":\"fine\",\"name\":\"add\",\"queue\":\"default\",\"args\":[]}";
+			redis.opsForZSet().add(delayed, wrongLane, 1);
+			redis.opsForZSet().add(delayed, good, 2);
+			Promotion promotion = broker.promoteDue("default", Instant.now(), 500);
+			assertThat(promotion.moved()).isEqualTo(1);
+			assertThat(redis.opsForZSet().range(delayed, 0, -1)).containsExactly(wrongLane);
+			redis.delete(keys.dead("default"));
+			broker.promoteDue("default", Instant.now(), 500);
+			assertThat(redis.opsForZSet().size(delayed)).isZero();
+			assertThat(context.getBean(DeadLetters.class).list("default", 0, 10)).extracting(DeadLetter::taskId)
+				.containsExactly("stuck");
+		});
+	}
+
+	@Test
+	void aSetAsideTaskIsNoLongerTrackedNorHoldsItsUniquenessKey() {
+		this.producer.run((context) -> {
+			TaskBroker broker = context.getBean(TaskBroker.class);
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			RedisKeyspace keys = new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix());
+			redis.opsForValue().set(keys.lane("default", 7), "not a stream");
+			redis.opsForSet().add(keys.tracked("default"), "held");
+			redis.opsForValue().set(keys.unique("default", "k1"), "held");
+			redis.opsForZSet().add(keys.delayed("default"),
+					"7|{\"v\":1,\"id\":\"held\",\"name\":\"add\",\"queue\":\"default\",\"unique\":\"k1\",\"args\":[]}", 1);
+			broker.promoteDue("default", Instant.now(), 500);
+			assertThat(redis.opsForSet().isMember(keys.tracked("default"), "held")).isFalse();
+			assertThat(redis.hasKey(keys.unique("default", "k1"))).isFalse();
+		});
+	}
+
+	@Test
 	void workerWarnsOnceWhileDueTasksOfAQueueCannotBeMoved(CapturedOutput output) {
 		GTaskTestSupport.runner().run((context) -> {
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);

@@ -110,15 +110,29 @@ public class RedisTaskBroker implements TaskBroker {
 	 */
 	private static final String BURY = """
 			local function bury(deadKey, deadPrefix, id, now, member, body, reason)
+			  -- a dead set or letter of another type cannot take it: the caller keeps the entry
+			  for _, pair in ipairs({{deadKey, 'zset'}, {deadPrefix .. id, 'hash'}}) do
+			    local t = redis.call('TYPE', pair[1])['ok']
+			    if t ~= 'none' and t ~= pair[2] then return false end
+			  end
 			  local fields = {'reason', reason, 'payload', member, 'deadAt', now, 'attempts', '0', 'deliveries', '0'}
 			  local ok, msg = pcall(cjson.decode, body)
 			  if ok and type(msg) == 'table' then
-			    if type(msg.id) == 'string' then table.insert(fields, 'taskId') table.insert(fields, msg.id) end
+			    local queuePrefix = string.sub(deadPrefix, 1, #deadPrefix - 5)
+			    if type(msg.id) == 'string' then
+			      table.insert(fields, 'taskId') table.insert(fields, msg.id)
+			      -- no longer held by Redis: in durable mode the reaper takes it from here
+			      redis.pcall('SREM', queuePrefix .. 'tracked', msg.id)
+			      if type(msg.unique) == 'string' and redis.pcall('GET', queuePrefix .. 'unique:' .. msg.unique) == msg.id then
+			        redis.call('DEL', queuePrefix .. 'unique:' .. msg.unique)
+			      end
+			    end
 			    if type(msg.name) == 'string' then table.insert(fields, 'name') table.insert(fields, msg.name) end
 			  end
 			  redis.call('DEL', deadPrefix .. id)
 			  redis.call('HSET', deadPrefix .. id, unpack(fields))
 			  redis.call('ZADD', deadKey, now, id)
+			  return true
 			end
 			""";
 
@@ -262,9 +276,13 @@ public class RedisTaskBroker implements TaskBroker {
 			                  if t then table.insert(found, "key '" .. pair[1] .. "' holds a " .. t .. ', not a ' .. pair[2]) end
 			                end
 			                local why = (#found > 0) and table.concat(found, '; ') or tostring(admittedNow)
-			                bury(deadKey, deadPrefix, member, now, m, m, 'The limits of task ' .. "'" .. name
-			                  .. "' could not be applied: " .. why)
-			                keep = false
+			                if bury(deadKey, deadPrefix, member, now, m, m, 'The limits of task ' .. "'" .. name
+			                  .. "' could not be applied: " .. why) then
+			                  keep = false
+			                else
+			                  -- left pending, to be taken over after the visibility timeout
+			                  keep = nil
+			                end
 			              end
 			            end
 			          end
@@ -273,7 +291,9 @@ public class RedisTaskBroker implements TaskBroker {
 			          -- admitted under a permit of that name but not (or no longer) a task of it
 			          name = admittedBy
 			        end
-			        if keep then
+			        if keep == nil then
+			          -- neither run nor acknowledged
+			        elseif keep then
 			          taken = taken + 1
 			          table.insert(out, lane)
 			          table.insert(out, id)
@@ -348,8 +368,13 @@ public class RedisTaskBroker implements TaskBroker {
 			      -- a lane key of another type: the entry is set aside, the others go on
 			      local deadId = 'waiting-' .. now .. '-' .. #buried .. '-' .. string.sub(redis.sha1hex(member), 1, 12)
 			      local reason = "Could not move waiting entry of '" .. name .. "' into lane " .. lane .. ' (' .. KEYS[lane + 1] .. '): ' .. id.err
-			      bury(KEYS[12], deadPrefix, deadId, now, member, message, reason)
-			      table.insert(buried, deadId .. ' ' .. reason)
+			      if bury(KEYS[12], deadPrefix, deadId, now, member, message, reason) then
+			        table.insert(buried, deadId .. ' ' .. reason)
+			      else
+			        -- not even the dead letters can take it: it stays first in its list
+			        redis.call('LPUSH', waitKey, member)
+			        break
+			      end
 			    else
 			      local leaseMember = lane .. '-' .. id
 			      if conc > 0 then redis.call('ZADD', leaseKey, leaseUntil, leaseMember) end
@@ -436,25 +461,30 @@ public class RedisTaskBroker implements TaskBroker {
 			local moved, out = 0, {}
 			local function setAside(member, body, reason)
 			  local id = 'delayed-' .. redis.sha1hex(member)
-			  bury(deadKey, deadPrefix, id, now, member, body, reason)
+			  if not bury(deadKey, deadPrefix, id, now, member, body, reason) then return false end
 			  table.insert(out, id)
 			  table.insert(out, reason)
+			  return true
 			end
 			for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)) do
 			  local lane, body = split(member)
 			  local added = redis.pcall('XADD', KEYS[lane + 2], '*', 'm', body)
 			  if type(added) == 'table' and added.err then
-			    setAside(member, body, 'Could not move delayed entry into lane ' .. lane .. ' (' .. KEYS[lane + 2] .. '): ' .. added.err)
+			    -- kept where it is when not even the dead letters can take it
+			    if setAside(member, body, 'Could not move delayed entry into lane ' .. lane .. ' (' .. KEYS[lane + 2] .. '): ' .. added.err) then
+			      redis.call('ZREM', KEYS[1], member)
+			    end
 			  else
 			    moved = moved + 1
+			    redis.call('ZREM', KEYS[1], member)
 			  end
-			  redis.call('ZREM', KEYS[1], member)
 			end
 			local never = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[3], '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
 			for i = 1, #never, 2 do
 			  local lane, body = split(never[i])
-			  setAside(never[i], body, 'Delayed entry is never due: its due time is ' .. never[i + 1])
-			  redis.call('ZREM', KEYS[1], never[i])
+			  if setAside(never[i], body, 'Delayed entry is never due: its due time is ' .. never[i + 1]) then
+			    redis.call('ZREM', KEYS[1], never[i])
+			  end
 			end
 			local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 			local result = {moved, next[2] or ''}
