@@ -256,14 +256,30 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	/**
-	 * Record tasks in a durable backend; if it refuses, nothing is queued.
+	 * Record tasks in a durable backend; if it refuses, nothing is queued. When the write may
+	 * have happened without its answer arriving (a timeout, a connection lost during the
+	 * statement), the record, if it was written, is queued by the reaper: the caller is told that
+	 * the outcome is unknown, with the ids.
 	 */
 	private List<String> recorded(List<NewTask> records, List<TaskRequest> requests) {
 		try {
 			return record(records).join();
 		}
 		catch (CompletionException ex) {
-			throw notRecorded(requests, ex.getCause());
+			Throwable cause = ex.getCause();
+			// no connection at all: nothing was written (by name, as spring-jdbc is optional)
+			if (cause.getClass().getName().equals("org.springframework.jdbc.CannotGetJdbcConnectionException")
+					|| (cause instanceof org.springframework.dao.NonTransientDataAccessException
+							&& !(cause instanceof org.springframework.dao.DataAccessResourceFailureException))
+					|| !(cause instanceof DataAccessException)) {
+				throw notRecorded(requests, cause);
+			}
+			List<String> ids = records.stream().map(NewTask::id).toList();
+			String reason = ((DataAccessException) cause).getMostSpecificCause().getMessage();
+			throw new TaskSendOutcomeUnknownException("Recording " + ((ids.size() == 1) ? "task '"
+					+ requests.get(0).name() + "' (" + ids.get(0) + ")" : ids.size() + " tasks") + " in the result backend "
+					+ "has an unknown outcome (" + reason + "): if the record was written, the reaper queues it and it "
+					+ "runs. Look it up by id before sending it again", ids, cause);
 		}
 	}
 

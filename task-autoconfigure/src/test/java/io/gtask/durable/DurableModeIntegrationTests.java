@@ -324,6 +324,37 @@ abstract class DurableModeIntegrationTests {
 	}
 
 	@Test
+	void aSendWhoseRecordWasWrittenButNotConfirmedSaysTheOutcomeIsUnknownAndTheTaskRuns() {
+		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=300ms").run((context) -> {
+			DurableResultBackend backend = context.getBean(DurableResultBackend.class);
+			// the record is written, then its answer is lost, as when the database connection breaks after the commit
+			DurableResultBackend lostAnswer = new ReadHookBackend(backend, (read) -> {
+			}) {
+				@Override
+				public java.util.concurrent.CompletableFuture<List<String>> create(List<NewTask> tasks) {
+					backend.create(tasks).join();
+					return java.util.concurrent.CompletableFuture
+						.failedFuture(new org.springframework.dao.QueryTimeoutException("answer lost"));
+				}
+			};
+			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(
+					context.getBean(TaskBroker.class), lostAnswer, context.getBean(TaskMessageCodec.class),
+					context.getBean(io.gtask.registry.TaskRegistry.class), "default",
+					org.springframework.util.unit.DataSize.ofKilobytes(512));
+			client.setDurable(true);
+			String id = "lost-answer-" + UUID.randomUUID();
+			assertThatExceptionOfType(io.gtask.core.TaskSendOutcomeUnknownException.class)
+				.isThrownBy(() -> client.send(io.gtask.core.TaskRequest.of("work").id(id).args("lost", 0L).build()))
+				.withMessageContaining(id)
+				.withMessageContaining("unknown")
+				.satisfies((ex) -> assertThat(ex.getTaskIds()).containsExactly(id));
+			// it was recorded: the reaper queues it, and it runs
+			TaskInfo info = context.getBean(TaskClient.class).awaitCompletion(id, Duration.ofSeconds(20));
+			assertThat(info.status()).isEqualTo(TaskStatus.SUCCESS);
+		});
+	}
+
+	@Test
 	void reaperStopsItsPassBeforeWritingOnceAnotherInstanceHoldsTheLock() {
 		runner(TestRedis.get().url()).withPropertyValues("gtask.durable.reaper.period=1h", "gtask.worker.enabled=false")
 			.run((context) -> {
