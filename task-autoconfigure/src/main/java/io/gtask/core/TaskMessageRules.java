@@ -23,6 +23,11 @@ public final class TaskMessageRules {
 	public static final int MAX_NAME_LENGTH = 200;
 
 	/**
+	 * How much larger than the sending limit a message read from a queue may be.
+	 */
+	static final int RECEIVED_SLACK_BYTES = 4096;
+
+	/**
 	 * The most characters of a queue name.
 	 */
 	public static final int MAX_QUEUE_LENGTH = 100;
@@ -133,7 +138,9 @@ public final class TaskMessageRules {
 	 * is a valid one
 	 */
 	public static void checkReceived(TaskMessage message, String queue, long bytes, DataSize maxPayloadSize) {
-		check(message, queue, sizeProblem(bytes, maxPayloadSize));
+		// a message re-encoded for its retry (a higher attempt, headers) may outgrow what was sent a little
+		check(message, queue,
+				(bytes > maxPayloadSize.toBytes() + RECEIVED_SLACK_BYTES) ? sizeProblem(bytes, maxPayloadSize) : null);
 	}
 
 	private static void check(TaskMessage message, String queue, @Nullable String sizeProblem) {

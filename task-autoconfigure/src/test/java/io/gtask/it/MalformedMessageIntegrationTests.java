@@ -108,6 +108,28 @@ class MalformedMessageIntegrationTests {
 			.orElseThrow(() -> new AssertionError("No dead letter holds " + marker + " among " + letters));
 	}
 
+	@Test
+	void aMessageSlightlyOverTheSendingLimitRunsSinceARetryReEncodesItButOneWellOverIsSetAside() {
+		GTaskTestSupport.runner().withUserConfiguration(TaskLifecycleIntegrationTests.HandlersConfiguration.class)
+			.withPropertyValues("gtask.message.max-payload-size=2KB")
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				String stream = context.getBean(GTaskProperties.class).getKeyPrefix() + ":{default}:ready";
+				String base = message("retried-1", "add", "default", "x");
+				// 100 bytes over the limit, as a retry of a message sent at the limit may be
+				redis.opsForStream().add(stream, Map.of("m", message("retried-1", "add", "default",
+						"x".repeat(2048 + 100 - base.length() + 1))));
+				String over = message("over-1", "add", "default", "x");
+				redis.opsForStream().add(stream, Map.of("m", message("over-1", "add", "default",
+						"x".repeat(2048 + 8192 - over.length() + 1))));
+				assertThat(client.await("retried-1", Duration.ofSeconds(10), Integer.class)).isEqualTo(3);
+				TaskInfo setAside = client.awaitCompletion("over-1", Duration.ofSeconds(10));
+				assertThat(setAside.status()).isEqualTo(TaskStatus.FAILURE);
+				assertThat(setAside.error().message()).contains("over the limit of 2048");
+			});
+	}
+
 	private static String message(String id, String name, String queue, String padding) {
 		return "{\"v\":1,\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"queue\":\"" + queue
 				+ "\",\"args\":[1,2],\"attempt\":1,\"createdAt\":" + System.currentTimeMillis()
