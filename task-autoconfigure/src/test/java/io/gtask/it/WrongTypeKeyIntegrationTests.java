@@ -114,6 +114,22 @@ class WrongTypeKeyIntegrationTests {
 	}
 
 	@Test
+	void aUniqueSendWhoseKeyHoldsAnotherTypeNamesTheKey() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			String unique = queueKey(context.getBean(GTaskProperties.class), "default") + ":unique:report-1";
+			redis.opsForList().rightPush(unique, "not a string");
+			assertThatExceptionOfType(TaskSendException.class)
+				.isThrownBy(() -> client.send(
+						TaskRequest.of("add").args(1, 1).uniqueKey("report-1", Duration.ofMinutes(1)).build()))
+				.withMessageContaining(unique)
+				.withMessageContaining("list")
+				.withMessageContaining("nothing was queued");
+		});
+	}
+
+	@Test
 	void aQueueOfOtherTasksIsUntouchedByAnotherQueuesBrokenLane() {
 		this.runner.withPropertyValues("gtask.worker.queues=default,other").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);

@@ -83,7 +83,18 @@ final class QueueKeyTypes {
 	 * @return the keys of the wrong type
 	 */
 	List<KeyTypeProblem> check(String queue, Collection<String> limitedNames) {
+		return check(queue, limitedNames, List.of());
+	}
+
+	/**
+	 * Look up the type of every key of a queue and of the given uniqueness keys of it.
+	 * @return the keys of the wrong type
+	 */
+	List<KeyTypeProblem> check(String queue, Collection<String> limitedNames, Collection<String> uniqueKeys) {
 		Map<String, String> expected = expected(queue, limitedNames);
+		for (String uniqueKey : uniqueKeys) {
+			expected.put(this.keys.unique(queue, uniqueKey), "string");
+		}
 		List<String> names = List.copyOf(expected.keySet());
 		List<String> types = this.redis.execute((commands) -> {
 			List<CompletableFuture<String>> futures = new ArrayList<>(names.size());
@@ -146,11 +157,16 @@ final class QueueKeyTypes {
 	 * that is what it is and they can be found.
 	 */
 	RuntimeException translate(String queue, Collection<String> limitedNames, RuntimeException failure) {
+		return translate(queue, limitedNames, List.of(), failure);
+	}
+
+	RuntimeException translate(String queue, Collection<String> limitedNames, Collection<String> uniqueKeys,
+			RuntimeException failure) {
 		if (!isWrongType(failure)) {
 			return failure;
 		}
 		try {
-			List<KeyTypeProblem> found = check(queue, limitedNames);
+			List<KeyTypeProblem> found = check(queue, limitedNames, uniqueKeys);
 			return found.isEmpty() ? failure : new QueueKeyTypeException(found, failure);
 		}
 		catch (RuntimeException ex) {

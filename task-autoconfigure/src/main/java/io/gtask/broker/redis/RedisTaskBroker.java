@@ -881,7 +881,12 @@ public class RedisTaskBroker implements TaskBroker {
 		}
 		List<KeyTypeProblem> problems = new ArrayList<>();
 		for (String queue : tasks.stream().map(OutgoingTask::queue).distinct().toList()) {
-			RuntimeException translated = this.keyTypes.translate(queue, this.limits.keySet(), runtime);
+			List<String> uniqueKeys = tasks.stream()
+				.filter((task) -> task.queue().equals(queue) && task.uniqueKey() != null)
+				.map(OutgoingTask::uniqueKey)
+				.distinct()
+				.toList();
+			RuntimeException translated = this.keyTypes.translate(queue, this.limits.keySet(), uniqueKeys, runtime);
 			if (translated instanceof QueueKeyTypeException wrongType) {
 				problems.addAll(wrongType.getProblems());
 			}
