@@ -170,6 +170,18 @@ public final class GTaskBenchmark {
 			out.put("drain_s", round(drainSeconds, 4));
 			out.put("drain_rate", round(drainRate, 1));
 			out.put("drain_total_rate", round(totalRate, 1));
+			int drained = n - drain.doneAtFirstProgress();
+			WorkMeter.Reading first = drain.atFirstProgress();
+			WorkMeter.Reading last = drain.atEnd();
+			// the JVM runs the worker and the idle producer; the reads of the poller are taken out of the calls
+			out.put("worker_cpu_us_per_task", (first.processCpuNanos() < 0) ? null
+					: round((last.processCpuNanos() - first.processCpuNanos()) / 1000.0 / drained, 1));
+			out.put("redis_cpu_us_per_task", round((last.redisCpuSeconds() - first.redisCpuSeconds()) * 1e6 / drained, 1));
+			log("over the drain, per task: %s µs of CPU in this JVM, %s µs of Redis CPU, %s Redis calls",
+					out.get("worker_cpu_us_per_task"), out.get("redis_cpu_us_per_task"),
+					round((last.redisCalls() - first.redisCalls() - drain.pollCallsAfterFirstProgress()) / (double) drained, 2));
+			out.put("redis_calls_per_task",
+					round((last.redisCalls() - first.redisCalls() - drain.pollCallsAfterFirstProgress()) / (double) drained, 2));
 			out.put("worker_context_start_s", round(bootSeconds, 3));
 			out.put("lat_native", true);
 			out.put("lat_method", "TaskClient.await");
@@ -198,6 +210,9 @@ public final class GTaskBenchmark {
 		long firstProgress = 0;
 		int doneAtFirstProgress = 0;
 		int chunk = 1;
+		WorkMeter meter = new WorkMeter(redis);
+		WorkMeter.Reading atFirstProgress = null;
+		long pollCalls = 0;
 		while (done < taskKeys.length) {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("Only " + done + " of " + taskKeys.length + " tasks finished within "
@@ -214,6 +229,10 @@ public final class GTaskBenchmark {
 					.thenApply((ignored) -> stages.stream().map(CompletableFuture::join).toList());
 			});
 			long now = System.nanoTime();
+			if (atFirstProgress != null) {
+				// the poller's own reads, to be taken out of the calls Redis counted
+				pollCalls += to - from;
+			}
 			int finished = 0;
 			for (byte[] state : states) {
 				String status = (state != null) ? RedisAsync.string(state) : "UNKNOWN";
@@ -228,6 +247,7 @@ public final class GTaskBenchmark {
 			if (finished > 0 && firstProgress == 0) {
 				firstProgress = now;
 				doneAtFirstProgress = from + finished;
+				atFirstProgress = meter.read();
 			}
 			done = from + finished;
 			// poll every 10 ms like the peer harness, reading about what finished since the last poll
@@ -237,10 +257,14 @@ public final class GTaskBenchmark {
 				Thread.sleep(10);
 			}
 			if (done == taskKeys.length) {
-				return new Drain(firstProgress, doneAtFirstProgress, now);
+				WorkMeter.Reading atEnd = meter.read();
+				return new Drain(firstProgress, doneAtFirstProgress, now,
+						(atFirstProgress != null) ? atFirstProgress : atEnd, atEnd, pollCalls);
 			}
 		}
-		return new Drain(firstProgress, doneAtFirstProgress, System.nanoTime());
+		WorkMeter.Reading atEnd = meter.read();
+		return new Drain(firstProgress, doneAtFirstProgress, System.nanoTime(),
+				(atFirstProgress != null) ? atFirstProgress : atEnd, atEnd, pollCalls);
 	}
 
 	/**
@@ -365,7 +389,8 @@ public final class GTaskBenchmark {
 		return json.append('}').toString();
 	}
 
-	private record Drain(long firstProgress, int doneAtFirstProgress, long end) {
+	private record Drain(long firstProgress, int doneAtFirstProgress, long end, WorkMeter.Reading atFirstProgress,
+			WorkMeter.Reading atEnd, long pollCallsAfterFirstProgress) {
 	}
 
 	private record Options(int n, int concurrency, String redisUrl, int latN, int singleN, int run, String keyPrefix,
