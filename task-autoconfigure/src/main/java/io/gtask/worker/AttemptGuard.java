@@ -17,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class AttemptGuard {
 
+	/**
+	 * For {@link #stop(Consumer)} when nobody watches the interrupted thread.
+	 */
+	static final Consumer<Thread> NO_WATCH = (thread) -> {
+	};
+
 	private final AtomicBoolean finished = new AtomicBoolean();
 
 	private final ReentrantLock interruptLock = new ReentrantLock();

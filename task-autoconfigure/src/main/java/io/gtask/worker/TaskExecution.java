@@ -109,8 +109,7 @@ final class TaskExecution implements Runnable {
 	 * @return whether the attempt was given up (it had not finished)
 	 */
 	boolean abandon() {
-		return this.guard.stop((running) -> {
-		});
+		return this.guard.stop(AttemptGuard.NO_WATCH);
 	}
 
 	/**
