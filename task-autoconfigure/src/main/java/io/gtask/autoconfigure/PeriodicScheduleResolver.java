@@ -11,9 +11,9 @@ import java.util.Map;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.periodic.MissedTickPolicy;
 import io.gtask.periodic.PeriodicSchedule;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
 import org.jspecify.annotations.Nullable;
@@ -83,7 +83,7 @@ final class PeriodicScheduleResolver {
 		String queue = StringUtils.hasText(schedule.getQueue()) ? schedule.getQueue().trim() : null;
 		if (queue != null) {
 			try {
-				RedisKeyspace.validQueue(queue);
+				TaskMessageRules.validQueue(queue);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidConfigurationPropertyValueException(property + ".queue", queue,
