@@ -512,7 +512,7 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	private TaskSendException notRecorded(List<TaskRequest> requests, Throwable ex) {
-		if (this.backend instanceof io.gtask.backend.redis.RedisResultBackend) {
+		if (this.backend.sharesStoreWithBroker()) {
 			return unavailable(requests, ex);
 		}
 		String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "'" : requests.size() + " tasks";

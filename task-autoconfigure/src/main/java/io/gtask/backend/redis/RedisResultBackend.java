@@ -251,6 +251,16 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * This backend is on the broker's Redis.
+	 */
+	@Override
+	public boolean sharesStoreWithBroker() {
+		return true;
+	}
+
+	/**
 	 * Set how many of a task's latest events its history keeps, {@code 0} for none. The
 	 * history is one field of the task's hash, appended and cut by the script of each write.
 	 * @param maxHistory the number of events
