@@ -12,6 +12,7 @@ import io.gtask.broker.TaskBroker;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
@@ -78,8 +79,8 @@ class GTaskAutoConfigurationTests {
 				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
 				assertThat(container).extracting("queueWeights").isEqualTo(java.util.Map.of("critical", 5));
 				assertThat(container).extracting("configuredLimits")
-					.isEqualTo(java.util.Map.of("report", new io.gtask.broker.TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
-							"mail", new io.gtask.broker.TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
+					.isEqualTo(java.util.Map.of("report", new TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
+							"mail", new TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("leaseTime")
 					.isEqualTo(Duration.ofSeconds(20));
 			});
