@@ -23,6 +23,7 @@ import io.gtask.core.TaskLimit;
 import io.gtask.durable.LeaderLock;
 import io.gtask.durable.TaskReaper;
 import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
@@ -73,6 +74,16 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	static TaskHandlerAnnotationBeanPostProcessor gtaskTaskHandlerAnnotationBeanPostProcessor() {
 		return new TaskHandlerAnnotationBeanPostProcessor();
+	}
+
+	/**
+	 * The scheduler of the timers of gtask's components (statistics, reaper, cleanup of the
+	 * JDBC backend), closed by the context after them.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SharedScheduler gtaskSharedScheduler() {
+		return new SharedScheduler();
 	}
 
 	@Bean
@@ -179,7 +190,7 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean
 		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskMessageCodec codec,
 				RedisConnectionFactory connectionFactory, GTaskProperties properties,
-				ObjectProvider<TaskMetrics> metrics) {
+				ObjectProvider<TaskMetrics> metrics, SharedScheduler scheduler) {
 			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
 				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
 						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
@@ -195,6 +206,7 @@ public final class GTaskAutoConfiguration {
 					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
 							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
 			taskReaper.setMetrics(taskMetrics(metrics));
+			taskReaper.setTaskScheduler(scheduler.getTaskScheduler());
 			return taskReaper;
 		}
 

@@ -7,6 +7,7 @@ import io.gtask.backend.jdbc.JdbcPlatform;
 import io.gtask.backend.jdbc.JdbcResultBackend;
 import io.gtask.backend.jdbc.JdbcResultBackendSchemaInitializer;
 import io.gtask.core.TaskClient;
+import io.gtask.lifecycle.SharedScheduler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -58,12 +59,13 @@ public final class GTaskJdbcBackendAutoConfiguration {
 		@ConditionalOnMissingBean(ResultBackend.class)
 		@DependsOnDatabaseInitialization
 		JdbcResultBackend jdbcResultBackend(DataSource dataSource, GTaskProperties properties,
-				GTaskJdbcBackendProperties jdbc) {
+				GTaskJdbcBackendProperties jdbc, ObjectProvider<SharedScheduler> scheduler) {
 			JdbcResultBackend backend = new JdbcResultBackend(dataSource, platform(dataSource, jdbc),
 					jdbc.getTablePrefix(), properties.getResult().getTtl(), properties.getResult().getPollInterval());
 			backend.setCleanupInterval(jdbc.getCleanupInterval());
 			backend.setCleanupBatchSize(jdbc.getCleanupBatchSize());
 			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			scheduler.ifAvailable((shared) -> backend.setTaskScheduler(shared.getTaskScheduler()));
 			return backend;
 		}
 

@@ -60,6 +60,8 @@ public final class GTaskPeriodicAutoConfiguration {
 		scheduler.setGrace(properties.getPeriodic().getGrace());
 		scheduler.setStoreArguments(properties.getBackend().isStoreArguments());
 		scheduler.setMetrics(GTaskAutoConfiguration.taskMetrics(metrics));
+		// not on the shared scheduler: a tick must fire within its grace period, not wait behind a
+		// pass of the reaper or a cleanup of the JDBC backend
 		return scheduler;
 	}
 
