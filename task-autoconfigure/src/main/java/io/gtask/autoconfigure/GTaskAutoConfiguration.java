@@ -199,7 +199,7 @@ public final class GTaskAutoConfiguration {
 			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("The reaper of durable mode needs Lettuce");
 			}
-			GTaskProperties.Reaper reaper = properties.getDurable().getReaper();
+			DurableProperties.Reaper reaper = properties.getDurable().getReaper();
 			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
 					properties.getKeyPrefix() + ":reaper");
 			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, codec, lock,
@@ -229,7 +229,7 @@ public final class GTaskAutoConfiguration {
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
 				Environment environment) {
-			GTaskProperties.Worker worker = properties.getWorker();
+			WorkerProperties worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
 					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
 					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
@@ -268,8 +268,8 @@ public final class GTaskAutoConfiguration {
 				.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
 		}
 
-		private static TaskDefaults taskDefaults(GTaskProperties.Task task) {
-			GTaskProperties.Backoff backoff = task.getBackoff();
+		private static TaskDefaults taskDefaults(TaskProperties task) {
+			TaskProperties.Backoff backoff = task.getBackoff();
 			return new TaskDefaults(task.getTimeout(), task.getMaxRetries(), backoff.getInitialInterval(),
 					backoff.getMultiplier(), backoff.getMaxInterval(), backoff.getJitter(),
 					List.copyOf(task.getNonRetryableExceptions()));

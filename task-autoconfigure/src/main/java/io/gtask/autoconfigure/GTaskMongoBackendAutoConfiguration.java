@@ -45,7 +45,7 @@ public final class GTaskMongoBackendAutoConfiguration {
 						+ ". Add spring-boot-starter-data-mongodb and configure spring.mongodb.uri, mark one "
 						+ "MongoTemplate @Primary, or define your own ResultBackend bean.");
 			}
-			GTaskProperties.Backend.Mongo mongo = properties.getBackend().getMongo();
+			BackendProperties.Mongo mongo = properties.getBackend().getMongo();
 			MongoResultBackend backend = new MongoResultBackend(template, mongo.getCollection(),
 					properties.getResult().getTtl(), properties.getResult().getPollInterval());
 			backend.setCreateIndexes(mongo.isCreateIndexes());

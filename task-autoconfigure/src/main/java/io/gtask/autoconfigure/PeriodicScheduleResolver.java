@@ -47,7 +47,7 @@ final class PeriodicScheduleResolver {
 		this.properties = properties;
 		this.registry = registry;
 		this.codec = codec;
-		GTaskProperties.Periodic periodic = properties.getPeriodic();
+		PeriodicProperties periodic = properties.getPeriodic();
 		if (periodic.getGrace().isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("gtask.periodic.grace", periodic.getGrace(),
 					"The grace period must not be negative");
@@ -55,7 +55,7 @@ final class PeriodicScheduleResolver {
 		periodic.getSchedules().forEach((id, schedule) -> this.configured.put(id, check(id, schedule)));
 	}
 
-	private static Configured check(String id, GTaskProperties.Schedule schedule) {
+	private static Configured check(String id, PeriodicProperties.Schedule schedule) {
 		String property = SCHEDULES + "." + id;
 		if (!StringUtils.hasText(id) || StringUtils.containsWhitespace(id)) {
 			throw new InvalidConfigurationPropertyValueException(SCHEDULES, id,
@@ -99,7 +99,7 @@ final class PeriodicScheduleResolver {
 	 * @return the schedules
 	 */
 	List<PeriodicSchedule> resolve() {
-		GTaskProperties.Periodic periodic = this.properties.getPeriodic();
+		PeriodicProperties periodic = this.properties.getPeriodic();
 		Map<String, PeriodicSchedule> schedules = new LinkedHashMap<>();
 		Map<String, TaskHandlerMethod> handlersById = new LinkedHashMap<>();
 		List<TaskHandlerMethod> handlers = new ArrayList<>(this.registry.getHandlers());

@@ -194,7 +194,7 @@ class GTaskAutoConfigurationTests {
 	@Test
 	void propertyDefaultsAreTheLibraryDefaults() {
 		GTaskProperties properties = new GTaskProperties();
-		GTaskProperties.Task task = properties.getTask();
+		TaskProperties task = properties.getTask();
 		TaskDefaults defaults = TaskDefaults.standard();
 		assertThat(task.getTimeout()).isEqualTo(defaults.timeout());
 		assertThat(task.getMaxRetries()).isEqualTo(defaults.maxRetries());
