@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
@@ -62,9 +63,10 @@ public final class GTaskJdbcBackendAutoConfiguration {
 				GTaskJdbcBackendProperties jdbc, ObjectProvider<SharedScheduler> scheduler) {
 			JdbcResultBackend backend = new JdbcResultBackend(dataSource, platform(dataSource, jdbc),
 					jdbc.getTablePrefix(), properties.getResult().getTtl(), properties.getResult().getPollInterval());
-			backend.setCleanupInterval(jdbc.getCleanupInterval());
-			backend.setCleanupBatchSize(jdbc.getCleanupBatchSize());
-			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			PropertyMapper map = PropertyMapper.get();
+			map.from(jdbc::getCleanupInterval).to(backend::setCleanupInterval);
+			map.from(jdbc::getCleanupBatchSize).to(backend::setCleanupBatchSize);
+			map.from(properties.getBackend()::getMaxHistory).to(backend::setMaxHistory);
 			scheduler.ifAvailable((shared) -> backend.setTaskScheduler(shared.getTaskScheduler()));
 			return backend;
 		}

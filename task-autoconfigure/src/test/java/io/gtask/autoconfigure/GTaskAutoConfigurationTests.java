@@ -214,6 +214,44 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
+	void containerCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.worker.mdc=true", "gtask.worker.queue-order=weighted")
+			.withBean("second", TaskContainerCustomizer.class,
+					() -> new OrderedContainerCustomizer(2, (container) -> container.setMdcEnabled(true)))
+			.withBean("first", TaskContainerCustomizer.class, () -> new OrderedContainerCustomizer(1, (container) -> {
+				container.setMdcEnabled(false);
+				container.setQueueOrder(io.gtask.worker.QueueOrder.STRICT, java.util.Map.of("a", 2));
+			}))
+			.run((context) -> {
+				TaskContainer container = context.getBean(TaskContainer.class);
+				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
+				assertThat(container).extracting("mdcEnabled").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void clientCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.routes.report=reports", "gtask.backend.store-arguments=true")
+			.withBean("second", TaskClientCustomizer.class,
+					() -> new OrderedClientCustomizer(2, (client) -> client.setStoreArguments(true)))
+			.withBean("first", TaskClientCustomizer.class, () -> new OrderedClientCustomizer(1, (client) -> {
+				client.setStoreArguments(false);
+				client.setRoutes(java.util.Map.of("report", "urgent"));
+			}))
+			.run((context) -> {
+				DefaultTaskClient client = context.getBean(DefaultTaskClient.class);
+				assertThat(client).extracting("routes").isEqualTo(java.util.Map.of("report", "urgent"));
+				assertThat(client).extracting("storeArguments").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void timersOfComponentsShareOneScheduler() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(io.gtask.lifecycle.SharedScheduler.class)
+			.doesNotHaveBean(org.springframework.scheduling.TaskScheduler.class));
+	}
+
+	@Test
 	void doesNothingWithoutLettuce() {
 		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TaskClient.class));
@@ -230,6 +268,36 @@ class GTaskAutoConfigurationTests {
 				container.setAutoStartup(false);
 			}
 			return bean;
+		}
+
+	}
+
+	record OrderedContainerCustomizer(int order, TaskContainerCustomizer delegate)
+			implements TaskContainerCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(TaskContainer container) {
+			this.delegate.customize(container);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+	}
+
+	record OrderedClientCustomizer(int order, TaskClientCustomizer delegate)
+			implements TaskClientCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(DefaultTaskClient client) {
+			this.delegate.customize(client);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
 		}
 
 	}
