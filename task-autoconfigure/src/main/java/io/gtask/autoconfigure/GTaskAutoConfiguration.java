@@ -9,20 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskLimit;
 import io.gtask.durable.LeaderLock;
 import io.gtask.durable.TaskReaper;
 import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
@@ -45,6 +47,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -75,6 +78,16 @@ public final class GTaskAutoConfiguration {
 		return new TaskHandlerAnnotationBeanPostProcessor();
 	}
 
+	/**
+	 * The scheduler of the timers of gtask's components (statistics, reaper, cleanup of the
+	 * JDBC backend), closed by the context after them.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SharedScheduler gtaskSharedScheduler() {
+		return new SharedScheduler();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	TaskRegistry taskRegistry() {
@@ -91,16 +104,18 @@ public final class GTaskAutoConfiguration {
 	@ConditionalOnMissingBean(TaskClient.class)
 	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
 			TaskRegistry registry, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TaskClientCustomizer> customizers) {
 		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
 				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
-		client.setRoutes(properties.getRoutes());
-		client.setDurable(properties.getDurable().isEnabled());
-		client.setStoreArguments(properties.getBackend().isStoreArguments());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getRoutes).to(client::setRoutes);
+		map.from(properties.getDurable()::isEnabled).to(client::setDurable);
+		map.from(properties.getBackend()::isStoreArguments).to(client::setStoreArguments);
 		client.setMetrics(taskMetrics(metrics));
-		if (properties.getObservation().isEnabled()) {
-			observationRegistry.ifAvailable(client::setObservationRegistry);
-		}
+		map.from(properties.getObservation()::isEnabled)
+			.whenTrue()
+			.toCall(() -> observationRegistry.ifAvailable(client::setObservationRegistry));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(client));
 		return client;
 	}
 
@@ -115,7 +130,7 @@ public final class GTaskAutoConfiguration {
 	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
 			GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
 		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
-		deadLetters.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
+		PropertyMapper.get().from(properties.getMessage()::getMaxPayloadSize).to(deadLetters::setMaxPayloadSize);
 		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
 	}
@@ -137,8 +152,9 @@ public final class GTaskAutoConfiguration {
 			RedisTaskBroker broker = new RedisTaskBroker(redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
 					properties.getDeadLetter().getMaxAge());
-			broker.setLeaseTime(properties.getWorker().getVisibilityTimeout());
-			broker.setTracking(properties.getDurable().isEnabled());
+			PropertyMapper map = PropertyMapper.get();
+			map.from(properties.getWorker()::getVisibilityTimeout).to(broker::setLeaseTime);
+			map.from(properties.getDurable()::isEnabled).to(broker::setTracking);
 			return broker;
 		}
 
@@ -149,7 +165,7 @@ public final class GTaskAutoConfiguration {
 			RedisResultBackend backend = new RedisResultBackend(redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getResult().getTtl(),
 					properties.getResult().getPollInterval());
-			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			PropertyMapper.get().from(properties.getBackend()::getMaxHistory).to(backend::setMaxHistory);
 			return backend;
 		}
 
@@ -179,7 +195,7 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean
 		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskMessageCodec codec,
 				RedisConnectionFactory connectionFactory, GTaskProperties properties,
-				ObjectProvider<TaskMetrics> metrics) {
+				ObjectProvider<TaskMetrics> metrics, SharedScheduler scheduler) {
 			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
 				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
 						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
@@ -188,13 +204,14 @@ public final class GTaskAutoConfiguration {
 			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("The reaper of durable mode needs Lettuce");
 			}
-			GTaskProperties.Reaper reaper = properties.getDurable().getReaper();
+			DurableProperties.Reaper reaper = properties.getDurable().getReaper();
 			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
 					properties.getKeyPrefix() + ":reaper");
 			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, codec, lock,
 					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
 							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
 			taskReaper.setMetrics(taskMetrics(metrics));
+			taskReaper.setTaskScheduler(scheduler.getTaskScheduler());
 			return taskReaper;
 		}
 
@@ -216,34 +233,42 @@ public final class GTaskAutoConfiguration {
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
-				Environment environment) {
-			GTaskProperties.Worker worker = properties.getWorker();
+				ObjectProvider<TaskContainerCustomizer> customizers, Environment environment) {
+			WorkerProperties worker = properties.getWorker();
+			PropertyMapper map = PropertyMapper.get();
+			String consumerName = map.from(worker::getConsumerName)
+				.orFrom(WorkerConfiguration::defaultConsumerName)
+				.toInstance(Function.identity());
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
-					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
-					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
-					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName(),
-					worker.getVisibilityTimeout(), worker.getMaxDeliveries(), worker.getReclaimInterval());
+					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(),
+					worker.getBatchSize(), worker.getPollTimeout(), worker.getPromoteInterval(),
+					worker.getShutdownTimeout(), consumerName, worker.getVisibilityTimeout(), worker.getMaxDeliveries(),
+					worker.getReclaimInterval());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
 					taskDefaults(properties.getTask()));
-			container.setAutoStartup(worker.isAutoStartup());
+			map.from(worker::isAutoStartup).to(container::setAutoStartup);
 			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());
-			Map<String, TaskLimit> limits = new LinkedHashMap<>();
-			properties.getLimits()
-				.forEach((name, limit) -> limits.put(name, new TaskLimit(limit.getConcurrency(),
-						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
-			container.setTaskLimits(limits);
-			container.setDurable(properties.getDurable().isEnabled());
-			container.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
+			map.from(properties::getLimits).as(WorkerConfiguration::taskLimits).to(container::setTaskLimits);
+			map.from(properties.getDurable()::isEnabled).to(container::setDurable);
+			map.from(properties.getMessage()::getMaxPayloadSize).to(container::setMaxPayloadSize);
 			container.setInterceptors(interceptors.orderedStream().toList());
-			container.setMdcEnabled(worker.isMdc());
+			map.from(worker::isMdc).to(container::setMdcEnabled);
 			container.setMetrics(taskMetrics(metrics));
-			if (properties.getObservation().isEnabled()) {
-				observationRegistry.ifAvailable(container::setObservationRegistry);
-			}
+			map.from(properties.getObservation()::isEnabled)
+				.whenTrue()
+				.toCall(() -> observationRegistry.ifAvailable(container::setObservationRegistry));
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 			return container;
+		}
+
+		private static Map<String, TaskLimit> taskLimits(Map<String, LimitProperties> limits) {
+			Map<String, TaskLimit> taskLimits = new LinkedHashMap<>();
+			limits.forEach((name, limit) -> taskLimits.put(name, new TaskLimit(limit.getConcurrency(),
+					limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
+			return taskLimits;
 		}
 
 		/**
@@ -256,8 +281,8 @@ public final class GTaskAutoConfiguration {
 				.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
 		}
 
-		private static TaskDefaults taskDefaults(GTaskProperties.Task task) {
-			GTaskProperties.Backoff backoff = task.getBackoff();
+		private static TaskDefaults taskDefaults(TaskProperties task) {
+			TaskProperties.Backoff backoff = task.getBackoff();
 			return new TaskDefaults(task.getTimeout(), task.getMaxRetries(), backoff.getInitialInterval(),
 					backoff.getMultiplier(), backoff.getMaxInterval(), backoff.getJitter(),
 					List.copyOf(task.getNonRetryableExceptions()));

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.QueueInfo;
+import io.gtask.core.TaskLimit;
 import org.jspecify.annotations.Nullable;
 
 /**

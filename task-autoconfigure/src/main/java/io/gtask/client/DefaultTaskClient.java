@@ -47,7 +47,6 @@ import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.observation.TaskObservations;
 import io.gtask.observation.TaskSendContext;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
 import io.micrometer.observation.Observation;
@@ -107,7 +106,7 @@ public class DefaultTaskClient implements TaskClient {
 		this.backend = backend;
 		this.codec = codec;
 		this.registry = registry;
-		this.defaultQueue = RedisKeyspace.validQueue(defaultQueue);
+		this.defaultQueue = TaskMessageRules.validQueue(defaultQueue);
 		this.maxPayloadSize = maxPayloadSize;
 	}
 
@@ -189,7 +188,7 @@ public class DefaultTaskClient implements TaskClient {
 		try {
 			for (TaskRequest request : requests) {
 				String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
-				String queue = RedisKeyspace.validQueue(queueOf(request));
+				String queue = TaskMessageRules.validQueue(queueOf(request));
 				Instant due = (request.eta() != null && request.eta().isAfter(now)) ? request.eta() : null;
 				Map<String, String> headers = new HashMap<>(4);
 				if (due != null) {
@@ -513,7 +512,7 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	private TaskSendException notRecorded(List<TaskRequest> requests, Throwable ex) {
-		if (this.backend instanceof io.gtask.backend.redis.RedisResultBackend) {
+		if (this.backend.sharesStoreWithBroker()) {
 			return unavailable(requests, ex);
 		}
 		String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "'" : requests.size() + " tasks";

@@ -16,8 +16,8 @@ import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskQueues;
-import io.gtask.redis.RedisKeyspace;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
@@ -54,44 +54,44 @@ public class DefaultTaskQueues implements TaskQueues {
 
 	@Override
 	public QueueInfo info(String queue) {
-		return this.broker.inspect(RedisKeyspace.validQueue(queue), this.clock.instant());
+		return this.broker.inspect(TaskMessageRules.validQueue(queue), this.clock.instant());
 	}
 
 	@Override
 	public List<KeyTypeProblem> keyProblems(String queue) {
-		return this.broker.keyProblems(RedisKeyspace.validQueue(queue));
+		return this.broker.keyProblems(TaskMessageRules.validQueue(queue));
 	}
 
 	@Override
 	public void pause(String queue) {
-		this.broker.setPaused(RedisKeyspace.validQueue(queue), true);
+		this.broker.setPaused(TaskMessageRules.validQueue(queue), true);
 		logger.info(() -> "Paused queue '" + queue + "' for all workers");
 	}
 
 	@Override
 	public void resume(String queue) {
-		this.broker.setPaused(RedisKeyspace.validQueue(queue), false);
+		this.broker.setPaused(TaskMessageRules.validQueue(queue), false);
 		logger.info(() -> "Resumed queue '" + queue + "' for all workers");
 	}
 
 	@Override
 	public boolean isPaused(String queue) {
-		return this.broker.isPaused(RedisKeyspace.validQueue(queue));
+		return this.broker.isPaused(TaskMessageRules.validQueue(queue));
 	}
 
 	@Override
 	public Optional<QueuedTask> peekNext(String queue) {
-		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), true)));
+		return Optional.ofNullable(toTask(this.broker.peek(TaskMessageRules.validQueue(queue), true)));
 	}
 
 	@Override
 	public Optional<QueuedTask> peekLast(String queue) {
-		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), false)));
+		return Optional.ofNullable(toTask(this.broker.peek(TaskMessageRules.validQueue(queue), false)));
 	}
 
 	@Override
 	public List<ScheduledTask> scheduled(String queue, int offset, int limit) {
-		List<DelayedEntry> entries = this.broker.delayed(RedisKeyspace.validQueue(queue), Math.max(0, offset),
+		List<DelayedEntry> entries = this.broker.delayed(TaskMessageRules.validQueue(queue), Math.max(0, offset),
 				Math.max(0, limit));
 		List<ScheduledTask> tasks = new ArrayList<>(entries.size());
 		for (DelayedEntry entry : entries) {

@@ -12,6 +12,7 @@ import io.gtask.broker.TaskBroker;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
@@ -78,8 +79,8 @@ class GTaskAutoConfigurationTests {
 				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
 				assertThat(container).extracting("queueWeights").isEqualTo(java.util.Map.of("critical", 5));
 				assertThat(container).extracting("configuredLimits")
-					.isEqualTo(java.util.Map.of("report", new io.gtask.broker.TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
-							"mail", new io.gtask.broker.TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
+					.isEqualTo(java.util.Map.of("report", new TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
+							"mail", new TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("leaseTime")
 					.isEqualTo(Duration.ofSeconds(20));
 			});
@@ -193,7 +194,7 @@ class GTaskAutoConfigurationTests {
 	@Test
 	void propertyDefaultsAreTheLibraryDefaults() {
 		GTaskProperties properties = new GTaskProperties();
-		GTaskProperties.Task task = properties.getTask();
+		TaskProperties task = properties.getTask();
 		TaskDefaults defaults = TaskDefaults.standard();
 		assertThat(task.getTimeout()).isEqualTo(defaults.timeout());
 		assertThat(task.getMaxRetries()).isEqualTo(defaults.maxRetries());
@@ -213,6 +214,44 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
+	void containerCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.worker.mdc=true", "gtask.worker.queue-order=weighted")
+			.withBean("second", TaskContainerCustomizer.class,
+					() -> new OrderedContainerCustomizer(2, (container) -> container.setMdcEnabled(true)))
+			.withBean("first", TaskContainerCustomizer.class, () -> new OrderedContainerCustomizer(1, (container) -> {
+				container.setMdcEnabled(false);
+				container.setQueueOrder(io.gtask.worker.QueueOrder.STRICT, java.util.Map.of("a", 2));
+			}))
+			.run((context) -> {
+				TaskContainer container = context.getBean(TaskContainer.class);
+				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
+				assertThat(container).extracting("mdcEnabled").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void clientCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.routes.report=reports", "gtask.backend.store-arguments=true")
+			.withBean("second", TaskClientCustomizer.class,
+					() -> new OrderedClientCustomizer(2, (client) -> client.setStoreArguments(true)))
+			.withBean("first", TaskClientCustomizer.class, () -> new OrderedClientCustomizer(1, (client) -> {
+				client.setStoreArguments(false);
+				client.setRoutes(java.util.Map.of("report", "urgent"));
+			}))
+			.run((context) -> {
+				DefaultTaskClient client = context.getBean(DefaultTaskClient.class);
+				assertThat(client).extracting("routes").isEqualTo(java.util.Map.of("report", "urgent"));
+				assertThat(client).extracting("storeArguments").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void timersOfComponentsShareOneScheduler() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(io.gtask.lifecycle.SharedScheduler.class)
+			.doesNotHaveBean(org.springframework.scheduling.TaskScheduler.class));
+	}
+
+	@Test
 	void doesNothingWithoutLettuce() {
 		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TaskClient.class));
@@ -229,6 +268,36 @@ class GTaskAutoConfigurationTests {
 				container.setAutoStartup(false);
 			}
 			return bean;
+		}
+
+	}
+
+	record OrderedContainerCustomizer(int order, TaskContainerCustomizer delegate)
+			implements TaskContainerCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(TaskContainer container) {
+			this.delegate.customize(container);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+	}
+
+	record OrderedClientCustomizer(int order, TaskClientCustomizer delegate)
+			implements TaskClientCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(DefaultTaskClient client) {
+			this.delegate.customize(client);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
 		}
 
 	}

@@ -249,7 +249,7 @@ class GTaskPeriodicAutoConfigurationTests {
 
 	@Test
 	void propertyDefaultsAreTheLibraryDefaults() {
-		GTaskProperties.Periodic periodic = new GTaskProperties().getPeriodic();
+		PeriodicProperties periodic = new GTaskProperties().getPeriodic();
 		assertThat(periodic.isEnabled()).isTrue();
 		assertThat(periodic.getGrace()).isEqualTo(PeriodicTaskScheduler.DEFAULT_GRACE);
 		assertThat(periodic.getMissedTicks()).isEqualTo(MissedTickPolicy.SKIP);

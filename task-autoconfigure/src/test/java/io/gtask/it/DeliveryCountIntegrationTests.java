@@ -7,7 +7,7 @@ import java.util.Map;
 import io.gtask.autoconfigure.GTaskProperties;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
+import io.gtask.core.TaskLimit;
 import io.gtask.redis.RedisKeyspace;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

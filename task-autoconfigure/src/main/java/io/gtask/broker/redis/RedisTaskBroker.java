@@ -16,7 +16,7 @@ import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.Promotion;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.QueueKeyTypeException;
