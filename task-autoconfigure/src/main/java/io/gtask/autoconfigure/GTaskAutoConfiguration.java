@@ -13,8 +13,14 @@ import java.util.concurrent.Executor;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.DeadLetterStore;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
 import io.gtask.broker.TaskLimit;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisBrokerSettings;
+import io.gtask.broker.redis.RedisDeadLetterStore;
+import io.gtask.broker.redis.RedisQueueAdmin;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
@@ -41,6 +47,7 @@ import io.gtask.worker.redis.RedisWorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -89,10 +96,10 @@ public final class GTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(TaskClient.class)
-	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			TaskRegistry registry, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
+	DefaultTaskClient taskClient(TaskBroker taskBroker, QueueAdmin queueAdmin, ResultBackend resultBackend,
+			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties,
+			ObjectProvider<TaskMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
+		DefaultTaskClient client = new DefaultTaskClient(taskBroker, queueAdmin, resultBackend, codec, registry,
 				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
 		client.setRoutes(properties.getRoutes());
 		client.setDurable(properties.getDurable().isEnabled());
@@ -105,16 +112,18 @@ public final class GTaskAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean(QueueAdmin.class)
 	@ConditionalOnMissingBean(TaskQueues.class)
-	DefaultTaskQueues taskQueues(TaskBroker taskBroker, TaskMessageCodec codec) {
-		return new DefaultTaskQueues(taskBroker, codec);
+	DefaultTaskQueues taskQueues(QueueAdmin queueAdmin, TaskMessageCodec codec) {
+		return new DefaultTaskQueues(queueAdmin, codec);
 	}
 
 	@Bean
+	@ConditionalOnBean(DeadLetterStore.class)
 	@ConditionalOnMissingBean(DeadLetters.class)
-	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
-		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
+	DefaultDeadLetters deadLetters(DeadLetterStore deadLetterStore, ResultBackend resultBackend,
+			TaskMessageCodec codec, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
+		DefaultDeadLetters deadLetters = new DefaultDeadLetters(deadLetterStore, resultBackend, codec);
 		deadLetters.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
 		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
@@ -128,19 +137,60 @@ public final class GTaskAutoConfiguration {
 		return TaskMetrics.composite(metrics.orderedStream().toList());
 	}
 
+	/**
+	 * The limits of task names configured with {@code gtask.limits.*}.
+	 */
+	static Map<String, TaskLimit> configuredLimits(GTaskProperties properties) {
+		Map<String, TaskLimit> limits = new LinkedHashMap<>();
+		properties.getLimits()
+			.forEach((name, limit) -> limits.put(name, new TaskLimit(limit.getConcurrency(),
+					limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
+		return limits;
+	}
+
+	/**
+	 * The Redis broker with its queue administration and dead letter store, all three on one
+	 * {@link RedisBrokerContext}; none of them when the application has a broker of its own,
+	 * which brings its own {@link QueueAdmin} and {@link DeadLetterStore} if it has them.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	static class RedisConfiguration {
+	@ConditionalOnMissingBean(TaskBroker.class)
+	static class RedisBrokerConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(TaskBroker.class)
-		RedisTaskBroker taskBroker(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
-			RedisTaskBroker broker = new RedisTaskBroker(redisAsync(connectionFactory, properties),
-					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
-					properties.getDeadLetter().getMaxAge());
-			broker.setLeaseTime(properties.getWorker().getVisibilityTimeout());
-			broker.setTracking(properties.getDurable().isEnabled());
-			return broker;
+		@ConditionalOnMissingBean
+		RedisBrokerContext gtaskRedisBrokerContext(RedisConnectionFactory connectionFactory,
+				GTaskProperties properties, TaskRegistry registry) {
+			RedisBrokerSettings settings = RedisBrokerSettings.defaults()
+				.withDeadLetters(properties.getDeadLetter().getMaxSize(), properties.getDeadLetter().getMaxAge())
+				.withLeaseTime(properties.getWorker().getVisibilityTimeout())
+				.withTracking(properties.getDurable().isEnabled())
+				.withTaskLimits(new RegisteredTaskLimits(registry, configuredLimits(properties)));
+			return new RedisBrokerContext(RedisConfiguration.redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()), settings);
 		}
+
+		@Bean
+		RedisTaskBroker taskBroker(RedisBrokerContext context) {
+			return new RedisTaskBroker(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(QueueAdmin.class)
+		RedisQueueAdmin queueAdmin(RedisBrokerContext context) {
+			return new RedisQueueAdmin(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(DeadLetterStore.class)
+		RedisDeadLetterStore deadLetterStore(RedisBrokerContext context) {
+			return new RedisDeadLetterStore(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RedisConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ResultBackend.class)
@@ -228,11 +278,7 @@ public final class GTaskAutoConfiguration {
 			container.setAutoStartup(worker.isAutoStartup());
 			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());
-			Map<String, TaskLimit> limits = new LinkedHashMap<>();
-			properties.getLimits()
-				.forEach((name, limit) -> limits.put(name, new TaskLimit(limit.getConcurrency(),
-						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
-			container.setTaskLimits(limits);
+			container.setTaskLimits(configuredLimits(properties));
 			container.setDurable(properties.getDurable().isEnabled());
 			container.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
 			container.setInterceptors(interceptors.orderedStream().toList());
