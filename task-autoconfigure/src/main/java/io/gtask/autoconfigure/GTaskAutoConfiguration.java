@@ -14,7 +14,13 @@ import java.util.function.Function;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.DeadLetterStore;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisBrokerSettings;
+import io.gtask.broker.redis.RedisDeadLetterStore;
+import io.gtask.broker.redis.RedisQueueAdmin;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
@@ -43,6 +49,7 @@ import io.gtask.worker.redis.RedisWorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -102,10 +109,11 @@ public final class GTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(TaskClient.class)
-	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			TaskRegistry registry, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
-			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TaskClientCustomizer> customizers) {
-		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
+	DefaultTaskClient taskClient(TaskBroker taskBroker, QueueAdmin queueAdmin, ResultBackend resultBackend,
+			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties,
+			ObjectProvider<TaskMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskClientCustomizer> customizers) {
+		DefaultTaskClient client = new DefaultTaskClient(taskBroker, queueAdmin, resultBackend, codec, registry,
 				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getRoutes).to(client::setRoutes);
@@ -120,16 +128,18 @@ public final class GTaskAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean(QueueAdmin.class)
 	@ConditionalOnMissingBean(TaskQueues.class)
-	DefaultTaskQueues taskQueues(TaskBroker taskBroker, TaskMessageCodec codec) {
-		return new DefaultTaskQueues(taskBroker, codec);
+	DefaultTaskQueues taskQueues(QueueAdmin queueAdmin, TaskMessageCodec codec) {
+		return new DefaultTaskQueues(queueAdmin, codec);
 	}
 
 	@Bean
+	@ConditionalOnBean(DeadLetterStore.class)
 	@ConditionalOnMissingBean(DeadLetters.class)
-	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
-		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
+	DefaultDeadLetters deadLetters(DeadLetterStore deadLetterStore, ResultBackend resultBackend,
+			TaskMessageCodec codec, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
+		DefaultDeadLetters deadLetters = new DefaultDeadLetters(deadLetterStore, resultBackend, codec);
 		PropertyMapper.get().from(properties.getMessage()::getMaxPayloadSize).to(deadLetters::setMaxPayloadSize);
 		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
@@ -143,20 +153,63 @@ public final class GTaskAutoConfiguration {
 		return TaskMetrics.composite(metrics.orderedStream().toList());
 	}
 
+	/**
+	 * The limits of task names configured with {@code gtask.limits.*}.
+	 */
+	static Map<String, TaskLimit> configuredLimits(GTaskProperties properties) {
+		return taskLimits(properties.getLimits());
+	}
+
+	private static Map<String, TaskLimit> taskLimits(Map<String, LimitProperties> limits) {
+		Map<String, TaskLimit> taskLimits = new LinkedHashMap<>();
+		limits.forEach((name, limit) -> taskLimits.put(name, new TaskLimit(limit.getConcurrency(),
+				limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
+		return taskLimits;
+	}
+
+	/**
+	 * The Redis broker with its queue administration and dead letter store, all three on one
+	 * {@link RedisBrokerContext}; none of them when the application has a broker of its own,
+	 * which brings its own {@link QueueAdmin} and {@link DeadLetterStore} if it has them.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	static class RedisConfiguration {
+	@ConditionalOnMissingBean(TaskBroker.class)
+	static class RedisBrokerConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(TaskBroker.class)
-		RedisTaskBroker taskBroker(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
-			RedisTaskBroker broker = new RedisTaskBroker(redisAsync(connectionFactory, properties),
-					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
-					properties.getDeadLetter().getMaxAge());
-			PropertyMapper map = PropertyMapper.get();
-			map.from(properties.getWorker()::getVisibilityTimeout).to(broker::setLeaseTime);
-			map.from(properties.getDurable()::isEnabled).to(broker::setTracking);
-			return broker;
+		@ConditionalOnMissingBean
+		RedisBrokerContext gtaskRedisBrokerContext(RedisConnectionFactory connectionFactory,
+				GTaskProperties properties, TaskRegistry registry) {
+			RedisBrokerSettings settings = RedisBrokerSettings.defaults()
+				.withDeadLetters(properties.getDeadLetter().getMaxSize(), properties.getDeadLetter().getMaxAge())
+				.withLeaseTime(properties.getWorker().getVisibilityTimeout())
+				.withTracking(properties.getDurable().isEnabled())
+				.withTaskLimits(new RegisteredTaskLimits(registry, configuredLimits(properties)));
+			return new RedisBrokerContext(RedisConfiguration.redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()), settings);
 		}
+
+		@Bean
+		RedisTaskBroker taskBroker(RedisBrokerContext context) {
+			return new RedisTaskBroker(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(QueueAdmin.class)
+		RedisQueueAdmin queueAdmin(RedisBrokerContext context) {
+			return new RedisQueueAdmin(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(DeadLetterStore.class)
+		RedisDeadLetterStore deadLetterStore(RedisBrokerContext context) {
+			return new RedisDeadLetterStore(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RedisConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ResultBackend.class)
@@ -249,7 +302,7 @@ public final class GTaskAutoConfiguration {
 			map.from(worker::isAutoStartup).to(container::setAutoStartup);
 			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());
-			map.from(properties::getLimits).as(WorkerConfiguration::taskLimits).to(container::setTaskLimits);
+			map.from(properties::getLimits).as(GTaskAutoConfiguration::taskLimits).to(container::setTaskLimits);
 			map.from(properties.getDurable()::isEnabled).to(container::setDurable);
 			map.from(properties.getMessage()::getMaxPayloadSize).to(container::setMaxPayloadSize);
 			container.setInterceptors(interceptors.orderedStream().toList());
@@ -262,13 +315,6 @@ public final class GTaskAutoConfiguration {
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 			return container;
-		}
-
-		private static Map<String, TaskLimit> taskLimits(Map<String, LimitProperties> limits) {
-			Map<String, TaskLimit> taskLimits = new LinkedHashMap<>();
-			limits.forEach((name, limit) -> taskLimits.put(name, new TaskLimit(limit.getConcurrency(),
-					limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
-			return taskLimits;
 		}
 
 		/**

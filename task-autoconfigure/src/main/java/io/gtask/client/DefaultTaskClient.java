@@ -25,6 +25,7 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.StoredTask;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.OutgoingTask;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.GTaskException;
@@ -69,6 +70,8 @@ public class DefaultTaskClient implements TaskClient {
 
 	private final TaskBroker broker;
 
+	private final QueueAdmin queueAdmin;
+
 	private final ResultBackend backend;
 
 	private final TaskMessageCodec codec;
@@ -94,15 +97,17 @@ public class DefaultTaskClient implements TaskClient {
 	/**
 	 * Create a client.
 	 * @param broker the broker
+	 * @param queueAdmin the queue administration of the broker, which revokes tasks
 	 * @param backend the result backend
 	 * @param codec the message codec
 	 * @param registry the local task handlers, whose queues are used when a sender names none
 	 * @param defaultQueue the queue of tasks whose handler and sender name none
 	 * @param maxPayloadSize the largest message accepted
 	 */
-	public DefaultTaskClient(TaskBroker broker, ResultBackend backend, TaskMessageCodec codec, TaskRegistry registry,
-			String defaultQueue, DataSize maxPayloadSize) {
+	public DefaultTaskClient(TaskBroker broker, QueueAdmin queueAdmin, ResultBackend backend, TaskMessageCodec codec,
+			TaskRegistry registry, String defaultQueue, DataSize maxPayloadSize) {
 		this.broker = broker;
+		this.queueAdmin = queueAdmin;
 		this.backend = backend;
 		this.codec = codec;
 		this.registry = registry;
@@ -582,7 +587,7 @@ public class DefaultTaskClient implements TaskClient {
 		if (!this.backend.revoke(id, this.clock.instant())) {
 			return false;
 		}
-		this.broker.revoke(info.queue(), id, this.clock.instant());
+		this.queueAdmin.revoke(info.queue(), id, this.clock.instant());
 		// in case a worker fetched it just before: it must not run to its end
 		this.broker.requestCancellation(id);
 		return true;

@@ -269,7 +269,9 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Set limits of task names, which take precedence over the limits declared on handlers.
+	 * Set limits of task names, which take precedence over the limits declared on handlers. The
+	 * container applies their per-instance concurrency; the broker, given the same limits when
+	 * it is created, applies the rest.
 	 * @param limits the limits by task name
 	 */
 	public void setTaskLimits(Map<String, TaskLimit> limits) {
@@ -403,7 +405,6 @@ public class TaskContainer implements SmartLifecycle {
 			}
 		}
 		limits.putAll(this.configuredLimits);
-		this.broker.setTaskLimits(limits);
 		Map<String, Semaphore> permits = new HashMap<>();
 		limits.forEach((name, limit) -> {
 			if (limit.localConcurrency() > 0) {
