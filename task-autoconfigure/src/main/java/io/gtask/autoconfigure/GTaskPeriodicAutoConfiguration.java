@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -57,9 +58,12 @@ public final class GTaskPeriodicAutoConfiguration {
 		PeriodicScheduleResolver schedules = new PeriodicScheduleResolver(properties, registry, codec);
 		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(tickStore, resultBackend, codec,
 				schedules::resolve);
-		scheduler.setGrace(properties.getPeriodic().getGrace());
-		scheduler.setStoreArguments(properties.getBackend().isStoreArguments());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties.getPeriodic()::getGrace).to(scheduler::setGrace);
+		map.from(properties.getBackend()::isStoreArguments).to(scheduler::setStoreArguments);
 		scheduler.setMetrics(GTaskAutoConfiguration.taskMetrics(metrics));
+		// not on the shared scheduler: a tick must fire within its grace period, not wait behind a
+		// pass of the reaper or a cleanup of the JDBC backend
 		return scheduler;
 	}
 

@@ -11,9 +11,9 @@ import java.util.Map;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.periodic.MissedTickPolicy;
 import io.gtask.periodic.PeriodicSchedule;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +47,7 @@ final class PeriodicScheduleResolver {
 		this.properties = properties;
 		this.registry = registry;
 		this.codec = codec;
-		GTaskProperties.Periodic periodic = properties.getPeriodic();
+		PeriodicProperties periodic = properties.getPeriodic();
 		if (periodic.getGrace().isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("gtask.periodic.grace", periodic.getGrace(),
 					"The grace period must not be negative");
@@ -55,7 +55,7 @@ final class PeriodicScheduleResolver {
 		periodic.getSchedules().forEach((id, schedule) -> this.configured.put(id, check(id, schedule)));
 	}
 
-	private static Configured check(String id, GTaskProperties.Schedule schedule) {
+	private static Configured check(String id, PeriodicProperties.Schedule schedule) {
 		String property = SCHEDULES + "." + id;
 		if (!StringUtils.hasText(id) || StringUtils.containsWhitespace(id)) {
 			throw new InvalidConfigurationPropertyValueException(SCHEDULES, id,
@@ -83,7 +83,7 @@ final class PeriodicScheduleResolver {
 		String queue = StringUtils.hasText(schedule.getQueue()) ? schedule.getQueue().trim() : null;
 		if (queue != null) {
 			try {
-				RedisKeyspace.validQueue(queue);
+				TaskMessageRules.validQueue(queue);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidConfigurationPropertyValueException(property + ".queue", queue,
@@ -99,7 +99,7 @@ final class PeriodicScheduleResolver {
 	 * @return the schedules
 	 */
 	List<PeriodicSchedule> resolve() {
-		GTaskProperties.Periodic periodic = this.properties.getPeriodic();
+		PeriodicProperties periodic = this.properties.getPeriodic();
 		Map<String, PeriodicSchedule> schedules = new LinkedHashMap<>();
 		Map<String, TaskHandlerMethod> handlersById = new LinkedHashMap<>();
 		List<TaskHandlerMethod> handlers = new ArrayList<>(this.registry.getHandlers());

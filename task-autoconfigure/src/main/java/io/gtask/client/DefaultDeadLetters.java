@@ -9,7 +9,7 @@ import java.util.Set;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
-import io.gtask.broker.TaskBroker;
+import io.gtask.broker.DeadLetterStore;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
@@ -22,8 +22,9 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The default {@link DeadLetters}: reads dead letters from the broker and sends their tasks
- * again as new first attempts, recording them as PENDING in the result backend.
+ * The default {@link DeadLetters}: reads dead letters from the broker's {@link DeadLetterStore}
+ * and sends their tasks again as new first attempts, recording them as PENDING in the result
+ * backend.
  */
 public class DefaultDeadLetters implements DeadLetters {
 
@@ -33,7 +34,7 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	private static final LogAccessor logger = new LogAccessor(DefaultDeadLetters.class);
 
-	private final TaskBroker broker;
+	private final DeadLetterStore store;
 
 	private final ResultBackend backend;
 
@@ -47,12 +48,12 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	/**
 	 * Create an instance.
-	 * @param broker the broker that keeps the dead letters
+	 * @param store where the broker keeps the dead letters
 	 * @param backend the result backend
 	 * @param codec the message codec
 	 */
-	public DefaultDeadLetters(TaskBroker broker, ResultBackend backend, TaskMessageCodec codec) {
-		this.broker = broker;
+	public DefaultDeadLetters(DeadLetterStore store, ResultBackend backend, TaskMessageCodec codec) {
+		this.store = store;
 		this.backend = backend;
 		this.codec = codec;
 	}
@@ -84,22 +85,22 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	@Override
 	public long count(String queue) {
-		return this.broker.deadLetterCount(queue);
+		return this.store.deadLetterCount(queue);
 	}
 
 	@Override
 	public List<DeadLetter> list(String queue, int offset, int limit) {
-		return this.broker.deadLetters(queue, offset, limit);
+		return this.store.deadLetters(queue, offset, limit);
 	}
 
 	@Override
 	public Optional<DeadLetter> find(String queue, String id) {
-		return Optional.ofNullable(this.broker.deadLetter(queue, id));
+		return Optional.ofNullable(this.store.deadLetter(queue, id));
 	}
 
 	@Override
 	public Optional<String> requeue(String queue, String id) {
-		DeadLetter letter = this.broker.deadLetter(queue, id);
+		DeadLetter letter = this.store.deadLetter(queue, id);
 		if (letter == null) {
 			return Optional.empty();
 		}
@@ -116,12 +117,12 @@ public class DefaultDeadLetters implements DeadLetters {
 		}
 		TaskMessage first = message.withAttempt(1);
 		// a request that read the dead letter too but lost the race must not mark the task pending
-		if (!this.broker.reserveDeadLetter(queue, id, RESERVATION)) {
+		if (!this.store.reserveDeadLetter(queue, id, RESERVATION)) {
 			return Optional.empty();
 		}
 		this.backend.update(List.of(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
 				this.clock.instant())));
-		if (!this.broker.requeueDeadLetter(queue, id, this.codec.encode(first), first.priority())) {
+		if (!this.store.requeueDeadLetter(queue, id, this.codec.encode(first), first.priority())) {
 			return Optional.empty();
 		}
 		this.metrics.sent(queue, message.name(), TaskOrigin.DEAD_LETTER);
@@ -154,7 +155,7 @@ public class DefaultDeadLetters implements DeadLetters {
 	private Set<String> snapshot(String queue) {
 		Set<String> ids = new LinkedHashSet<>();
 		for (int offset = 0;; offset += PAGE) {
-			List<DeadLetter> page = this.broker.deadLetters(queue, offset, PAGE);
+			List<DeadLetter> page = this.store.deadLetters(queue, offset, PAGE);
 			if (page.isEmpty()) {
 				return ids;
 			}
@@ -164,7 +165,7 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	@Override
 	public boolean delete(String queue, String id) {
-		return this.broker.removeDeadLetter(queue, id, null);
+		return this.store.removeDeadLetter(queue, id, null);
 	}
 
 	@Override

@@ -25,6 +25,7 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.StoredTask;
 import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.OutgoingTask;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.GTaskException;
@@ -47,7 +48,6 @@ import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.observation.TaskObservations;
 import io.gtask.observation.TaskSendContext;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
 import io.micrometer.observation.Observation;
@@ -69,6 +69,8 @@ public class DefaultTaskClient implements TaskClient {
 	private static final LogAccessor logger = new LogAccessor(DefaultTaskClient.class);
 
 	private final TaskBroker broker;
+
+	private final QueueAdmin queueAdmin;
 
 	private final ResultBackend backend;
 
@@ -95,19 +97,21 @@ public class DefaultTaskClient implements TaskClient {
 	/**
 	 * Create a client.
 	 * @param broker the broker
+	 * @param queueAdmin the queue administration of the broker, which revokes tasks
 	 * @param backend the result backend
 	 * @param codec the message codec
 	 * @param registry the local task handlers, whose queues are used when a sender names none
 	 * @param defaultQueue the queue of tasks whose handler and sender name none
 	 * @param maxPayloadSize the largest message accepted
 	 */
-	public DefaultTaskClient(TaskBroker broker, ResultBackend backend, TaskMessageCodec codec, TaskRegistry registry,
-			String defaultQueue, DataSize maxPayloadSize) {
+	public DefaultTaskClient(TaskBroker broker, QueueAdmin queueAdmin, ResultBackend backend, TaskMessageCodec codec,
+			TaskRegistry registry, String defaultQueue, DataSize maxPayloadSize) {
 		this.broker = broker;
+		this.queueAdmin = queueAdmin;
 		this.backend = backend;
 		this.codec = codec;
 		this.registry = registry;
-		this.defaultQueue = RedisKeyspace.validQueue(defaultQueue);
+		this.defaultQueue = TaskMessageRules.validQueue(defaultQueue);
 		this.maxPayloadSize = maxPayloadSize;
 	}
 
@@ -189,7 +193,7 @@ public class DefaultTaskClient implements TaskClient {
 		try {
 			for (TaskRequest request : requests) {
 				String id = (request.id() != null) ? request.id() : UUID.randomUUID().toString();
-				String queue = RedisKeyspace.validQueue(queueOf(request));
+				String queue = TaskMessageRules.validQueue(queueOf(request));
 				Instant due = (request.eta() != null && request.eta().isAfter(now)) ? request.eta() : null;
 				Map<String, String> headers = new HashMap<>(4);
 				if (due != null) {
@@ -513,7 +517,7 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	private TaskSendException notRecorded(List<TaskRequest> requests, Throwable ex) {
-		if (this.backend instanceof io.gtask.backend.redis.RedisResultBackend) {
+		if (this.backend.sharesStoreWithBroker()) {
 			return unavailable(requests, ex);
 		}
 		String what = (requests.size() == 1) ? "task '" + requests.get(0).name() + "'" : requests.size() + " tasks";
@@ -583,7 +587,7 @@ public class DefaultTaskClient implements TaskClient {
 		if (!this.backend.revoke(id, this.clock.instant())) {
 			return false;
 		}
-		this.broker.revoke(info.queue(), id, this.clock.instant());
+		this.queueAdmin.revoke(info.queue(), id, this.clock.instant());
 		// in case a worker fetched it just before: it must not run to its end
 		this.broker.requestCancellation(id);
 		return true;

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 import io.gtask.broker.Delivery;
-import io.gtask.broker.TaskLimit;
+import io.gtask.core.TaskLimit;
 import org.jspecify.annotations.Nullable;
 
 /**

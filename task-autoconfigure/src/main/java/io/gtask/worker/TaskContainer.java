@@ -1,6 +1,5 @@
 package io.gtask.worker;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,19 +8,18 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
 import io.gtask.core.TaskInterceptor;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.registry.TaskRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
@@ -47,7 +45,7 @@ import org.springframework.util.unit.DataSize;
  * the interrupt after its timeout, its slot is freed anyway and a new thread takes its place;
  * such threads are counted ({@link #getAbandonedThreads()}).
  */
-public class TaskContainer implements SmartLifecycle {
+public class TaskContainer extends AbstractSmartLifecycle {
 
 	private static final LogAccessor logger = new LogAccessor(TaskContainer.class);
 
@@ -75,8 +73,6 @@ public class TaskContainer implements SmartLifecycle {
 
 	private final AtomicLong poisonTasks = new AtomicLong();
 
-	private final ReentrantLock lifecycleLock = new ReentrantLock();
-
 	private boolean durable;
 
 	private DataSize maxPayloadSize = TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE;
@@ -89,10 +85,6 @@ public class TaskContainer implements SmartLifecycle {
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-	private Clock clock = Clock.systemUTC();
-
-	private boolean autoStartup = true;
-
 	private @Nullable Executor workerExecutor;
 
 	private QueueOrder queueOrder = QueueOrder.WEIGHTED;
@@ -104,8 +96,6 @@ public class TaskContainer implements SmartLifecycle {
 	private @Nullable WorkerRegistry workerRegistry;
 
 	private @Nullable Duration shutdownPhaseTimeout;
-
-	private volatile boolean running;
 
 	private volatile List<String> queues = List.of();
 
@@ -122,13 +112,14 @@ public class TaskContainer implements SmartLifecycle {
 	 */
 	public TaskContainer(TaskBroker broker, ResultBackend backend, TaskRegistry registry, TaskMessageCodec codec,
 			TaskContainerSettings settings, TaskDefaults defaults) {
+		super(WORKER_PHASE);
 		this.broker = broker;
 		this.backend = backend;
 		this.registry = registry;
 		this.codec = codec;
 		this.settings = settings;
 		this.defaults = defaults;
-		this.writer = new OutcomeWriter(backend, broker, this.inFlight::remove, () -> this.clock.instant());
+		this.writer = new OutcomeWriter(backend, broker, this.inFlight::remove, () -> getClock().instant());
 		this.slots = new WorkerSlots(settings.concurrency());
 		this.abandonedThreads = new AbandonedThreads(settings.visibilityTimeout());
 	}
@@ -210,7 +201,9 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Set limits of task names, which take precedence over the limits declared on handlers.
+	 * Set limits of task names, which take precedence over the limits declared on handlers. The
+	 * container applies their per-instance concurrency; the broker, given the same limits when
+	 * it is created, applies the rest.
 	 * @param limits the limits by task name
 	 */
 	public void setTaskLimits(Map<String, TaskLimit> limits) {
@@ -245,151 +238,99 @@ public class TaskContainer implements SmartLifecycle {
 		return new ShutdownBudget(this.settings.shutdownTimeout(), this.shutdownPhaseTimeout);
 	}
 
-	/**
-	 * Set the clock, for tests that control time.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
-	}
-
-	/**
-	 * Set whether the container starts with the application context.
-	 * @param autoStartup {@code false} to start it by hand
-	 */
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
-
 	@Override
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	@Override
-	public int getPhase() {
-		return Integer.MAX_VALUE - 100;
-	}
-
-	@Override
-	public void start() {
-		this.lifecycleLock.lock();
-		try {
-			if (this.running) {
-				return;
-			}
-			WorkerPlan plan = WorkerPlan.of(this.settings, this.registry, this.configuredLimits, this.durable);
-			ShutdownBudget budget = getShutdownBudget();
-			if (!budget.fits()) {
-				logger.warn(budget::describeConflict);
-			}
-			this.running = true;
-			Instant startedAt = this.clock.instant();
-			List<String> queues = plan.queues();
-			this.queues = queues;
-			this.metrics.consuming(queues);
-			this.broker.setTaskLimits(plan.limits());
-			if (!plan.limits().isEmpty()) {
-				logger.info(() -> "Task limits: " + plan.limits());
-			}
-			LocalPermits permits = new LocalPermits(plan.limits());
-			this.inFlight.usePermits(permits);
-			this.slots.share(queues, this.queueOrder, this.queueWeights);
-			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-					new CustomizableThreadFactory("gtask-timer-"));
-			timer.setRemoveOnCancelPolicy(true);
-			TaskDispatcher dispatcher = new TaskDispatcher(this.broker, this.workerExecutor, this.settings.concurrency(),
-					this.inFlight, this.slots, permits, executionSupport(timer), this.poisonTasks);
-			this.writer.reset();
-			Thread writerThread = new Thread(this.writer, "gtask-writer");
-			writerThread.start();
-			List<QueuePollTask> pollTasks = new ArrayList<>();
-			for (String queue : queues) {
-				pollTasks.add(new QueuePollTask(queue, this.broker, this.settings, this.slots, permits, dispatcher));
-			}
-			pollTasks.forEach(QueuePollTask::start);
-			DelayedPromotionTask promotion = new DelayedPromotionTask(this.broker, queues,
-					this.settings.promoteInterval(), this.clock, permits, plan.anyGlobalLimit(), timer);
-			promotion.start();
-			ClaimKeeper claimKeeper = new ClaimKeeper(this.broker, this.settings, this.inFlight, this.workerRegistry,
-					queues, startedAt, this.clock);
-			claimKeeper.start();
-			this.run = new Run(timer, dispatcher, writerThread, pollTasks, promotion, claimKeeper);
-			this.cancellations.listen(this.broker);
-			logger.info(() -> "Started task container '" + this.settings.consumerName() + "' on queues " + queues
-					+ " with concurrency " + this.settings.concurrency());
+	protected void doStart() {
+		WorkerPlan plan = WorkerPlan.of(this.settings, this.registry, this.configuredLimits, this.durable);
+		ShutdownBudget budget = getShutdownBudget();
+		if (!budget.fits()) {
+			logger.warn(budget::describeConflict);
 		}
-		finally {
-			this.lifecycleLock.unlock();
+		Instant startedAt = getClock().instant();
+		List<String> queues = plan.queues();
+		this.queues = queues;
+		this.metrics.consuming(queues);
+		if (!plan.limits().isEmpty()) {
+			logger.info(() -> "Task limits: " + plan.limits());
 		}
+		LocalPermits permits = new LocalPermits(plan.limits());
+		this.inFlight.usePermits(permits);
+		this.slots.share(queues, this.queueOrder, this.queueWeights);
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+				new CustomizableThreadFactory("gtask-timer-"));
+		timer.setRemoveOnCancelPolicy(true);
+		TaskDispatcher dispatcher = new TaskDispatcher(this.broker, this.workerExecutor, this.settings.concurrency(),
+				this.inFlight, this.slots, permits, executionSupport(timer), this.poisonTasks);
+		this.writer.reset();
+		Thread writerThread = new Thread(this.writer, "gtask-writer");
+		writerThread.start();
+		List<QueuePollTask> pollTasks = new ArrayList<>();
+		for (String queue : queues) {
+			pollTasks.add(new QueuePollTask(queue, this.broker, this.settings, this.slots, permits, dispatcher));
+		}
+		pollTasks.forEach(QueuePollTask::start);
+		DelayedPromotionTask promotion = new DelayedPromotionTask(this.broker, queues,
+				this.settings.promoteInterval(), getClock(), permits, plan.anyGlobalLimit(), timer);
+		promotion.start();
+		ClaimKeeper claimKeeper = new ClaimKeeper(this.broker, this.settings, this.inFlight, this.workerRegistry,
+				queues, startedAt, getClock());
+		claimKeeper.start();
+		this.run = new Run(timer, dispatcher, writerThread, pollTasks, promotion, claimKeeper);
+		this.cancellations.listen(this.broker);
+		logger.info(() -> "Started task container '" + this.settings.consumerName() + "' on queues " + queues
+				+ " with concurrency " + this.settings.concurrency());
 	}
 
 	private ExecutionSupport executionSupport(ScheduledThreadPoolExecutor timer) {
 		DeadLetterFactory deadLetters = new DeadLetterFactory(this.codec, this.maxPayloadSize);
 		ExecutionFinisher finisher = new ExecutionFinisher(this.writer, this.slots, deadLetters, this.metrics,
-				this.codec, this.clock);
+				this.codec, getClock());
 		return new ExecutionSupport(this.codec, this.maxPayloadSize, this.registry, this.defaults,
 				new TaskRetryPolicy(this.defaults),
 				new HandlerInvoker(this.interceptors, this.mdcEnabled, this.observationRegistry), finisher,
-				this.cancellations, new ManualCommitWriter(this.backend, this.broker, this.codec, this.clock), timer,
-				this.abandonedThreads, this.metrics, this.clock);
+				this.cancellations, new ManualCommitWriter(this.backend, this.broker, this.codec, getClock()), timer,
+				this.abandonedThreads, this.metrics, getClock());
 	}
 
 	@Override
-	public void stop() {
-		this.lifecycleLock.lock();
-		try {
-			if (!this.running) {
-				return;
-			}
-			long waitUntil = System.nanoTime() + getShutdownBudget().taskWait().toNanos();
-			this.running = false;
-			Run run = this.run;
-			this.run = null;
-			if (run == null) {
-				// start failed before its parts ran
-				return;
-			}
-			run.pollTasks().forEach(QueuePollTask::cancel);
-			run.promotion().stop();
-			run.claimKeeper().stopHeartbeats();
-			for (QueuePollTask pollTask : run.pollTasks()) {
-				// a poll task hands back what it fetched but did not start, within a poll
-				pollTask.awaitExit(Duration.ofNanos(Math.max(waitUntil - System.nanoTime(),
-						this.settings.pollTimeout().plusSeconds(1).toNanos())));
-			}
-			run.claimKeeper().unregister();
-			if (!this.slots.awaitIdle(waitUntil)) {
-				logger.debug(() -> getActiveCount() + " task(s) still running after the shutdown timeout");
-			}
-			run.dispatcher().handBackUnfinished(getShutdownBudget().taskWait().toMillis());
-			// claims of running tasks were renewed until now, so no other worker took them meanwhile
-			run.claimKeeper().stop();
-			this.cancellations.close();
-			run.dispatcher().close();
-			// bounded so that stopping ends within the time kept for handing back (ShutdownBudget)
-			this.writer.stop(Duration.ofSeconds(2));
-			join(run.writerThread(), Duration.ofSeconds(3));
-			run.timer().shutdownNow();
-			logger.info(() -> "Stopped task container '" + this.settings.consumerName() + "'");
+	protected void doStop() {
+		long waitUntil = System.nanoTime() + getShutdownBudget().taskWait().toNanos();
+		Run run = this.run;
+		this.run = null;
+		if (run == null) {
+			// start failed before its parts ran
+			return;
 		}
-		finally {
-			this.lifecycleLock.unlock();
+		run.pollTasks().forEach(QueuePollTask::cancel);
+		run.promotion().stop();
+		run.claimKeeper().stopHeartbeats();
+		for (QueuePollTask pollTask : run.pollTasks()) {
+			// a poll task hands back what it fetched but did not start, within a poll
+			pollTask.awaitExit(Duration.ofNanos(Math.max(waitUntil - System.nanoTime(),
+					this.settings.pollTimeout().plusSeconds(1).toNanos())));
 		}
+		run.claimKeeper().unregister();
+		if (!this.slots.awaitIdle(waitUntil)) {
+			logger.debug(() -> getActiveCount() + " task(s) still running after the shutdown timeout");
+		}
+		run.dispatcher().handBackUnfinished(getShutdownBudget().taskWait().toMillis());
+		// claims of running tasks were renewed until now, so no other worker took them meanwhile
+		run.claimKeeper().stop();
+		this.cancellations.close();
+		run.dispatcher().close();
+		// bounded so that stopping ends within the time kept for handing back (ShutdownBudget)
+		this.writer.stop(Duration.ofSeconds(2));
+		join(run.writerThread(), Duration.ofSeconds(3));
+		run.timer().shutdownNow();
+		logger.info(() -> "Stopped task container '" + this.settings.consumerName() + "'");
 	}
 
+	/**
+	 * Stop on a new thread ({@code gtask-stop}), since waiting for running tasks takes long, so
+	 * that the application context stops the other components of the phase meanwhile.
+	 */
 	@Override
 	public void stop(Runnable callback) {
-		Thread stopper = new Thread(() -> {
-			try {
-				stop();
-			}
-			finally {
-				callback.run();
-			}
-		}, "gtask-stop");
-		stopper.setDaemon(true);
-		stopper.start();
+		stopOnNewThread(callback, "gtask-stop");
 	}
 
 	private static void join(Thread thread, Duration timeout) {
@@ -399,11 +340,6 @@ public class TaskContainer implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 	/**

@@ -8,10 +8,17 @@ import java.util.concurrent.Executors;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskHistory;
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.DeadLetterStore;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskLimit;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisDeadLetterStore;
+import io.gtask.broker.redis.RedisQueueAdmin;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
@@ -48,6 +55,8 @@ class GTaskAutoConfigurationTests {
 	void createsTheRedisBrokerBackendClientRegistryAndContainer() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(RedisTaskBroker.class);
+			assertThat(context).hasSingleBean(RedisQueueAdmin.class);
+			assertThat(context).hasSingleBean(RedisDeadLetterStore.class);
 			assertThat(context).hasSingleBean(RedisResultBackend.class);
 			assertThat(context).hasSingleBean(DefaultTaskClient.class);
 			assertThat(context).hasSingleBean(TaskRegistry.class);
@@ -78,11 +87,70 @@ class GTaskAutoConfigurationTests {
 				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
 				assertThat(container).extracting("queueWeights").isEqualTo(java.util.Map.of("critical", 5));
 				assertThat(container).extracting("configuredLimits")
-					.isEqualTo(java.util.Map.of("report", new io.gtask.broker.TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
-							"mail", new io.gtask.broker.TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("leaseTime")
+					.isEqualTo(java.util.Map.of("report", new TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
+							"mail", new TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
+				assertThat(context.getBean(RedisBrokerContext.class).getSettings().leaseTime())
 					.isEqualTo(Duration.ofSeconds(20));
+				assertThat(context.getBean(RedisBrokerContext.class).getSettings().taskLimits().get())
+					.isEqualTo(java.util.Map.of("report", new TaskLimit(3, 1, 0, Duration.ofSeconds(1)), "mail",
+							new TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
 			});
+	}
+
+	@Test
+	void brokerIsGivenTheLimitsOfHandlersOverriddenByConfiguredOnes() {
+		this.runner.withPropertyValues("gtask.limits.capped.concurrency=5").run((context) -> {
+			TaskRegistry registry = context.getBean(TaskRegistry.class);
+			java.util.function.Supplier<java.util.Map<String, TaskLimit>> limits = context
+				.getBean(RedisBrokerContext.class)
+				.getSettings()
+				.taskLimits();
+			java.util.Map<String, TaskLimit> before = limits.get();
+			assertThat(limits.get()).isSameAs(before);
+			registry.register(limitedHandler("capped", new TaskLimit(1, 0, 0, null)));
+			registry.register(limitedHandler("single", new TaskLimit(1, 0, 0, null)));
+			registry.register(limitedHandler("free", new TaskLimit(0, 0, 0, null)));
+			assertThat(limits.get()).isEqualTo(java.util.Map.of("capped", new TaskLimit(5, 0, 0, Duration.ofSeconds(1)),
+					"single", new TaskLimit(1, 0, 0, null)));
+		});
+	}
+
+	@Test
+	void backsOffForAUserQueueAdminAndDeadLetterStore() {
+		QueueAdmin admin = mock(QueueAdmin.class);
+		DeadLetterStore store = mock(DeadLetterStore.class);
+		this.runner.withBean("userAdmin", QueueAdmin.class, () -> admin)
+			.withBean("userStore", DeadLetterStore.class, () -> store)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisTaskBroker.class);
+				assertThat(context.getBean(QueueAdmin.class)).isSameAs(admin);
+				assertThat(context.getBean(DeadLetterStore.class)).isSameAs(store);
+				assertThat(context).hasSingleBean(io.gtask.core.TaskQueues.class);
+				assertThat(context).hasSingleBean(io.gtask.core.DeadLetters.class);
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void aUserBrokerBringsItsOwnQueueAdminAndDeadLetterStore() {
+		this.runner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisBrokerContext.class);
+			assertThat(context).doesNotHaveBean(QueueAdmin.class);
+			assertThat(context).doesNotHaveBean(DeadLetterStore.class);
+			assertThat(context).doesNotHaveBean(io.gtask.core.TaskQueues.class);
+			assertThat(context).doesNotHaveBean(io.gtask.core.DeadLetters.class);
+		});
+		TaskBroker all = mock(TaskBroker.class,
+				org.mockito.Mockito.withSettings().extraInterfaces(QueueAdmin.class, DeadLetterStore.class));
+		// declared with its class, so that the conditions see all it implements
+		this.runner.withBean("userBroker", (Class<TaskBroker>) all.getClass(), () -> all).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisBrokerContext.class);
+			assertThat(context.getBean(QueueAdmin.class)).isSameAs(all);
+			assertThat(context.getBean(DeadLetterStore.class)).isSameAs(all);
+			assertThat(context).hasSingleBean(io.gtask.core.TaskQueues.class);
+			assertThat(context).hasSingleBean(io.gtask.core.DeadLetters.class);
+			assertThat(context).hasSingleBean(TaskClient.class);
+		});
 	}
 
 	@Test
@@ -181,19 +249,18 @@ class GTaskAutoConfigurationTests {
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));
 				assertThat(context.getBean(DefaultTaskClient.class)).extracting("storeArguments").isEqualTo(false);
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxSize").isEqualTo(12);
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxAge")
-					.isEqualTo(Duration.ofHours(1));
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("keys")
-					.extracting((keys) -> ((io.gtask.redis.RedisKeyspace) keys).ready("q"))
-					.isEqualTo("app1:{q}:ready");
+				RedisBrokerContext broker = context.getBean(RedisBrokerContext.class);
+				assertThat(broker.getSettings().deadLetterMaxSize()).isEqualTo(12);
+				assertThat(broker.getSettings().deadLetterMaxAge()).isEqualTo(Duration.ofHours(1));
+				assertThat(broker.getSettings().tracking()).isFalse();
+				assertThat(broker.getKeyspace().ready("q")).isEqualTo("app1:{q}:ready");
 			});
 	}
 
 	@Test
 	void propertyDefaultsAreTheLibraryDefaults() {
 		GTaskProperties properties = new GTaskProperties();
-		GTaskProperties.Task task = properties.getTask();
+		TaskProperties task = properties.getTask();
 		TaskDefaults defaults = TaskDefaults.standard();
 		assertThat(task.getTimeout()).isEqualTo(defaults.timeout());
 		assertThat(task.getMaxRetries()).isEqualTo(defaults.maxRetries());
@@ -204,7 +271,8 @@ class GTaskAutoConfigurationTests {
 		assertThat(task.getNonRetryableExceptions()).isEqualTo(defaults.noRetryFor());
 		assertThat(properties.getWorker().getQueueOrder()).isEqualTo(io.gtask.worker.QueueOrder.WEIGHTED);
 		assertThat(properties.getLimits()).isEmpty();
-		DefaultTaskClient client = new DefaultTaskClient(mock(TaskBroker.class), mock(ResultBackend.class),
+		DefaultTaskClient client = new DefaultTaskClient(mock(TaskBroker.class), mock(QueueAdmin.class),
+				mock(ResultBackend.class),
 				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRegistry(), "default", DataSize.ofKilobytes(1));
 		assertThat(client).extracting("storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
 		assertThat(properties.getBackend().getMaxHistory()).isEqualTo(TaskHistory.DEFAULT_MAX_HISTORY);
@@ -213,9 +281,62 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
+	void containerCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.worker.mdc=true", "gtask.worker.queue-order=weighted")
+			.withBean("second", TaskContainerCustomizer.class,
+					() -> new OrderedContainerCustomizer(2, (container) -> container.setMdcEnabled(true)))
+			.withBean("first", TaskContainerCustomizer.class, () -> new OrderedContainerCustomizer(1, (container) -> {
+				container.setMdcEnabled(false);
+				container.setQueueOrder(io.gtask.worker.QueueOrder.STRICT, java.util.Map.of("a", 2));
+			}))
+			.run((context) -> {
+				TaskContainer container = context.getBean(TaskContainer.class);
+				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
+				assertThat(container).extracting("mdcEnabled").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void clientCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.routes.report=reports", "gtask.backend.store-arguments=true")
+			.withBean("second", TaskClientCustomizer.class,
+					() -> new OrderedClientCustomizer(2, (client) -> client.setStoreArguments(true)))
+			.withBean("first", TaskClientCustomizer.class, () -> new OrderedClientCustomizer(1, (client) -> {
+				client.setStoreArguments(false);
+				client.setRoutes(java.util.Map.of("report", "urgent"));
+			}))
+			.run((context) -> {
+				DefaultTaskClient client = context.getBean(DefaultTaskClient.class);
+				assertThat(client).extracting("routes").isEqualTo(java.util.Map.of("report", "urgent"));
+				assertThat(client).extracting("storeArguments").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void timersOfComponentsShareOneScheduler() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(io.gtask.lifecycle.SharedScheduler.class)
+			.doesNotHaveBean(org.springframework.scheduling.TaskScheduler.class));
+	}
+
+	@Test
 	void doesNothingWithoutLettuce() {
 		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TaskClient.class));
+	}
+
+	private static io.gtask.registry.TaskHandlerMethod limitedHandler(String name, TaskLimit limit)
+			throws NoSuchMethodException {
+		io.gtask.registry.TaskHandlerMethod handler = new io.gtask.registry.TaskHandlerMethod(name, new Handler(),
+				Handler.class.getMethod("run"), null, null, null, null, List.of());
+		handler.setLimit(limit);
+		return handler;
+	}
+
+	public static class Handler {
+
+		public void run() {
+		}
+
 	}
 
 	/**
@@ -229,6 +350,36 @@ class GTaskAutoConfigurationTests {
 				container.setAutoStartup(false);
 			}
 			return bean;
+		}
+
+	}
+
+	record OrderedContainerCustomizer(int order, TaskContainerCustomizer delegate)
+			implements TaskContainerCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(TaskContainer container) {
+			this.delegate.customize(container);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+	}
+
+	record OrderedClientCustomizer(int order, TaskClientCustomizer delegate)
+			implements TaskClientCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(DefaultTaskClient client) {
+			this.delegate.customize(client);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
 		}
 
 	}

@@ -338,7 +338,8 @@ abstract class DurableModeIntegrationTests {
 				}
 			};
 			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(
-					context.getBean(TaskBroker.class), lostAnswer, context.getBean(TaskMessageCodec.class),
+					context.getBean(TaskBroker.class), context.getBean(io.gtask.broker.QueueAdmin.class), lostAnswer,
+					context.getBean(TaskMessageCodec.class),
 					context.getBean(io.gtask.registry.TaskRegistry.class), "default",
 					org.springframework.util.unit.DataSize.ofKilobytes(512));
 			client.setDurable(true);

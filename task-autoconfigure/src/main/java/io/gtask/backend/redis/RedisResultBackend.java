@@ -25,12 +25,12 @@ import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -62,7 +62,7 @@ import static io.gtask.redis.RedisAsync.string;
  * own channel, so waiting costs one round trip, no subscription per task, and no notification
  * is sent for a task nobody waits for. A slow poll covers notifications lost on a reconnect.
  */
-public class RedisResultBackend implements ResultBackend, SmartLifecycle, DisposableBean {
+public class RedisResultBackend extends AbstractSmartLifecycle implements ResultBackend, DisposableBean {
 
 	private static final LogAccessor logger = new LogAccessor(RedisResultBackend.class);
 
@@ -92,8 +92,6 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private @Nullable RedisMessageListenerContainer listenerContainer;
 
-	private volatile boolean running;
-
 	private final Map<String, Map<String, String>> watched = new ConcurrentHashMap<>();
 
 	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
@@ -111,6 +109,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	 * lost
 	 */
 	public RedisResultBackend(RedisAsync redis, RedisKeyspace keys, Duration timeToLive, Duration pollInterval) {
+		// stops after the consumer container, before the connection factory
+		super(STORE_PHASE);
 		this.redis = redis;
 		this.keys = keys;
 		this.timeToLive = timeToLive;
@@ -132,6 +132,16 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	 */
 	public Duration getTimeToLive() {
 		return this.timeToLive;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * This backend is on the broker's Redis.
+	 */
+	@Override
+	public boolean sharesStoreWithBroker() {
+		return true;
 	}
 
 	/**
@@ -396,16 +406,18 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
+	protected void doStart() {
 	}
 
 	/**
 	 * Close the notification subscription, before the connection factory stops.
 	 */
 	@Override
-	public void stop() {
-		this.running = false;
+	protected void doStop() {
+		closeListener();
+	}
+
+	private void closeListener() {
 		this.listenerLock.lock();
 		try {
 			if (this.listenerContainer != null) {
@@ -424,19 +436,9 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// stops after the consumer container, before the connection factory
-		return Integer.MAX_VALUE - 200;
-	}
-
-	@Override
 	public void destroy() {
 		stop();
+		closeListener();
 		this.scheduler.shutdownNow();
 	}
 
