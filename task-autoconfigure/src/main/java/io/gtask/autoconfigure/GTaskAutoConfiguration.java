@@ -32,6 +32,8 @@ import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskContainerSettings;
 import io.gtask.worker.TaskDefaults;
@@ -88,20 +90,39 @@ public final class GTaskAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(TaskClient.class)
-	DefaultTaskClient taskClient(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			TaskRegistry registry, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
+	@ConditionalOnMissingBean
+	TaskRouter taskRouter(GTaskProperties properties, TaskRegistry registry) {
+		return router(properties, registry);
+	}
+
+	/**
+	 * The router of the properties, for configurations that may find no router bean.
+	 */
+	static TaskRouter router(GTaskProperties properties, TaskRegistry registry) {
+		return new TaskRouter(properties.getDefaultQueue(), properties.getRoutes(), registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskSender taskSender(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
+			TaskRouter router, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
-		DefaultTaskClient client = new DefaultTaskClient(taskBroker, resultBackend, codec, registry,
-				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
-		client.setRoutes(properties.getRoutes());
-		client.setDurable(properties.getDurable().isEnabled());
-		client.setStoreArguments(properties.getBackend().isStoreArguments());
-		client.setMetrics(taskMetrics(metrics));
+		TaskSender sender = new TaskSender(taskBroker, resultBackend, codec, router,
+				properties.getMessage().getMaxPayloadSize());
+		sender.setDurable(properties.getDurable().isEnabled());
+		sender.setStoreArguments(properties.getBackend().isStoreArguments());
+		sender.setMetrics(taskMetrics(metrics));
 		if (properties.getObservation().isEnabled()) {
-			observationRegistry.ifAvailable(client::setObservationRegistry);
+			observationRegistry.ifAvailable(sender::setObservationRegistry);
 		}
-		return client;
+		return sender;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskClient.class)
+	DefaultTaskClient taskClient(TaskSender sender, TaskBroker taskBroker, ResultBackend resultBackend,
+			TaskMessageCodec codec) {
+		return new DefaultTaskClient(sender, taskBroker, resultBackend, codec);
 	}
 
 	@Bean
@@ -112,11 +133,10 @@ public final class GTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(DeadLetters.class)
-	DefaultDeadLetters deadLetters(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
-		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, resultBackend, codec);
+	DefaultDeadLetters deadLetters(TaskBroker taskBroker, TaskSender sender, TaskMessageCodec codec,
+			GTaskProperties properties) {
+		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, sender, codec);
 		deadLetters.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
-		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
 	}
 
@@ -177,9 +197,8 @@ public final class GTaskAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskMessageCodec codec,
-				RedisConnectionFactory connectionFactory, GTaskProperties properties,
-				ObjectProvider<TaskMetrics> metrics) {
+		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskSender sender,
+				TaskMessageCodec codec, RedisConnectionFactory connectionFactory, GTaskProperties properties) {
 			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
 				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
 						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
@@ -191,11 +210,9 @@ public final class GTaskAutoConfiguration {
 			GTaskProperties.Reaper reaper = properties.getDurable().getReaper();
 			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
 					properties.getKeyPrefix() + ":reaper");
-			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, codec, lock,
+			return new TaskReaper(durableBackend, taskBroker, sender, codec, lock,
 					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
 							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
-			taskReaper.setMetrics(taskMetrics(metrics));
-			return taskReaper;
 		}
 
 	}
@@ -212,19 +229,19 @@ public final class GTaskAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
-				TaskMessageCodec codec, GTaskProperties properties,
+				TaskMessageCodec codec, TaskSender sender, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
 				Environment environment) {
 			GTaskProperties.Worker worker = properties.getWorker();
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
-					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(), worker.getBatchSize(),
+					worker.getConcurrency(), worker.getBatchSize(),
 					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
 					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName(),
 					worker.getVisibilityTimeout(), worker.getMaxDeliveries(), worker.getReclaimInterval());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
-					taskDefaults(properties.getTask()));
+					taskDefaults(properties.getTask()), sender);
 			container.setAutoStartup(worker.isAutoStartup());
 			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());

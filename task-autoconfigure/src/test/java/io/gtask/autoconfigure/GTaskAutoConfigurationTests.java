@@ -2,6 +2,7 @@ package io.gtask.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
@@ -15,6 +16,8 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskDefaults;
 import org.junit.jupiter.api.Test;
@@ -144,7 +147,7 @@ class GTaskAutoConfigurationTests {
 				assertThat(container.getSettings().concurrency()).isEqualTo(7);
 				assertThat(container.getSettings().batchSize()).isEqualTo(3);
 				assertThat(container.getSettings().queues()).containsExactly("a", "b");
-				assertThat(container.getSettings().defaultQueue()).isEqualTo("main");
+				assertThat(context.getBean(TaskRouter.class).getDefaultQueue()).isEqualTo("main");
 				assertThat(container.getSettings().pollTimeout()).isEqualTo(Duration.ofMillis(250));
 				assertThat(container.getSettings().promoteInterval()).isEqualTo(Duration.ofMillis(50));
 				assertThat(container.getSettings().shutdownTimeout()).isEqualTo(Duration.ofSeconds(9));
@@ -175,12 +178,12 @@ class GTaskAutoConfigurationTests {
 					"gtask.backend.store-arguments=false", "gtask.backend.max-history=7")
 			.run((context) -> {
 				assertThat(context.getBean(RedisResultBackend.class).getMaxHistory()).isEqualTo(7);
-				assertThat(context.getBean(DefaultTaskClient.class)).extracting("routes")
-					.isEqualTo(java.util.Map.of("report", "reports"));
+				assertThat(context.getBean(TaskRouter.class).queueOf("report")).isEqualTo("reports");
+				assertThat(context.getBean(TaskRouter.class).queueOf("other")).isEqualTo("default");
 				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
-				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
+				assertThat(context.getBean(TaskSender.class)).extracting("preparer.maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));
-				assertThat(context.getBean(DefaultTaskClient.class)).extracting("storeArguments").isEqualTo(false);
+				assertThat(context.getBean(TaskSender.class)).extracting("preparer.storeArguments").isEqualTo(false);
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxSize").isEqualTo(12);
 				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxAge")
 					.isEqualTo(Duration.ofHours(1));
@@ -204,9 +207,10 @@ class GTaskAutoConfigurationTests {
 		assertThat(task.getNonRetryableExceptions()).isEqualTo(defaults.noRetryFor());
 		assertThat(properties.getWorker().getQueueOrder()).isEqualTo(io.gtask.worker.QueueOrder.WEIGHTED);
 		assertThat(properties.getLimits()).isEmpty();
-		DefaultTaskClient client = new DefaultTaskClient(mock(TaskBroker.class), mock(ResultBackend.class),
-				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRegistry(), "default", DataSize.ofKilobytes(1));
-		assertThat(client).extracting("storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
+		TaskSender sender = new TaskSender(mock(TaskBroker.class), mock(ResultBackend.class),
+				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRouter("default", Map.of(), new TaskRegistry()),
+				DataSize.ofKilobytes(1));
+		assertThat(sender).extracting("preparer.storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
 		assertThat(properties.getBackend().getMaxHistory()).isEqualTo(TaskHistory.DEFAULT_MAX_HISTORY);
 		assertThat(properties.getMessage().getMaxPayloadSize())
 			.isEqualTo(io.gtask.core.TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE);

@@ -23,6 +23,8 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskStatus;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
 import io.gtask.test.MutableClock;
 import io.gtask.test.RedisProcess;
 import io.gtask.test.TestRedis;
@@ -337,11 +339,12 @@ abstract class DurableModeIntegrationTests {
 						.failedFuture(new org.springframework.dao.QueryTimeoutException("answer lost"));
 				}
 			};
-			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(
-					context.getBean(TaskBroker.class), lostAnswer, context.getBean(TaskMessageCodec.class),
-					context.getBean(io.gtask.registry.TaskRegistry.class), "default",
+			TaskSender sender = new TaskSender(context.getBean(TaskBroker.class), lostAnswer,
+					context.getBean(TaskMessageCodec.class), context.getBean(TaskRouter.class),
 					org.springframework.util.unit.DataSize.ofKilobytes(512));
-			client.setDurable(true);
+			sender.setDurable(true);
+			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(sender,
+					context.getBean(TaskBroker.class), lostAnswer, context.getBean(TaskMessageCodec.class));
 			String id = "lost-answer-" + UUID.randomUUID();
 			assertThatExceptionOfType(io.gtask.core.TaskSendOutcomeUnknownException.class)
 				.isThrownBy(() -> client.send(io.gtask.core.TaskRequest.of("work").id(id).args("lost", 0L).build()))
@@ -420,7 +423,7 @@ abstract class DurableModeIntegrationTests {
 
 	private TaskReaper reaper(ApplicationContext context, DurableResultBackend backend, String owner, Duration period,
 			int batchSize, LostTaskPolicy policy) {
-		TaskReaper reaper = new TaskReaper(backend, context.getBean(TaskBroker.class),
+		TaskReaper reaper = new TaskReaper(backend, context.getBean(TaskBroker.class), context.getBean(TaskSender.class),
 				context.getBean(TaskMessageCodec.class), lock(),
 				new TaskReaper.Settings(period, Duration.ofSeconds(1), batchSize, policy, owner));
 		MutableClock clock = new MutableClock();
