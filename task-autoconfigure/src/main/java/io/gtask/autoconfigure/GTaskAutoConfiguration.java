@@ -34,6 +34,7 @@ import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
 import io.gtask.send.TaskRouter;
 import io.gtask.send.TaskSender;
+import io.gtask.send.redis.RedisSendPipeline;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskContainerSettings;
 import io.gtask.worker.TaskDefaults;
@@ -112,6 +113,7 @@ public final class GTaskAutoConfiguration {
 		sender.setDurable(properties.getDurable().isEnabled());
 		sender.setStoreArguments(properties.getBackend().isStoreArguments());
 		sender.setMetrics(taskMetrics(metrics));
+		sender.setPipeline(RedisSendPipeline.of(resultBackend, taskBroker));
 		if (properties.getObservation().isEnabled()) {
 			observationRegistry.ifAvailable(sender::setObservationRegistry);
 		}

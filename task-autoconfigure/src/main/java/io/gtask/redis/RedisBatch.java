@@ -9,6 +9,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.StatusOutput;
@@ -119,6 +120,27 @@ public final class RedisBatch {
 	public CompletableFuture<Long> zadd(byte[] key, double score, byte[] member) {
 		return add(CommandType.ZADD, new IntegerOutput<>(CODEC),
 				new CommandArgs<>(CODEC).addKey(key).add(score).addValue(member));
+	}
+
+	/**
+	 * Set fields of a hash.
+	 * @param key the hash
+	 * @param fieldsAndValues each field followed by its value
+	 * @return the future number of fields added
+	 */
+	public CompletableFuture<Long> hset(byte[] key, byte[]... fieldsAndValues) {
+		return add(CommandType.HSET, new IntegerOutput<>(CODEC),
+				new CommandArgs<>(CODEC).addKey(key).addValues(fieldsAndValues));
+	}
+
+	/**
+	 * Set the time to live of a key.
+	 * @param key the key
+	 * @param millis the time to live in milliseconds
+	 * @return the future answer, whether the key exists
+	 */
+	public CompletableFuture<Boolean> pexpire(byte[] key, long millis) {
+		return add(CommandType.PEXPIRE, new BooleanOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key).add(millis));
 	}
 
 	private <T> CompletableFuture<T> add(CommandType type, CommandOutput<byte[], byte[], T> output,

@@ -68,20 +68,20 @@ final class RecordAndQueue {
 	 * @return which ids were refused as in use, and for each task the id of the task holding
 	 * its uniqueness key, if one did
 	 */
-	Written write(List<NewTask> records, List<OutgoingTask> messages) {
+	Queued write(List<NewTask> records, List<OutgoingTask> messages) {
 		if (this.durable) {
 			List<String> refused = recorded(records);
-			return new Written(refused, enqueueRecorded(messages, refused));
+			return new Queued(refused, enqueueRecorded(messages, refused));
 		}
 		if (this.pipeline != null && writableTogether(records, messages)) {
 			writeTogether(this.pipeline, records, messages);
-			return new Written(List.of(), Collections.nCopies(messages.size(), null));
+			return new Queued(List.of(), Collections.nCopies(messages.size(), null));
 		}
 		// recorded first, queued only then: a queued task always has its record
 		List<String> refused = recordOrForget(records, messages);
 		List<OutgoingTask> accepted = without(messages, refused);
 		List<@Nullable String> acceptedHolders = enqueue(names(records), accepted, true);
-		return new Written(refused, spread(messages, refused, acceptedHolders));
+		return new Queued(refused, spread(messages, refused, acceptedHolders));
 	}
 
 	private static boolean writableTogether(List<NewTask> records, List<OutgoingTask> messages) {
@@ -329,7 +329,7 @@ final class RecordAndQueue {
 	 * @param holders one per task: the id of the task that holds its uniqueness key, or
 	 * {@code null} when it was queued or refused
 	 */
-	record Written(List<String> refused, List<@Nullable String> holders) {
+	record Queued(List<String> refused, List<@Nullable String> holders) {
 	}
 
 }

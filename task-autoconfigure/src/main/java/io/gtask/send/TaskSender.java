@@ -285,7 +285,7 @@ public class TaskSender {
 	 * uniqueness key when the request asks for it; a duplicate otherwise fails the send once
 	 * every other task was sent.
 	 */
-	private List<String> outcome(List<PreparedTask> tasks, RecordAndQueue.Written written) {
+	private List<String> outcome(List<PreparedTask> tasks, RecordAndQueue.Queued written) {
 		List<String> ids = new ArrayList<>(tasks.size());
 		DuplicateTaskException duplicate = null;
 		for (int i = 0; i < tasks.size(); i++) {

@@ -18,6 +18,7 @@ import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
 import io.gtask.send.TaskRouter;
 import io.gtask.send.TaskSender;
+import io.gtask.send.redis.RedisSendPipeline;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskDefaults;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,17 @@ class GTaskAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(RedisTaskBroker.class);
 			assertThat(context).doesNotHaveBean(RedisResultBackend.class);
 		});
+	}
+
+	@Test
+	void sendsTasksWithGeneratedIdsInOneRoundTripOnlyOnTheRedisBrokerAndBackend() {
+		this.runner.run((context) -> {
+			assertThat(context.getBean(TaskSender.class)).extracting("writer.pipeline")
+				.isInstanceOf(RedisSendPipeline.class);
+			assertThat(context.getBean(TaskSender.class).getRouter()).isSameAs(context.getBean(TaskRouter.class));
+		});
+		this.runner.withUserConfiguration(UserBeans.class)
+			.run((context) -> assertThat(context.getBean(TaskSender.class)).extracting("writer.pipeline").isNull());
 	}
 
 	@Test
