@@ -233,7 +233,7 @@ abstract class DurableModeIntegrationTests {
 	}
 
 	@Test
-	void tasksSentAgainByTheReaperOrOnRequestAreCountedWithTheirOrigin() {
+	void tasksSentAgainByTheReaperOnRequestOrByTheirHandlerAreCountedWithTheirOrigin() {
 		runner(TestRedis.get().url()).withConfiguration(AutoConfigurations.of(GTaskMetricsAutoConfiguration.class))
 			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
 			.run((context) -> {
@@ -249,6 +249,11 @@ abstract class DurableModeIntegrationTests {
 				await().atMost(WAIT).until(() -> DurableHandlers.runs("i") == 2);
 				assertThat(sent(meters, "work", "client")).isEqualTo(1);
 				assertThat(sent(meters, "work", "repush")).isEqualTo(1);
+				// handed back by a manual-commit handler while it runs, and after it returned
+				assertThat(client.await(client.send("approve", "j", "again"), WAIT, String.class)).isEqualTo("j:run 2");
+				assertThat(client.await(client.send("approve", "k", "again-later"), WAIT, String.class))
+					.isEqualTo("k:run 2");
+				assertThat(sent(meters, "approve", "requeue")).isEqualTo(2);
 			});
 	}
 
