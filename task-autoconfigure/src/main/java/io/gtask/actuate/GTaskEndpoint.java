@@ -14,8 +14,8 @@ import io.gtask.core.DeadLetters;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskQueues;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.worker.WorkerInfo;
 import io.gtask.worker.WorkerRegistry;
 import org.jspecify.annotations.Nullable;
@@ -257,7 +257,7 @@ public class GTaskEndpoint {
 
 	private static String valid(String queue) {
 		try {
-			return RedisKeyspace.validQueue(queue);
+			return TaskMessageRules.validQueue(queue);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid queue name");

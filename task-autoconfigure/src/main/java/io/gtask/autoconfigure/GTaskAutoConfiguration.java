@@ -9,20 +9,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.DeadLetterStore;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisBrokerSettings;
+import io.gtask.broker.redis.RedisDeadLetterStore;
+import io.gtask.broker.redis.RedisQueueAdmin;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskLimit;
 import io.gtask.durable.LeaderLock;
 import io.gtask.durable.TaskReaper;
 import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
@@ -44,10 +52,12 @@ import io.gtask.worker.redis.RedisWorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -76,6 +86,16 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	static TaskHandlerAnnotationBeanPostProcessor gtaskTaskHandlerAnnotationBeanPostProcessor() {
 		return new TaskHandlerAnnotationBeanPostProcessor();
+	}
+
+	/**
+	 * The scheduler of the timers of gtask's components (statistics, reaper, cleanup of the
+	 * JDBC backend), closed by the context after them.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SharedScheduler gtaskSharedScheduler() {
+		return new SharedScheduler();
 	}
 
 	@Bean
@@ -107,38 +127,42 @@ public final class GTaskAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskSender taskSender(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
 			TaskRouter router, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TaskSenderCustomizer> customizers) {
 		TaskSender sender = new TaskSender(taskBroker, resultBackend, codec, router,
 				properties.getMessage().getMaxPayloadSize());
-		sender.setDurable(properties.getDurable().isEnabled());
-		sender.setStoreArguments(properties.getBackend().isStoreArguments());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties.getDurable()::isEnabled).to(sender::setDurable);
+		map.from(properties.getBackend()::isStoreArguments).to(sender::setStoreArguments);
 		sender.setMetrics(taskMetrics(metrics));
 		sender.setPipeline(RedisSendPipeline.of(resultBackend, taskBroker));
-		if (properties.getObservation().isEnabled()) {
-			observationRegistry.ifAvailable(sender::setObservationRegistry);
-		}
+		map.from(properties.getObservation()::isEnabled)
+			.whenTrue()
+			.toCall(() -> observationRegistry.ifAvailable(sender::setObservationRegistry));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(sender));
 		return sender;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(TaskClient.class)
-	DefaultTaskClient taskClient(TaskSender sender, TaskBroker taskBroker, ResultBackend resultBackend,
-			TaskMessageCodec codec) {
-		return new DefaultTaskClient(sender, taskBroker, resultBackend, codec);
+	DefaultTaskClient taskClient(TaskSender sender, TaskBroker taskBroker, QueueAdmin queueAdmin,
+			ResultBackend resultBackend, TaskMessageCodec codec) {
+		return new DefaultTaskClient(sender, taskBroker, queueAdmin, resultBackend, codec);
 	}
 
 	@Bean
+	@ConditionalOnBean(QueueAdmin.class)
 	@ConditionalOnMissingBean(TaskQueues.class)
-	DefaultTaskQueues taskQueues(TaskBroker taskBroker, TaskMessageCodec codec) {
-		return new DefaultTaskQueues(taskBroker, codec);
+	DefaultTaskQueues taskQueues(QueueAdmin queueAdmin, TaskMessageCodec codec) {
+		return new DefaultTaskQueues(queueAdmin, codec);
 	}
 
 	@Bean
+	@ConditionalOnBean(DeadLetterStore.class)
 	@ConditionalOnMissingBean(DeadLetters.class)
-	DefaultDeadLetters deadLetters(TaskBroker taskBroker, TaskSender sender, TaskMessageCodec codec,
+	DefaultDeadLetters deadLetters(DeadLetterStore deadLetterStore, TaskSender sender, TaskMessageCodec codec,
 			GTaskProperties properties) {
-		DefaultDeadLetters deadLetters = new DefaultDeadLetters(taskBroker, sender, codec);
-		deadLetters.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
+		DefaultDeadLetters deadLetters = new DefaultDeadLetters(deadLetterStore, sender, codec);
+		PropertyMapper.get().from(properties.getMessage()::getMaxPayloadSize).to(deadLetters::setMaxPayloadSize);
 		return deadLetters;
 	}
 
@@ -150,19 +174,63 @@ public final class GTaskAutoConfiguration {
 		return TaskMetrics.composite(metrics.orderedStream().toList());
 	}
 
+	/**
+	 * The limits of task names configured with {@code gtask.limits.*}.
+	 */
+	static Map<String, TaskLimit> configuredLimits(GTaskProperties properties) {
+		return taskLimits(properties.getLimits());
+	}
+
+	private static Map<String, TaskLimit> taskLimits(Map<String, LimitProperties> limits) {
+		Map<String, TaskLimit> taskLimits = new LinkedHashMap<>();
+		limits.forEach((name, limit) -> taskLimits.put(name, new TaskLimit(limit.getConcurrency(),
+				limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
+		return taskLimits;
+	}
+
+	/**
+	 * The Redis broker with its queue administration and dead letter store, all three on one
+	 * {@link RedisBrokerContext}; none of them when the application has a broker of its own,
+	 * which brings its own {@link QueueAdmin} and {@link DeadLetterStore} if it has them.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	static class RedisConfiguration {
+	@ConditionalOnMissingBean(TaskBroker.class)
+	static class RedisBrokerConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(TaskBroker.class)
-		RedisTaskBroker taskBroker(RedisConnectionFactory connectionFactory, GTaskProperties properties) {
-			RedisTaskBroker broker = new RedisTaskBroker(redisAsync(connectionFactory, properties),
-					new RedisKeyspace(properties.getKeyPrefix()), properties.getDeadLetter().getMaxSize(),
-					properties.getDeadLetter().getMaxAge());
-			broker.setLeaseTime(properties.getWorker().getVisibilityTimeout());
-			broker.setTracking(properties.getDurable().isEnabled());
-			return broker;
+		@ConditionalOnMissingBean
+		RedisBrokerContext gtaskRedisBrokerContext(RedisConnectionFactory connectionFactory,
+				GTaskProperties properties, TaskRegistry registry) {
+			RedisBrokerSettings settings = RedisBrokerSettings.defaults()
+				.withDeadLetters(properties.getDeadLetter().getMaxSize(), properties.getDeadLetter().getMaxAge())
+				.withLeaseTime(properties.getWorker().getVisibilityTimeout())
+				.withTracking(properties.getDurable().isEnabled())
+				.withTaskLimits(new RegisteredTaskLimits(registry, configuredLimits(properties)));
+			return new RedisBrokerContext(RedisConfiguration.redisAsync(connectionFactory, properties),
+					new RedisKeyspace(properties.getKeyPrefix()), settings);
 		}
+
+		@Bean
+		RedisTaskBroker taskBroker(RedisBrokerContext context) {
+			return new RedisTaskBroker(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(QueueAdmin.class)
+		RedisQueueAdmin queueAdmin(RedisBrokerContext context) {
+			return new RedisQueueAdmin(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(DeadLetterStore.class)
+		RedisDeadLetterStore deadLetterStore(RedisBrokerContext context) {
+			return new RedisDeadLetterStore(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RedisConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ResultBackend.class)
@@ -171,7 +239,7 @@ public final class GTaskAutoConfiguration {
 			RedisResultBackend backend = new RedisResultBackend(redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), properties.getResult().getTtl(),
 					properties.getResult().getPollInterval());
-			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			PropertyMapper.get().from(properties.getBackend()::getMaxHistory).to(backend::setMaxHistory);
 			return backend;
 		}
 
@@ -200,7 +268,8 @@ public final class GTaskAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskSender sender,
-				TaskMessageCodec codec, RedisConnectionFactory connectionFactory, GTaskProperties properties) {
+				TaskMessageCodec codec, RedisConnectionFactory connectionFactory, GTaskProperties properties,
+				SharedScheduler scheduler) {
 			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
 				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
 						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
@@ -209,12 +278,14 @@ public final class GTaskAutoConfiguration {
 			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("The reaper of durable mode needs Lettuce");
 			}
-			GTaskProperties.Reaper reaper = properties.getDurable().getReaper();
+			DurableProperties.Reaper reaper = properties.getDurable().getReaper();
 			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
 					properties.getKeyPrefix() + ":reaper");
-			return new TaskReaper(durableBackend, taskBroker, sender, codec, lock,
+			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, sender, codec, lock,
 					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
 							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
+			taskReaper.setTaskScheduler(scheduler.getTaskScheduler());
+			return taskReaper;
 		}
 
 	}
@@ -235,33 +306,33 @@ public final class GTaskAutoConfiguration {
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
-				Environment environment) {
-			GTaskProperties.Worker worker = properties.getWorker();
+				ObjectProvider<TaskContainerCustomizer> customizers, Environment environment) {
+			WorkerProperties worker = properties.getWorker();
+			PropertyMapper map = PropertyMapper.get();
+			String consumerName = map.from(worker::getConsumerName)
+				.orFrom(WorkerConfiguration::defaultConsumerName)
+				.toInstance(Function.identity());
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
-					worker.getConcurrency(), worker.getBatchSize(),
-					worker.getPollTimeout(), worker.getPromoteInterval(), worker.getShutdownTimeout(),
-					(worker.getConsumerName() != null) ? worker.getConsumerName() : defaultConsumerName(),
-					worker.getVisibilityTimeout(), worker.getMaxDeliveries(), worker.getReclaimInterval());
+					worker.getConcurrency(), worker.getBatchSize(), worker.getPollTimeout(), worker.getPromoteInterval(),
+					worker.getShutdownTimeout(), consumerName, worker.getVisibilityTimeout(), worker.getMaxDeliveries(),
+					worker.getReclaimInterval());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
 					taskDefaults(properties.getTask()), sender);
-			container.setAutoStartup(worker.isAutoStartup());
+			map.from(worker::isAutoStartup).to(container::setAutoStartup);
 			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());
-			Map<String, TaskLimit> limits = new LinkedHashMap<>();
-			properties.getLimits()
-				.forEach((name, limit) -> limits.put(name, new TaskLimit(limit.getConcurrency(),
-						limit.getLocalConcurrency(), limit.getRate(), limit.getRatePeriod())));
-			container.setTaskLimits(limits);
-			container.setDurable(properties.getDurable().isEnabled());
-			container.setMaxPayloadSize(properties.getMessage().getMaxPayloadSize());
+			map.from(properties::getLimits).as(GTaskAutoConfiguration::taskLimits).to(container::setTaskLimits);
+			map.from(properties.getDurable()::isEnabled).to(container::setDurable);
+			map.from(properties.getMessage()::getMaxPayloadSize).to(container::setMaxPayloadSize);
 			container.setInterceptors(interceptors.orderedStream().toList());
-			container.setMdcEnabled(worker.isMdc());
+			map.from(worker::isMdc).to(container::setMdcEnabled);
 			container.setMetrics(taskMetrics(metrics));
-			if (properties.getObservation().isEnabled()) {
-				observationRegistry.ifAvailable(container::setObservationRegistry);
-			}
+			map.from(properties.getObservation()::isEnabled)
+				.whenTrue()
+				.toCall(() -> observationRegistry.ifAvailable(container::setObservationRegistry));
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 			return container;
 		}
 
@@ -275,8 +346,8 @@ public final class GTaskAutoConfiguration {
 				.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
 		}
 
-		private static TaskDefaults taskDefaults(GTaskProperties.Task task) {
-			GTaskProperties.Backoff backoff = task.getBackoff();
+		private static TaskDefaults taskDefaults(TaskProperties task) {
+			TaskProperties.Backoff backoff = task.getBackoff();
 			return new TaskDefaults(task.getTimeout(), task.getMaxRetries(), backoff.getInitialInterval(),
 					backoff.getMultiplier(), backoff.getMaxInterval(), backoff.getJitter(),
 					List.copyOf(task.getNonRetryableExceptions()));

@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -60,7 +61,7 @@ public final class GTaskDashboardAutoConfiguration {
 				statsStore.getIfUnique(), periodic.getIfUnique(), ticks.getIfUnique(), codec.getJsonMapper());
 		DashboardApiController controller = new DashboardApiController(services, access,
 				dashboard.getRefreshInterval(), stats.getRetention());
-		controller.setRedactPayloads(dashboard.isRedactPayloads());
+		PropertyMapper.get().from(dashboard::isRedactPayloads).to(controller::setRedactPayloads);
 		return controller;
 	}
 

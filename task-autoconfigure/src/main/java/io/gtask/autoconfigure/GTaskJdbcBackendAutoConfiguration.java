@@ -7,6 +7,7 @@ import io.gtask.backend.jdbc.JdbcPlatform;
 import io.gtask.backend.jdbc.JdbcResultBackend;
 import io.gtask.backend.jdbc.JdbcResultBackendSchemaInitializer;
 import io.gtask.core.TaskClient;
+import io.gtask.lifecycle.SharedScheduler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
@@ -58,12 +60,14 @@ public final class GTaskJdbcBackendAutoConfiguration {
 		@ConditionalOnMissingBean(ResultBackend.class)
 		@DependsOnDatabaseInitialization
 		JdbcResultBackend jdbcResultBackend(DataSource dataSource, GTaskProperties properties,
-				GTaskJdbcBackendProperties jdbc) {
+				GTaskJdbcBackendProperties jdbc, ObjectProvider<SharedScheduler> scheduler) {
 			JdbcResultBackend backend = new JdbcResultBackend(dataSource, platform(dataSource, jdbc),
 					jdbc.getTablePrefix(), properties.getResult().getTtl(), properties.getResult().getPollInterval());
-			backend.setCleanupInterval(jdbc.getCleanupInterval());
-			backend.setCleanupBatchSize(jdbc.getCleanupBatchSize());
-			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			PropertyMapper map = PropertyMapper.get();
+			map.from(jdbc::getCleanupInterval).to(backend::setCleanupInterval);
+			map.from(jdbc::getCleanupBatchSize).to(backend::setCleanupBatchSize);
+			map.from(properties.getBackend()::getMaxHistory).to(backend::setMaxHistory);
+			scheduler.ifAvailable((shared) -> backend.setTaskScheduler(shared.getTaskScheduler()));
 			return backend;
 		}
 

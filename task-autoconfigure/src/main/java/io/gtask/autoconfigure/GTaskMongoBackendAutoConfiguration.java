@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -45,11 +46,12 @@ public final class GTaskMongoBackendAutoConfiguration {
 						+ ". Add spring-boot-starter-data-mongodb and configure spring.mongodb.uri, mark one "
 						+ "MongoTemplate @Primary, or define your own ResultBackend bean.");
 			}
-			GTaskProperties.Backend.Mongo mongo = properties.getBackend().getMongo();
+			BackendProperties.Mongo mongo = properties.getBackend().getMongo();
 			MongoResultBackend backend = new MongoResultBackend(template, mongo.getCollection(),
 					properties.getResult().getTtl(), properties.getResult().getPollInterval());
-			backend.setCreateIndexes(mongo.isCreateIndexes());
-			backend.setMaxHistory(properties.getBackend().getMaxHistory());
+			PropertyMapper map = PropertyMapper.get();
+			map.from(mongo::isCreateIndexes).to(backend::setCreateIndexes);
+			map.from(properties.getBackend()::getMaxHistory).to(backend::setMaxHistory);
 			return backend;
 		}
 

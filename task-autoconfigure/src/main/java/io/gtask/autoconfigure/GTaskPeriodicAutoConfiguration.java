@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -54,7 +55,9 @@ public final class GTaskPeriodicAutoConfiguration {
 		PeriodicScheduleResolver schedules = new PeriodicScheduleResolver(properties, registry, sender.getRouter(),
 				codec);
 		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(tickStore, sender, codec, schedules::resolve);
-		scheduler.setGrace(properties.getPeriodic().getGrace());
+		PropertyMapper.get().from(properties.getPeriodic()::getGrace).to(scheduler::setGrace);
+		// not on the shared scheduler: a tick must fire within its grace period, not wait behind a
+		// pass of the reaper or a cleanup of the JDBC backend
 		return scheduler;
 	}
 

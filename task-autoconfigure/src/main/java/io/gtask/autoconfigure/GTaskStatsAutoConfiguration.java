@@ -2,6 +2,7 @@ package io.gtask.autoconfigure;
 
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.core.TaskClient;
+import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.stats.TaskStatsRecorder;
@@ -43,8 +44,10 @@ public final class GTaskStatsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(prefix = "gtask.stats", name = "enabled", havingValue = "true", matchIfMissing = true)
-	TaskStatsRecorder taskStatsRecorder(TaskStatsStore store, GTaskStatsProperties stats) {
-		return new TaskStatsRecorder(store, stats.getFlushInterval());
+	TaskStatsRecorder taskStatsRecorder(TaskStatsStore store, GTaskStatsProperties stats, SharedScheduler scheduler) {
+		TaskStatsRecorder recorder = new TaskStatsRecorder(store, stats.getFlushInterval());
+		recorder.setTaskScheduler(scheduler.getTaskScheduler());
+		return recorder;
 	}
 
 }

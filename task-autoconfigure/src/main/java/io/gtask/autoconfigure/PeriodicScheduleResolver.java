@@ -11,9 +11,9 @@ import java.util.Map;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.periodic.MissedTickPolicy;
 import io.gtask.periodic.PeriodicSchedule;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
 import io.gtask.send.TaskRouter;
@@ -52,7 +52,7 @@ final class PeriodicScheduleResolver {
 		this.registry = registry;
 		this.router = router;
 		this.codec = codec;
-		GTaskProperties.Periodic periodic = properties.getPeriodic();
+		PeriodicProperties periodic = properties.getPeriodic();
 		if (periodic.getGrace().isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("gtask.periodic.grace", periodic.getGrace(),
 					"The grace period must not be negative");
@@ -60,7 +60,7 @@ final class PeriodicScheduleResolver {
 		periodic.getSchedules().forEach((id, schedule) -> this.configured.put(id, check(id, schedule)));
 	}
 
-	private static Configured check(String id, GTaskProperties.Schedule schedule) {
+	private static Configured check(String id, PeriodicProperties.Schedule schedule) {
 		String property = SCHEDULES + "." + id;
 		if (!StringUtils.hasText(id) || StringUtils.containsWhitespace(id)) {
 			throw new InvalidConfigurationPropertyValueException(SCHEDULES, id,
@@ -88,7 +88,7 @@ final class PeriodicScheduleResolver {
 		String queue = StringUtils.hasText(schedule.getQueue()) ? schedule.getQueue().trim() : null;
 		if (queue != null) {
 			try {
-				RedisKeyspace.validQueue(queue);
+				TaskMessageRules.validQueue(queue);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidConfigurationPropertyValueException(property + ".queue", queue,
@@ -104,7 +104,7 @@ final class PeriodicScheduleResolver {
 	 * @return the schedules
 	 */
 	List<PeriodicSchedule> resolve() {
-		GTaskProperties.Periodic periodic = this.properties.getPeriodic();
+		PeriodicProperties periodic = this.properties.getPeriodic();
 		Map<String, PeriodicSchedule> schedules = new LinkedHashMap<>();
 		Map<String, TaskHandlerMethod> handlersById = new LinkedHashMap<>();
 		List<TaskHandlerMethod> handlers = new ArrayList<>(this.registry.getHandlers());

@@ -61,4 +61,14 @@ public interface ResultBackend {
 	 */
 	boolean revoke(String id, java.time.Instant at);
 
+	/**
+	 * Whether this backend keeps its records in the broker's own store, as the Redis backend
+	 * does on the Redis of the Redis broker. A sender that could not record a task then knows
+	 * that the store of both is unavailable and says so, rather than blaming the backend alone.
+	 * @return {@code false} unless the backend shares the broker's store
+	 */
+	default boolean sharesStoreWithBroker() {
+		return false;
+	}
+
 }

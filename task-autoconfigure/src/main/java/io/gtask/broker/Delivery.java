@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param deliveryId the broker's id of this delivery
  * @param payload the encoded message, or {@code null} when the broker entry holds none
  * @param deliveryCount how many times the message was delivered, this delivery included
- * @param limitedName the task name, when the task is subject to {@link TaskLimit limits} and
+ * @param limitedName the task name, when the task is subject to {@link io.gtask.core.TaskLimit limits} and
  * holds their permits while in flight; otherwise {@code null}
  */
 public record Delivery(String queue, int priority, String deliveryId, byte @Nullable [] payload, long deliveryCount,

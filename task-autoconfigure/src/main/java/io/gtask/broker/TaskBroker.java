@@ -2,19 +2,27 @@ package io.gtask.broker;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import io.gtask.core.DeadLetter;
-import io.gtask.core.KeyTypeProblem;
-import io.gtask.core.QueueInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where task messages wait until a worker takes them.
+ * Where task messages wait until a worker takes them: what senders and workers do on every
+ * task.
  * <p>
  * Delivery is at least once: a fetched message stays in flight until it is acknowledged.
+ * Steering and reading queues is {@link QueueAdmin}'s part, keeping dead letters
+ * {@link DeadLetterStore}'s; a broker of one's own usually implements all three. What a broker
+ * needs to know beyond its connection, such as the {@link io.gtask.core.TaskLimit limits} of task names and
+ * whether it tracks task ids (durable mode), it is given when it is created.
+ * <p>
+ * Cancellation requests belong here rather than to {@link QueueAdmin}: they are signals to the
+ * workers running a task, not a change to what a queue holds, and the side that asks and the
+ * side that listens must share one transport.
  */
 public interface TaskBroker {
 
@@ -26,12 +34,6 @@ public interface TaskBroker {
 	 * the id of the task that holds its uniqueness key
 	 */
 	CompletableFuture<List<@Nullable String>> enqueue(List<OutgoingTask> tasks);
-
-	/**
-	 * Set the limits of task names, used from now on by this broker's consumers.
-	 * @param limits the limits by task name
-	 */
-	void setTaskLimits(Map<String, TaskLimit> limits);
 
 	/**
 	 * Open a consumer of one queue. A consumer is used by one thread at a time.
@@ -60,7 +62,7 @@ public interface TaskBroker {
 	int reclaim(String queue, Duration minIdle, int max);
 
 	/**
-	 * Record that a consumer is alive, for {@link #inspect(String)}.
+	 * Record that a consumer is alive, for {@link QueueAdmin#inspect(String, Instant)}.
 	 * @param queue the queue it consumes
 	 * @param consumerName the consumer
 	 * @param ttl how long it counts as alive without another heartbeat
@@ -82,72 +84,6 @@ public interface TaskBroker {
 	void handBack(List<Delivery> deliveries);
 
 	/**
-	 * The number of dead letters of a queue.
-	 * @param queue the queue
-	 * @return the count
-	 */
-	long deadLetterCount(String queue);
-
-	/**
-	 * Dead letters of a queue, newest first.
-	 * @param queue the queue
-	 * @param offset how many to skip
-	 * @param limit the most to return
-	 * @return the dead letters
-	 */
-	List<DeadLetter> deadLetters(String queue, int offset, int limit);
-
-	/**
-	 * One dead letter.
-	 * @param queue the queue
-	 * @param id the dead letter id
-	 * @return the dead letter or {@code null}
-	 */
-	@Nullable DeadLetter deadLetter(String queue, String id);
-
-	/**
-	 * Remove a dead letter and, if a payload is given, queue it, in one step.
-	 * @param queue the queue
-	 * @param id the dead letter id
-	 * @param payload the message to queue, or {@code null} to only remove
-	 * @return whether the dead letter existed
-	 */
-	boolean removeDeadLetter(String queue, String id, byte @Nullable [] payload);
-
-	/**
-	 * Remove a dead letter and queue a message in the given priority lane, in one step.
-	 * @param queue the queue
-	 * @param id the dead letter id
-	 * @param payload the message to queue
-	 * @param priority the priority lane
-	 * @return whether the dead letter existed
-	 */
-	boolean requeueDeadLetter(String queue, String id, byte[] payload, int priority);
-
-	/**
-	 * Look for keys of a queue that hold a value of another type than the broker keeps there.
-	 * @param queue the queue
-	 * @return the keys of the wrong type, none for a broker that cannot tell
-	 */
-	default List<KeyTypeProblem> keyProblems(String queue) {
-		return List.of();
-	}
-
-	/**
-	 * Reserve a dead letter for being sent again, so that of several requests at once only
-	 * one goes on to record its task as pending. The reservation ends when the dead letter is
-	 * removed, or after the given time (a request that died).
-	 * @param queue the queue
-	 * @param id the dead letter id
-	 * @param hold how long the reservation holds
-	 * @return whether this call reserved it; {@code false} when the dead letter is gone or
-	 * reserved by another request
-	 */
-	default boolean reserveDeadLetter(String queue, String id, Duration hold) {
-		return true;
-	}
-
-	/**
 	 * Set deliveries aside until their task name is within its limits again, for deliveries
 	 * that this instance cannot run now because of a per-instance concurrency limit.
 	 * @param deliveries the deliveries; each has a {@link Delivery#limitedName()}
@@ -166,42 +102,13 @@ public interface TaskBroker {
 
 	/**
 	 * Which of the given tasks the broker holds, queued, delayed, in flight or waiting for a
-	 * limit, as far as it tracks them (see {@link #setTracking(boolean)}).
+	 * limit, as far as it tracks them: a broker created to track task ids (durable mode) keeps
+	 * them from being queued until their settlement names them ({@link Settlement#taskId()}).
 	 * @param queue the queue of the tasks
 	 * @param taskIds the task ids
 	 * @return the ids of the tasks it holds
 	 */
-	java.util.Set<String> findHeld(String queue, java.util.Collection<String> taskIds);
-
-	/**
-	 * Set whether the broker keeps track of the ids of the tasks it holds, so that
-	 * {@link #findHeld(String, java.util.Collection)} can tell tasks that were lost. Settlements
-	 * must then name their task ({@link Settlement#taskId()}).
-	 * @param tracking whether to track task ids
-	 */
-	void setTracking(boolean tracking);
-
-	/**
-	 * Pause or resume a queue for every consumer.
-	 * @param queue the queue
-	 * @param paused whether to pause
-	 */
-	void setPaused(String queue, boolean paused);
-
-	/**
-	 * Whether a queue is paused.
-	 * @param queue the queue
-	 * @return {@code true} if paused
-	 */
-	boolean isPaused(String queue);
-
-	/**
-	 * Make sure that a queued task never runs: a consumer that fetches it drops it.
-	 * @param queue the queue
-	 * @param taskId the task id
-	 * @param at when it was revoked
-	 */
-	void revoke(String queue, String taskId, Instant at);
+	Set<String> findHeld(String queue, Collection<String> taskIds);
 
 	/**
 	 * Ask whichever consumer runs a task to cancel it.
@@ -215,31 +122,6 @@ public interface TaskBroker {
 	 * @return a handle that stops listening when closed
 	 */
 	AutoCloseable onCancellation(java.util.function.Consumer<String> listener);
-
-	/**
-	 * Count what a queue holds.
-	 * @param queue the queue
-	 * @param now the current time
-	 * @return the counts
-	 */
-	QueueInfo inspect(String queue, Instant now);
-
-	/**
-	 * The pending message that consumers will fetch first or last.
-	 * @param queue the queue
-	 * @param first {@code true} for the first, {@code false} for the last
-	 * @return the message, or {@code null} if none is pending
-	 */
-	@Nullable Delivery peek(String queue, boolean first);
-
-	/**
-	 * Messages waiting in the delayed set of a queue, soonest due first.
-	 * @param queue the queue
-	 * @param offset how many to skip
-	 * @param limit the most to return
-	 * @return the messages with their due times
-	 */
-	List<DelayedEntry> delayed(String queue, int offset, int limit);
 
 	/**
 	 * Move messages whose due time has passed into their queue.

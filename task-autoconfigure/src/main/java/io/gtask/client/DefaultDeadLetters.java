@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import io.gtask.broker.TaskBroker;
+import io.gtask.broker.DeadLetterStore;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.MalformedTaskMessageException;
@@ -19,9 +19,9 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The default {@link DeadLetters}: reads dead letters from the broker and sends their tasks
- * again as new first attempts through the {@link TaskSender}, which marks them PENDING in the
- * result backend first.
+ * The default {@link DeadLetters}: reads dead letters from the broker's {@link DeadLetterStore}
+ * and sends their tasks again as new first attempts through the {@link TaskSender}, which marks
+ * them PENDING in the result backend first.
  */
 public class DefaultDeadLetters implements DeadLetters {
 
@@ -31,7 +31,7 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	private static final LogAccessor logger = new LogAccessor(DefaultDeadLetters.class);
 
-	private final TaskBroker broker;
+	private final DeadLetterStore store;
 
 	private final TaskSender sender;
 
@@ -41,12 +41,12 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	/**
 	 * Create an instance.
-	 * @param broker the broker that keeps the dead letters
+	 * @param store where the broker keeps the dead letters
 	 * @param sender the sender of the tasks sent again
 	 * @param codec the message codec
 	 */
-	public DefaultDeadLetters(TaskBroker broker, TaskSender sender, TaskMessageCodec codec) {
-		this.broker = broker;
+	public DefaultDeadLetters(DeadLetterStore store, TaskSender sender, TaskMessageCodec codec) {
+		this.store = store;
 		this.sender = sender;
 		this.codec = codec;
 	}
@@ -62,22 +62,22 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	@Override
 	public long count(String queue) {
-		return this.broker.deadLetterCount(queue);
+		return this.store.deadLetterCount(queue);
 	}
 
 	@Override
 	public List<DeadLetter> list(String queue, int offset, int limit) {
-		return this.broker.deadLetters(queue, offset, limit);
+		return this.store.deadLetters(queue, offset, limit);
 	}
 
 	@Override
 	public Optional<DeadLetter> find(String queue, String id) {
-		return Optional.ofNullable(this.broker.deadLetter(queue, id));
+		return Optional.ofNullable(this.store.deadLetter(queue, id));
 	}
 
 	@Override
 	public Optional<String> requeue(String queue, String id) {
-		DeadLetter letter = this.broker.deadLetter(queue, id);
+		DeadLetter letter = this.store.deadLetter(queue, id);
 		if (letter == null) {
 			return Optional.empty();
 		}
@@ -94,12 +94,12 @@ public class DefaultDeadLetters implements DeadLetters {
 		}
 		TaskMessage first = message.withAttempt(1);
 		// a request that read the dead letter too but lost the race must not mark the task pending
-		if (!this.broker.reserveDeadLetter(queue, id, RESERVATION)) {
+		if (!this.store.reserveDeadLetter(queue, id, RESERVATION)) {
 			return Optional.empty();
 		}
 		// the dead letter leaves its set in the step that queues its task, so one request takes it back
 		if (!this.sender.resend(new TaskSender.Resend(first), TaskOrigin.DEAD_LETTER,
-				(task) -> this.broker.requeueDeadLetter(queue, id, task.payload(), task.priority()))) {
+				(task) -> this.store.requeueDeadLetter(queue, id, task.payload(), task.priority()))) {
 			return Optional.empty();
 		}
 		logger.info(() -> "Sent task '" + message.name() + "' (" + message.id() + ") again from the dead letters of queue '"
@@ -131,7 +131,7 @@ public class DefaultDeadLetters implements DeadLetters {
 	private Set<String> snapshot(String queue) {
 		Set<String> ids = new LinkedHashSet<>();
 		for (int offset = 0;; offset += PAGE) {
-			List<DeadLetter> page = this.broker.deadLetters(queue, offset, PAGE);
+			List<DeadLetter> page = this.store.deadLetters(queue, offset, PAGE);
 			if (page.isEmpty()) {
 				return ids;
 			}
@@ -141,7 +141,7 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	@Override
 	public boolean delete(String queue, String id) {
-		return this.broker.removeDeadLetter(queue, id, null);
+		return this.store.removeDeadLetter(queue, id, null);
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.StoredTask;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskAwaitTimeoutException;
@@ -44,6 +45,8 @@ public class DefaultTaskClient implements TaskClient {
 
 	private final TaskBroker broker;
 
+	private final QueueAdmin queueAdmin;
+
 	private final ResultBackend backend;
 
 	private final TaskMessageCodec codec;
@@ -53,13 +56,16 @@ public class DefaultTaskClient implements TaskClient {
 	/**
 	 * Create a client.
 	 * @param sender the sender of tasks
-	 * @param broker the broker, for revoking and cancelling tasks
+	 * @param broker the broker, which cancels running tasks
+	 * @param queueAdmin the queue administration of the broker, which revokes tasks
 	 * @param backend the result backend the sender records tasks in
 	 * @param codec the message codec
 	 */
-	public DefaultTaskClient(TaskSender sender, TaskBroker broker, ResultBackend backend, TaskMessageCodec codec) {
+	public DefaultTaskClient(TaskSender sender, TaskBroker broker, QueueAdmin queueAdmin, ResultBackend backend,
+			TaskMessageCodec codec) {
 		this.sender = sender;
 		this.broker = broker;
+		this.queueAdmin = queueAdmin;
 		this.backend = backend;
 		this.codec = codec;
 	}
@@ -130,7 +136,7 @@ public class DefaultTaskClient implements TaskClient {
 		if (!this.backend.revoke(id, this.clock.instant())) {
 			return false;
 		}
-		this.broker.revoke(info.queue(), id, this.clock.instant());
+		this.queueAdmin.revoke(info.queue(), id, this.clock.instant());
 		// in case a worker fetched it just before: it must not run to its end
 		this.broker.requestCancellation(id);
 		return true;

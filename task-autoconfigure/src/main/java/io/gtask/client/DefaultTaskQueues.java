@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import io.gtask.broker.DelayedEntry;
 import io.gtask.broker.Delivery;
-import io.gtask.broker.TaskBroker;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.QueueInfo;
@@ -16,19 +16,20 @@ import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskQueues;
-import io.gtask.redis.RedisKeyspace;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * The default {@link TaskQueues}, reading and steering queues through the broker.
+ * The default {@link TaskQueues}, reading and steering queues through the broker's
+ * {@link QueueAdmin}.
  */
 public class DefaultTaskQueues implements TaskQueues {
 
 	private static final LogAccessor logger = new LogAccessor(DefaultTaskQueues.class);
 
-	private final TaskBroker broker;
+	private final QueueAdmin admin;
 
 	private final TaskMessageCodec codec;
 
@@ -36,11 +37,11 @@ public class DefaultTaskQueues implements TaskQueues {
 
 	/**
 	 * Create an instance.
-	 * @param broker the broker
+	 * @param admin the queue administration of the broker
 	 * @param codec the codec that reads peeked messages
 	 */
-	public DefaultTaskQueues(TaskBroker broker, TaskMessageCodec codec) {
-		this.broker = broker;
+	public DefaultTaskQueues(QueueAdmin admin, TaskMessageCodec codec) {
+		this.admin = admin;
 		this.codec = codec;
 	}
 
@@ -54,44 +55,44 @@ public class DefaultTaskQueues implements TaskQueues {
 
 	@Override
 	public QueueInfo info(String queue) {
-		return this.broker.inspect(RedisKeyspace.validQueue(queue), this.clock.instant());
+		return this.admin.inspect(TaskMessageRules.validQueue(queue), this.clock.instant());
 	}
 
 	@Override
 	public List<KeyTypeProblem> keyProblems(String queue) {
-		return this.broker.keyProblems(RedisKeyspace.validQueue(queue));
+		return this.admin.keyProblems(TaskMessageRules.validQueue(queue));
 	}
 
 	@Override
 	public void pause(String queue) {
-		this.broker.setPaused(RedisKeyspace.validQueue(queue), true);
+		this.admin.setPaused(TaskMessageRules.validQueue(queue), true);
 		logger.info(() -> "Paused queue '" + queue + "' for all workers");
 	}
 
 	@Override
 	public void resume(String queue) {
-		this.broker.setPaused(RedisKeyspace.validQueue(queue), false);
+		this.admin.setPaused(TaskMessageRules.validQueue(queue), false);
 		logger.info(() -> "Resumed queue '" + queue + "' for all workers");
 	}
 
 	@Override
 	public boolean isPaused(String queue) {
-		return this.broker.isPaused(RedisKeyspace.validQueue(queue));
+		return this.admin.isPaused(TaskMessageRules.validQueue(queue));
 	}
 
 	@Override
 	public Optional<QueuedTask> peekNext(String queue) {
-		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), true)));
+		return Optional.ofNullable(toTask(this.admin.peek(TaskMessageRules.validQueue(queue), true)));
 	}
 
 	@Override
 	public Optional<QueuedTask> peekLast(String queue) {
-		return Optional.ofNullable(toTask(this.broker.peek(RedisKeyspace.validQueue(queue), false)));
+		return Optional.ofNullable(toTask(this.admin.peek(TaskMessageRules.validQueue(queue), false)));
 	}
 
 	@Override
 	public List<ScheduledTask> scheduled(String queue, int offset, int limit) {
-		List<DelayedEntry> entries = this.broker.delayed(RedisKeyspace.validQueue(queue), Math.max(0, offset),
+		List<DelayedEntry> entries = this.admin.delayed(TaskMessageRules.validQueue(queue), Math.max(0, offset),
 				Math.max(0, limit));
 		List<ScheduledTask> tasks = new ArrayList<>(entries.size());
 		for (DelayedEntry entry : entries) {

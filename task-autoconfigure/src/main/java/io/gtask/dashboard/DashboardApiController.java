@@ -18,12 +18,12 @@ import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskQueues;
 import io.gtask.periodic.PeriodicSchedule;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.periodic.PeriodicTickStore;
-import io.gtask.redis.RedisKeyspace;
 import io.gtask.stats.TaskStatsBucket;
 import io.gtask.stats.TaskStatsStore;
 import io.gtask.worker.WorkerInfo;
@@ -490,7 +490,7 @@ public class DashboardApiController {
 	}
 
 	private static String valid(String queue) {
-		return RedisKeyspace.validQueue(queue);
+		return TaskMessageRules.validQueue(queue);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.gtask.durable;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.BooleanSupplier;
 
 import io.gtask.backend.DurableResultBackend;
@@ -22,12 +19,11 @@ import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Finds tasks that the durable result backend says are not finished, whose state has not
@@ -38,7 +34,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Every instance runs a reaper, but only the holder of the {@link LeaderLock} reaps, so tasks
  * are not sent twice by two instances.
  */
-public class TaskReaper implements SmartLifecycle {
+public class TaskReaper extends AbstractSmartLifecycle {
 
 	private static final LogAccessor logger = new LogAccessor(TaskReaper.class);
 
@@ -56,13 +52,7 @@ public class TaskReaper implements SmartLifecycle {
 
 	private final Settings settings;
 
-	private final ReentrantLock lifecycleLock = new ReentrantLock();
-
-	private Clock clock = Clock.systemUTC();
-
-	private @Nullable ScheduledThreadPoolExecutor scheduler;
-
-	private volatile boolean running;
+	private @Nullable ScheduledFuture<?> reaping;
 
 	private boolean failing;
 
@@ -77,6 +67,7 @@ public class TaskReaper implements SmartLifecycle {
 	 */
 	public TaskReaper(DurableResultBackend backend, TaskBroker broker, TaskSender sender, TaskMessageCodec codec,
 			LeaderLock lock, Settings settings) {
+		super(SUPPORT_PHASE, "gtask-reaper-");
 		this.backend = backend;
 		this.broker = broker;
 		this.sender = sender;
@@ -85,67 +76,24 @@ public class TaskReaper implements SmartLifecycle {
 		this.settings = settings;
 	}
 
-	/**
-	 * Set the clock, for tests that control time.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
+	@Override
+	protected void doStart() {
+		this.reaping = scheduleWithFixedDelay(this::reapIfLeader, this.settings.period());
 	}
 
 	@Override
-	public void start() {
-		this.lifecycleLock.lock();
+	protected void doStop() {
+		ScheduledFuture<?> reaping = this.reaping;
+		this.reaping = null;
+		if (reaping != null) {
+			reaping.cancel(true);
+		}
 		try {
-			if (this.running) {
-				return;
-			}
-			this.running = true;
-			CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-reaper-");
-			// a producer whose main method has returned must be able to exit without closing its context
-			threads.setDaemon(true);
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
-			scheduler.scheduleWithFixedDelay(this::reapIfLeader, this.settings.period().toMillis(),
-					this.settings.period().toMillis(), TimeUnit.MILLISECONDS);
-			this.scheduler = scheduler;
+			this.lock.release(this.settings.owner());
 		}
-		finally {
-			this.lifecycleLock.unlock();
+		catch (RuntimeException ex) {
+			logger.debug(ex, "Could not release the reaper lock; it expires by itself");
 		}
-	}
-
-	@Override
-	public void stop() {
-		this.lifecycleLock.lock();
-		try {
-			if (!this.running) {
-				return;
-			}
-			this.running = false;
-			if (this.scheduler != null) {
-				this.scheduler.shutdownNow();
-				this.scheduler = null;
-			}
-			try {
-				this.lock.release(this.settings.owner());
-			}
-			catch (RuntimeException ex) {
-				logger.debug(ex, "Could not release the reaper lock; it expires by itself");
-			}
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return Integer.MAX_VALUE - 150;
 	}
 
 	private void reapIfLeader() {
@@ -191,7 +139,7 @@ public class TaskReaper implements SmartLifecycle {
 	}
 
 	private Result reap(BooleanSupplier leader) {
-		Instant now = this.clock.instant();
+		Instant now = getClock().instant();
 		Instant olderThan = now.minus(this.settings.timeout());
 		Result result = new Result(0, 0, 0, 0, 0);
 		StoredTask after = null;

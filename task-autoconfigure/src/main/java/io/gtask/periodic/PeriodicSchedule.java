@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 
 import io.gtask.core.TaskMessageRules;
-import io.gtask.redis.RedisKeyspace;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.Assert;
@@ -51,7 +50,7 @@ public record PeriodicSchedule(String id, String taskName, CronExpression cron, 
 						+ "milliseconds, must have at most " + TaskMessageRules.MAX_ID_LENGTH
 						+ " characters, without control characters");
 		TaskMessageRules.validName(taskName);
-		RedisKeyspace.validQueue(queue);
+		TaskMessageRules.validQueue(queue);
 		args = Collections.unmodifiableList(new ArrayList<>(args));
 	}
 

@@ -1,6 +1,5 @@
 package io.gtask.periodic;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,20 +7,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRequest;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.util.Assert;
 import tools.jackson.core.JacksonException;
 
@@ -29,7 +29,7 @@ import tools.jackson.core.JacksonException;
  * Sends the tasks of periodic schedules: at each tick of a schedule's cron expression, one
  * task, sent by exactly one of the instances that run a scheduler on the same Redis.
  * <p>
- * Every instance runs the same loop on its own thread: for each schedule it takes the next tick
+ * Every instance runs the same passes on its own thread: for each schedule it takes the next tick
  * after the last one fired (known from the {@link PeriodicTickStore}, or the start time when
  * none is known) and, once the tick is due, fires it through the store, which records the tick
  * and queues its task in one atomic step unless the tick was fired already. Instances race for
@@ -39,14 +39,18 @@ import tools.jackson.core.JacksonException;
  * A tick still fired within the {@linkplain #setGrace(Duration) grace period} after its due
  * time is on time. Older ticks were missed, because every instance was down or could not reach
  * Redis: the schedule's {@link MissedTickPolicy} either skips them or sends one task for the
- * latest of them. Between passes the thread sleeps until the earliest next tick, but at most a
- * second, so that a change of the clock or the end of a Redis outage is noticed soon.
+ * latest of them. The next pass is scheduled for the earliest next tick, but at most a second
+ * later, so that a change of the clock or the end of a Redis outage is noticed soon.
+ * <p>
+ * Passes run on a thread of the scheduler's own ({@code gtask-periodic-1}) unless another
+ * {@linkplain #setTaskScheduler scheduler} is set: a tick must fire within the grace period, so
+ * passes should not wait behind slower jobs.
  * <p>
  * The task of a tick has the id {@code <schedule id>@<tick in epoch millis>}, and is sent
  * through the {@link TaskSender}: recorded as {@code PENDING} in the result backend by every
  * instance that fires the tick, and queued by the one that wins it.
  */
-public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingSingleton {
+public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements SmartInitializingSingleton {
 
 	/**
 	 * The default grace period.
@@ -67,6 +71,8 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 
 	private static final long MAX_SLEEP_MILLIS = 1000;
 
+	private static final long STOP_WAIT_SECONDS = 10;
+
 	private final PeriodicTickStore tickStore;
 
 	private final TaskSender sender;
@@ -75,29 +81,24 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 
 	private final Supplier<? extends List<PeriodicSchedule>> scheduleSource;
 
-	private final ReentrantLock lifecycleLock = new ReentrantLock();
-
 	private final ReentrantLock passLock = new ReentrantLock();
-
-	private final ReentrantLock sleepLock = new ReentrantLock();
-
-	private final Condition wakeUp = this.sleepLock.newCondition();
 
 	private volatile @Nullable List<ScheduleState> states;
 
 	private Duration grace = DEFAULT_GRACE;
 
-	private volatile Clock clock = Clock.systemUTC();
-
-	private boolean autoStartup = true;
 
 	private @Nullable Instant startedAt;
 
 	private boolean failing;
 
-	private volatile boolean running;
+	/**
+	 * Counts starts, so that a pass of an earlier run, still scheduled when the scheduler was
+	 * stopped and started again, schedules no further pass.
+	 */
+	private volatile long generation;
 
-	private @Nullable Thread thread;
+	private volatile @Nullable ScheduledFuture<?> nextPass;
 
 	/**
 	 * Create a scheduler of fixed schedules.
@@ -122,6 +123,7 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 	 */
 	public PeriodicTaskScheduler(PeriodicTickStore tickStore, TaskSender sender, TaskMessageCodec codec,
 			Supplier<? extends List<PeriodicSchedule>> schedules) {
+		super(WORKER_PHASE, "gtask-periodic-");
 		this.tickStore = tickStore;
 		this.sender = sender;
 		this.codec = codec;
@@ -144,32 +146,6 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 	 */
 	public Duration getGrace() {
 		return this.grace;
-	}
-
-	/**
-	 * Set the clock, for tests that control time.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
-	}
-
-	/**
-	 * Set whether the scheduler starts with the application context.
-	 * @param autoStartup {@code false} to start it by hand
-	 */
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
-
-	@Override
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	@Override
-	public int getPhase() {
-		return Integer.MAX_VALUE - 100;
 	}
 
 	/**
@@ -227,107 +203,69 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 	}
 
 	@Override
-	public void start() {
-		this.lifecycleLock.lock();
+	protected void doStart() {
+		List<ScheduleState> states = states();
+		this.passLock.lock();
 		try {
-			if (this.running) {
-				return;
-			}
-			List<ScheduleState> states = states();
-			this.passLock.lock();
-			try {
-				this.startedAt = this.clock.instant();
-				// other instances fired ticks while this one was stopped: read the last ones again
-				states.forEach(ScheduleState::forget);
-			}
-			finally {
+			this.startedAt = getClock().instant();
+			// other instances fired ticks while this one was stopped: read the last ones again
+			states.forEach(ScheduleState::forget);
+		}
+		finally {
+			this.passLock.unlock();
+		}
+		if (states.isEmpty()) {
+			logger.debug("No periodic schedules");
+			return;
+		}
+		logger.info(() -> "Periodic schedules active: " + states.stream()
+			.map((state) -> state.schedule().describe())
+			.collect(Collectors.joining(", ")));
+		long generation = ++this.generation;
+		this.nextPass = schedule(() -> runPass(generation), Duration.ZERO);
+	}
+
+	@Override
+	protected void doStop() {
+		ScheduledFuture<?> nextPass = this.nextPass;
+		this.nextPass = null;
+		if (nextPass != null) {
+			nextPass.cancel(false);
+		}
+		// a pass in progress ends within the Redis timeout
+		try {
+			if (this.passLock.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
 				this.passLock.unlock();
-			}
-			this.running = true;
-			if (states.isEmpty()) {
-				logger.debug("No periodic schedules");
-				return;
-			}
-			logger.info(() -> "Periodic schedules active: " + states.stream()
-				.map((state) -> state.schedule().describe())
-				.collect(Collectors.joining(", ")));
-			Thread thread = new Thread(this::run, "gtask-periodic");
-			thread.setDaemon(true);
-			this.thread = thread;
-			thread.start();
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
-	}
-
-	@Override
-	public void stop() {
-		this.lifecycleLock.lock();
-		try {
-			if (!this.running) {
-				return;
-			}
-			this.running = false;
-			this.sleepLock.lock();
-			try {
-				this.wakeUp.signalAll();
-			}
-			finally {
-				this.sleepLock.unlock();
-			}
-			Thread thread = this.thread;
-			this.thread = null;
-			if (thread != null) {
-				try {
-					// a pass in progress ends within the Redis timeout
-					thread.join(TimeUnit.SECONDS.toMillis(10));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	private void run() {
-		while (this.running) {
-			long sleep = MAX_SLEEP_MILLIS;
-			try {
-				Pass pass = pass();
-				if (!pass.failed() && pass.next() != null) {
-					long untilNext = Duration.between(this.clock.instant(), pass.next()).toMillis() + 1;
-					sleep = Math.max(1, Math.min(untilNext, MAX_SLEEP_MILLIS));
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.error(ex, "Periodic scheduler pass failed; trying again in a second");
-			}
-			sleep(sleep);
-		}
-	}
-
-	private void sleep(long millis) {
-		this.sleepLock.lock();
-		try {
-			if (this.running) {
-				this.wakeUp.await(millis, TimeUnit.MILLISECONDS);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.running = false;
 		}
-		finally {
-			this.sleepLock.unlock();
+	}
+
+	private void runPass(long generation) {
+		if (generation != this.generation || !isRunning()) {
+			return;
+		}
+		long sleep = MAX_SLEEP_MILLIS;
+		try {
+			Pass pass = pass();
+			if (!pass.failed() && pass.next() != null) {
+				long untilNext = Duration.between(getClock().instant(), pass.next()).toMillis() + 1;
+				sleep = Math.max(1, Math.min(untilNext, MAX_SLEEP_MILLIS));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error(ex, "Periodic scheduler pass failed; trying again in a second");
+		}
+		if (generation != this.generation || !isRunning()) {
+			return;
+		}
+		try {
+			this.nextPass = schedule(() -> runPass(generation), Duration.ofMillis(sleep));
+		}
+		catch (IllegalStateException | TaskRejectedException ex) {
+			// stopped meanwhile
 		}
 	}
 
@@ -352,7 +290,7 @@ public class PeriodicTaskScheduler implements SmartLifecycle, SmartInitializingS
 		List<ScheduleState> states = states();
 		this.passLock.lock();
 		try {
-			Instant now = this.clock.instant();
+			Instant now = getClock().instant();
 			if (this.startedAt == null) {
 				this.startedAt = now;
 			}

@@ -9,10 +9,10 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
@@ -125,22 +125,83 @@ public final class RedisBatch {
 	/**
 	 * Set fields of a hash.
 	 * @param key the hash
-	 * @param fieldsAndValues each field followed by its value
+	 * @param fieldsAndValues field and value pairs
 	 * @return the future number of fields added
 	 */
-	public CompletableFuture<Long> hset(byte[] key, byte[]... fieldsAndValues) {
-		return add(CommandType.HSET, new IntegerOutput<>(CODEC),
-				new CommandArgs<>(CODEC).addKey(key).addValues(fieldsAndValues));
+	public CompletableFuture<Long> hset(byte[] key, List<byte[]> fieldsAndValues) {
+		CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(key);
+		for (byte[] item : fieldsAndValues) {
+			args.add(item);
+		}
+		return add(CommandType.HSET, new IntegerOutput<>(CODEC), args);
 	}
 
 	/**
-	 * Set the time to live of a key.
+	 * Delete fields of a hash.
+	 * @param key the hash
+	 * @param fields the fields
+	 * @return the future number of fields deleted
+	 */
+	public CompletableFuture<Long> hdel(byte[] key, byte[]... fields) {
+		CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(key);
+		for (byte[] field : fields) {
+			args.add(field);
+		}
+		return add(CommandType.HDEL, new IntegerOutput<>(CODEC), args);
+	}
+
+	/**
+	 * Read a field of a hash.
+	 * @param key the hash
+	 * @param field the field
+	 * @return the future value, completed with {@code null} when there is none
+	 */
+	public CompletableFuture<byte @Nullable []> hget(byte[] key, byte[] field) {
+		return add(CommandType.HGET, new ValueOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key).add(field));
+	}
+
+	/**
+	 * Read fields of a hash.
+	 * @param key the hash
+	 * @param fields the fields
+	 * @return the future values, in the order of the fields, {@code null} for a field not there
+	 */
+	public CompletableFuture<List<byte @Nullable []>> hmget(byte[] key, byte[]... fields) {
+		CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(key);
+		for (byte[] field : fields) {
+			args.add(field);
+		}
+		return add(CommandType.HMGET, new ValueListOutput<>(CODEC), args);
+	}
+
+	/**
+	 * Set a key's time to live.
 	 * @param key the key
 	 * @param millis the time to live in milliseconds
-	 * @return the future answer, whether the key exists
+	 * @return the future reply, 1 when the key exists
 	 */
-	public CompletableFuture<Boolean> pexpire(byte[] key, long millis) {
-		return add(CommandType.PEXPIRE, new BooleanOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key).add(millis));
+	public CompletableFuture<Long> pexpire(byte[] key, long millis) {
+		return add(CommandType.PEXPIRE, new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key).add(millis));
+	}
+
+	/**
+	 * Remove a key's time to live.
+	 * @param key the key
+	 * @return the future reply, 1 when a time to live was removed
+	 */
+	public CompletableFuture<Long> persist(byte[] key) {
+		return add(CommandType.PERSIST, new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key));
+	}
+
+	/**
+	 * Publish a message.
+	 * @param channel the channel
+	 * @param message the message
+	 * @return the future number of receivers
+	 */
+	public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
+		return add(CommandType.PUBLISH, new IntegerOutput<>(CODEC),
+				new CommandArgs<>(CODEC).add(channel).addValue(message));
 	}
 
 	private <T> CompletableFuture<T> add(CommandType type, CommandOutput<byte[], byte[], T> output,

@@ -1,6 +1,5 @@
 package io.gtask.redis;
 
-import io.gtask.core.TaskMessageRules;
 import org.springframework.util.Assert;
 
 /**
@@ -8,7 +7,8 @@ import org.springframework.util.Assert;
  * <p>
  * Every key of one queue carries the queue name as a hash tag ({@code gtask:{emails}:ready}),
  * so a script that touches several keys of a queue stays in one Redis Cluster slot. Keys of one
- * task (its state and result) may live in any slot.
+ * task (its state and result) may live in any slot. Queue names are checked before they reach
+ * a key, by {@link io.gtask.core.TaskMessageRules#validQueue(String)}.
  */
 public final class RedisKeyspace {
 
@@ -26,16 +26,6 @@ public final class RedisKeyspace {
 	public RedisKeyspace(String prefix) {
 		Assert.hasText(prefix, "Key prefix must not be empty");
 		this.prefix = prefix;
-	}
-
-	/**
-	 * Check that a queue name can be used in keys.
-	 * @param queue the name
-	 * @return the name
-	 * @throws IllegalArgumentException naming what is wrong
-	 */
-	public static String validQueue(String queue) {
-		return TaskMessageRules.validQueue(queue);
 	}
 
 	/**

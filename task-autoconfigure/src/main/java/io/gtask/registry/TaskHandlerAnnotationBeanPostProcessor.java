@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.gtask.broker.TaskLimit;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskHandlerDefinitionException;
+import io.gtask.core.TaskLimit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;

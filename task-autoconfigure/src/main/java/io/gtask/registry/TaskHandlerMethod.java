@@ -12,9 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.CompletionStage;
 
 import io.gtask.core.ArgumentBindingException;
-import io.gtask.broker.TaskLimit;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandlerDefinitionException;
+import io.gtask.core.TaskLimit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;

@@ -3,7 +3,6 @@ package io.gtask.send;
 import java.util.List;
 
 import io.gtask.backend.ResultBackend;
-import io.gtask.backend.redis.RedisResultBackend;
 import io.gtask.core.QueueKeyTypeException;
 import io.gtask.core.TaskSendException;
 import io.gtask.core.TaskSendOutcomeUnknownException;
@@ -33,7 +32,7 @@ final class SendFailures {
 	 * The records could not be written, so nothing was queued.
 	 */
 	static TaskSendException notRecorded(ResultBackend backend, List<String> names, Throwable ex) {
-		if (backend instanceof RedisResultBackend) {
+		if (backend.sharesStoreWithBroker()) {
 			return unavailable(names, ex);
 		}
 		return new TaskSendException("Could not record " + tasks(names) + " in the result backend ("

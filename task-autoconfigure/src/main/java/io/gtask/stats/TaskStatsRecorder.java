@@ -1,19 +1,16 @@
 package io.gtask.stats;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOutcome;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
@@ -23,14 +20,14 @@ import org.springframework.util.Assert;
  * Counts that cannot be written are kept for the next write. It starts before the worker and
  * stops after it, writing what it counted last.
  */
-public class TaskStatsRecorder implements TaskMetrics, SmartLifecycle {
+public class TaskStatsRecorder extends AbstractSmartLifecycle implements TaskMetrics {
 
 	private static final LogAccessor logger = new LogAccessor(TaskStatsRecorder.class);
 
 	/**
 	 * The lifecycle phase: before the worker starts, after it stops.
 	 */
-	public static final int PHASE = Integer.MAX_VALUE - 150;
+	public static final int PHASE = SUPPORT_PHASE;
 
 	private final TaskStatsStore store;
 
@@ -38,13 +35,9 @@ public class TaskStatsRecorder implements TaskMetrics, SmartLifecycle {
 
 	private final Map<TaskStatistic, LongAdder> counts = new EnumMap<>(TaskStatistic.class);
 
-	private final ReentrantLock lifecycleLock = new ReentrantLock();
-
 	private final ReentrantLock flushLock = new ReentrantLock();
 
-	private Clock clock = Clock.systemUTC();
-
-	private @Nullable ScheduledExecutorService executor;
+	private @Nullable ScheduledFuture<?> flushing;
 
 	/**
 	 * Create a recorder.
@@ -52,20 +45,13 @@ public class TaskStatsRecorder implements TaskMetrics, SmartLifecycle {
 	 * @param interval how often counts are written to the store
 	 */
 	public TaskStatsRecorder(TaskStatsStore store, Duration interval) {
+		super(PHASE, "gtask-stats-");
 		Assert.isTrue(!interval.isNegative() && !interval.isZero(), "The interval of task statistics must be positive");
 		this.store = store;
 		this.interval = interval;
 		for (TaskStatistic statistic : TaskStatistic.values()) {
 			this.counts.put(statistic, new LongAdder());
 		}
-	}
-
-	/**
-	 * Set the clock whose minute the counts are written to, for tests that control time.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
 	}
 
 	@Override
@@ -106,7 +92,7 @@ public class TaskStatsRecorder implements TaskMetrics, SmartLifecycle {
 				return true;
 			}
 			try {
-				this.store.add(this.clock.instant(), pending);
+				this.store.add(getClock().instant(), pending);
 				return true;
 			}
 			catch (RuntimeException ex) {
@@ -121,49 +107,18 @@ public class TaskStatsRecorder implements TaskMetrics, SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.lifecycleLock.lock();
-		try {
-			if (this.executor == null) {
-				ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-					Thread thread = new Thread(task, "gtask-stats");
-					thread.setDaemon(true);
-					return thread;
-				});
-				long millis = this.interval.toMillis();
-				executor.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
-				this.executor = executor;
-			}
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
+	protected void doStart() {
+		this.flushing = scheduleWithFixedDelay(this::flush, this.interval);
 	}
 
 	@Override
-	public void stop() {
-		this.lifecycleLock.lock();
-		try {
-			ScheduledExecutorService executor = this.executor;
-			if (executor != null) {
-				executor.shutdownNow();
-				this.executor = null;
-				flush();
-			}
+	protected void doStop() {
+		ScheduledFuture<?> flushing = this.flushing;
+		this.flushing = null;
+		if (flushing != null) {
+			flushing.cancel(true);
 		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.executor != null;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
+		flush();
 	}
 
 }

@@ -25,12 +25,12 @@ import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.Promotion;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.PoisonTaskException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskInterceptor;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
@@ -275,7 +275,9 @@ public class TaskContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Set limits of task names, which take precedence over the limits declared on handlers.
+	 * Set limits of task names, which take precedence over the limits declared on handlers. The
+	 * container applies their per-instance concurrency; the broker, given the same limits when
+	 * it is created, applies the rest.
 	 * @param limits the limits by task name
 	 */
 	public void setTaskLimits(Map<String, TaskLimit> limits) {
@@ -409,7 +411,6 @@ public class TaskContainer implements SmartLifecycle {
 			}
 		}
 		limits.putAll(this.configuredLimits);
-		this.broker.setTaskLimits(limits);
 		Map<String, Semaphore> permits = new HashMap<>();
 		limits.forEach((name, limit) -> {
 			if (limit.localConcurrency() > 0) {

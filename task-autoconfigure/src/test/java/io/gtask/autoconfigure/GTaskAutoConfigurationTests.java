@@ -9,10 +9,17 @@ import java.util.concurrent.Executors;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskHistory;
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.DeadLetterStore;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
+import io.gtask.core.TaskLimit;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisDeadLetterStore;
+import io.gtask.broker.redis.RedisQueueAdmin;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
@@ -52,6 +59,8 @@ class GTaskAutoConfigurationTests {
 	void createsTheRedisBrokerBackendClientRegistryAndContainer() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(RedisTaskBroker.class);
+			assertThat(context).hasSingleBean(RedisQueueAdmin.class);
+			assertThat(context).hasSingleBean(RedisDeadLetterStore.class);
 			assertThat(context).hasSingleBean(RedisResultBackend.class);
 			assertThat(context).hasSingleBean(DefaultTaskClient.class);
 			assertThat(context).hasSingleBean(TaskRegistry.class);
@@ -82,11 +91,70 @@ class GTaskAutoConfigurationTests {
 				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
 				assertThat(container).extracting("queueWeights").isEqualTo(java.util.Map.of("critical", 5));
 				assertThat(container).extracting("configuredLimits")
-					.isEqualTo(java.util.Map.of("report", new io.gtask.broker.TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
-							"mail", new io.gtask.broker.TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("leaseTime")
+					.isEqualTo(java.util.Map.of("report", new TaskLimit(3, 1, 0, Duration.ofSeconds(1)),
+							"mail", new TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
+				assertThat(context.getBean(RedisBrokerContext.class).getSettings().leaseTime())
 					.isEqualTo(Duration.ofSeconds(20));
+				assertThat(context.getBean(RedisBrokerContext.class).getSettings().taskLimits().get())
+					.isEqualTo(java.util.Map.of("report", new TaskLimit(3, 1, 0, Duration.ofSeconds(1)), "mail",
+							new TaskLimit(0, 0, 100, Duration.ofMinutes(1))));
 			});
+	}
+
+	@Test
+	void brokerIsGivenTheLimitsOfHandlersOverriddenByConfiguredOnes() {
+		this.runner.withPropertyValues("gtask.limits.capped.concurrency=5").run((context) -> {
+			TaskRegistry registry = context.getBean(TaskRegistry.class);
+			java.util.function.Supplier<java.util.Map<String, TaskLimit>> limits = context
+				.getBean(RedisBrokerContext.class)
+				.getSettings()
+				.taskLimits();
+			java.util.Map<String, TaskLimit> before = limits.get();
+			assertThat(limits.get()).isSameAs(before);
+			registry.register(limitedHandler("capped", new TaskLimit(1, 0, 0, null)));
+			registry.register(limitedHandler("single", new TaskLimit(1, 0, 0, null)));
+			registry.register(limitedHandler("free", new TaskLimit(0, 0, 0, null)));
+			assertThat(limits.get()).isEqualTo(java.util.Map.of("capped", new TaskLimit(5, 0, 0, Duration.ofSeconds(1)),
+					"single", new TaskLimit(1, 0, 0, null)));
+		});
+	}
+
+	@Test
+	void backsOffForAUserQueueAdminAndDeadLetterStore() {
+		QueueAdmin admin = mock(QueueAdmin.class);
+		DeadLetterStore store = mock(DeadLetterStore.class);
+		this.runner.withBean("userAdmin", QueueAdmin.class, () -> admin)
+			.withBean("userStore", DeadLetterStore.class, () -> store)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisTaskBroker.class);
+				assertThat(context.getBean(QueueAdmin.class)).isSameAs(admin);
+				assertThat(context.getBean(DeadLetterStore.class)).isSameAs(store);
+				assertThat(context).hasSingleBean(io.gtask.core.TaskQueues.class);
+				assertThat(context).hasSingleBean(io.gtask.core.DeadLetters.class);
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void aUserBrokerBringsItsOwnQueueAdminAndDeadLetterStore() {
+		this.runner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisBrokerContext.class);
+			assertThat(context).doesNotHaveBean(QueueAdmin.class);
+			assertThat(context).doesNotHaveBean(DeadLetterStore.class);
+			assertThat(context).doesNotHaveBean(io.gtask.core.TaskQueues.class);
+			assertThat(context).doesNotHaveBean(io.gtask.core.DeadLetters.class);
+		});
+		TaskBroker all = mock(TaskBroker.class,
+				org.mockito.Mockito.withSettings().extraInterfaces(QueueAdmin.class, DeadLetterStore.class));
+		// declared with its class, so that the conditions see all it implements
+		this.runner.withBean("userBroker", (Class<TaskBroker>) all.getClass(), () -> all).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisBrokerContext.class);
+			assertThat(context.getBean(QueueAdmin.class)).isSameAs(all);
+			assertThat(context.getBean(DeadLetterStore.class)).isSameAs(all);
+			assertThat(context).hasSingleBean(io.gtask.core.TaskQueues.class);
+			assertThat(context).hasSingleBean(io.gtask.core.DeadLetters.class);
+			assertThat(context).hasSingleBean(TaskClient.class);
+		});
 	}
 
 	@Test
@@ -196,19 +264,18 @@ class GTaskAutoConfigurationTests {
 				assertThat(context.getBean(TaskSender.class)).extracting("preparer.maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));
 				assertThat(context.getBean(TaskSender.class)).extracting("preparer.storeArguments").isEqualTo(false);
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxSize").isEqualTo(12);
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("deadLetterMaxAge")
-					.isEqualTo(Duration.ofHours(1));
-				assertThat(context.getBean(RedisTaskBroker.class)).extracting("keys")
-					.extracting((keys) -> ((io.gtask.redis.RedisKeyspace) keys).ready("q"))
-					.isEqualTo("app1:{q}:ready");
+				RedisBrokerContext broker = context.getBean(RedisBrokerContext.class);
+				assertThat(broker.getSettings().deadLetterMaxSize()).isEqualTo(12);
+				assertThat(broker.getSettings().deadLetterMaxAge()).isEqualTo(Duration.ofHours(1));
+				assertThat(broker.getSettings().tracking()).isFalse();
+				assertThat(broker.getKeyspace().ready("q")).isEqualTo("app1:{q}:ready");
 			});
 	}
 
 	@Test
 	void propertyDefaultsAreTheLibraryDefaults() {
 		GTaskProperties properties = new GTaskProperties();
-		GTaskProperties.Task task = properties.getTask();
+		TaskProperties task = properties.getTask();
 		TaskDefaults defaults = TaskDefaults.standard();
 		assertThat(task.getTimeout()).isEqualTo(defaults.timeout());
 		assertThat(task.getMaxRetries()).isEqualTo(defaults.maxRetries());
@@ -229,9 +296,74 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
+	void containerCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.worker.mdc=true", "gtask.worker.queue-order=weighted")
+			.withBean("second", TaskContainerCustomizer.class,
+					() -> new OrderedContainerCustomizer(2, (container) -> container.setMdcEnabled(true)))
+			.withBean("first", TaskContainerCustomizer.class, () -> new OrderedContainerCustomizer(1, (container) -> {
+				container.setMdcEnabled(false);
+				container.setQueueOrder(io.gtask.worker.QueueOrder.STRICT, java.util.Map.of("a", 2));
+			}))
+			.run((context) -> {
+				TaskContainer container = context.getBean(TaskContainer.class);
+				assertThat(container).extracting("queueOrder").isEqualTo(io.gtask.worker.QueueOrder.STRICT);
+				assertThat(container).extracting("mdcEnabled").isEqualTo(true);
+			});
+	}
+
+	@Test
+	void senderCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.backend.store-arguments=true")
+			.withBean("second", TaskSenderCustomizer.class,
+					() -> new OrderedSenderCustomizer(2, (sender) -> sender.setStoreArguments(true)))
+			.withBean("first", TaskSenderCustomizer.class, () -> new OrderedSenderCustomizer(1, (sender) -> {
+				sender.setStoreArguments(false);
+				sender.setPipeline(null);
+			}))
+			.run((context) -> {
+				TaskSender sender = context.getBean(TaskSender.class);
+				assertThat(sender).extracting("preparer.storeArguments").isEqualTo(true);
+				assertThat(sender).extracting("writer.pipeline").isNull();
+			});
+	}
+
+	@Test
+	void routesComeFromARouterOfOnesOwn() {
+		this.runner.withPropertyValues("gtask.routes.report=reports")
+			.withBean(TaskRouter.class,
+					() -> new TaskRouter("default", Map.of("report", "urgent"), new TaskRegistry()))
+			.run((context) -> {
+				assertThat(context.getBean(TaskSender.class).getRouter().queueOf("report")).isEqualTo("urgent");
+				assertThat(context.getBean(TaskContainer.class)).extracting("sender")
+					.isSameAs(context.getBean(TaskSender.class));
+			});
+	}
+
+	@Test
+	void timersOfComponentsShareOneScheduler() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(io.gtask.lifecycle.SharedScheduler.class)
+			.doesNotHaveBean(org.springframework.scheduling.TaskScheduler.class));
+	}
+
+	@Test
 	void doesNothingWithoutLettuce() {
 		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TaskClient.class));
+	}
+
+	private static io.gtask.registry.TaskHandlerMethod limitedHandler(String name, TaskLimit limit)
+			throws NoSuchMethodException {
+		io.gtask.registry.TaskHandlerMethod handler = new io.gtask.registry.TaskHandlerMethod(name, new Handler(),
+				Handler.class.getMethod("run"), null, null, null, null, List.of());
+		handler.setLimit(limit);
+		return handler;
+	}
+
+	public static class Handler {
+
+		public void run() {
+		}
+
 	}
 
 	/**
@@ -245,6 +377,36 @@ class GTaskAutoConfigurationTests {
 				container.setAutoStartup(false);
 			}
 			return bean;
+		}
+
+	}
+
+	record OrderedContainerCustomizer(int order, TaskContainerCustomizer delegate)
+			implements TaskContainerCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(TaskContainer container) {
+			this.delegate.customize(container);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+	}
+
+	record OrderedSenderCustomizer(int order, TaskSenderCustomizer delegate)
+			implements TaskSenderCustomizer, org.springframework.core.Ordered {
+
+		@Override
+		public void customize(TaskSender sender) {
+			this.delegate.customize(sender);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
 		}
 
 	}

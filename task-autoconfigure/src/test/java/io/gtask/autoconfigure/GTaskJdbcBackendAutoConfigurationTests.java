@@ -62,6 +62,15 @@ class GTaskJdbcBackendAutoConfigurationTests {
 	}
 
 	@Test
+	void cleanerAndReaperRunOnTheSharedScheduler() {
+		this.jdbcRunner.withPropertyValues("gtask.durable.enabled=true").run((context) -> {
+			Object shared = context.getBean(io.gtask.lifecycle.SharedScheduler.class).getTaskScheduler();
+			assertThat(context.getBean(JdbcResultBackend.class)).extracting("taskScheduler").isSameAs(shared);
+			assertThat(context.getBean(io.gtask.durable.TaskReaper.class)).extracting("taskScheduler").isSameAs(shared);
+		});
+	}
+
+	@Test
 	void backendIsCreatedAfterTheDatabaseInitializers() {
 		this.jdbcRunner.run((context) -> assertThat(
 				context.getBeanFactory().getBeanDefinition("jdbcResultBackend").getDependsOn())

@@ -82,7 +82,7 @@ class GTaskMongoBackendAutoConfigurationTests {
 
 	@Test
 	void propertyDefaultsAreTheBackendDefaults() {
-		GTaskProperties.Backend.Mongo mongo = new GTaskProperties().getBackend().getMongo();
+		BackendProperties.Mongo mongo = new GTaskProperties().getBackend().getMongo();
 		assertThat(mongo.getCollection()).isEqualTo(MongoResultBackend.DEFAULT_COLLECTION);
 		assertThat(mongo.isCreateIndexes()).isTrue();
 		assertThat(new GTaskProperties().getBackend().getMaxHistory()).isEqualTo(new MongoResultBackend(

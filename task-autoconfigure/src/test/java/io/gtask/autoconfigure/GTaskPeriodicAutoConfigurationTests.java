@@ -31,6 +31,7 @@ import org.springframework.scheduling.support.CronExpression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.withSettings;
 
 /**
  * Conditions, back-off and properties of {@link GTaskPeriodicAutoConfiguration}. The scheduler
@@ -71,9 +72,12 @@ class GTaskPeriodicAutoConfigurationTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
 	void redisTickStoreIsOnlyUsedWithTheRedisBroker() {
 		// the Redis store queues into Redis streams, which another broker would never read
-		this.runner.withBean("userBroker", TaskBroker.class, () -> mock(TaskBroker.class)).run((context) -> {
+		TaskBroker broker = mock(TaskBroker.class, withSettings().extraInterfaces(io.gtask.broker.QueueAdmin.class,
+				io.gtask.broker.DeadLetterStore.class));
+		this.runner.withBean("userBroker", (Class<TaskBroker>) broker.getClass(), () -> broker).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(PeriodicTickStore.class);
 			assertThat(context).doesNotHaveBean(PeriodicTaskScheduler.class);
@@ -248,7 +252,7 @@ class GTaskPeriodicAutoConfigurationTests {
 
 	@Test
 	void propertyDefaultsAreTheLibraryDefaults() {
-		GTaskProperties.Periodic periodic = new GTaskProperties().getPeriodic();
+		PeriodicProperties periodic = new GTaskProperties().getPeriodic();
 		assertThat(periodic.isEnabled()).isTrue();
 		assertThat(periodic.getGrace()).isEqualTo(PeriodicTaskScheduler.DEFAULT_GRACE);
 		assertThat(periodic.getMissedTicks()).isEqualTo(MissedTickPolicy.SKIP);

@@ -349,7 +349,8 @@ abstract class DurableModeIntegrationTests {
 					org.springframework.util.unit.DataSize.ofKilobytes(512));
 			sender.setDurable(true);
 			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(sender,
-					context.getBean(TaskBroker.class), lostAnswer, context.getBean(TaskMessageCodec.class));
+					context.getBean(TaskBroker.class), context.getBean(io.gtask.broker.QueueAdmin.class), lostAnswer,
+					context.getBean(TaskMessageCodec.class));
 			String id = "lost-answer-" + UUID.randomUUID();
 			assertThatExceptionOfType(io.gtask.core.TaskSendOutcomeUnknownException.class)
 				.isThrownBy(() -> client.send(io.gtask.core.TaskRequest.of("work").id(id).args("lost", 0L).build()))

@@ -7,14 +7,20 @@ import java.util.List;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskProperties;
+import io.gtask.broker.DeadLetterStore;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.OutgoingTask;
+import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.core.DeadLetter;
+import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +40,7 @@ class BrokerReplayIntegrationTests {
 
 	@Test
 	void retryReplayedAfterItWasPromotedIsNotScheduledAgain() {
-		run((broker, redis, keys) -> {
+		run((broker, admin, store, redis, keys) -> {
 			Delivery delivery = queueAndFetch(broker, 3);
 			Settlement retry = Settlement.retryLater(delivery, bytes("{\"retry\":1}"), Instant.now().minusMillis(1));
 			broker.settle(List.of(retry));
@@ -47,22 +53,22 @@ class BrokerReplayIntegrationTests {
 
 	@Test
 	void deadLetterReplayedAfterItWasDeletedIsNotKeptAgain() {
-		run((broker, redis, keys) -> {
+		run((broker, admin, store, redis, keys) -> {
 			Delivery delivery = queueAndFetch(broker, 5);
 			DeadLetter letter = new DeadLetter(delivery.deliveryId(), QUEUE, "task-1", "fail", "failed", null, 1, 1,
 					Instant.now(), delivery.payload());
 			broker.settle(List.of(Settlement.deadLetter(delivery, letter)));
-			List<DeadLetter> kept = broker.deadLetters(QUEUE, 0, 10);
+			List<DeadLetter> kept = store.deadLetters(QUEUE, 0, 10);
 			assertThat(kept).hasSize(1);
-			assertThat(broker.removeDeadLetter(QUEUE, kept.get(0).id(), null)).isTrue();
+			assertThat(store.removeDeadLetter(QUEUE, kept.get(0).id(), null)).isTrue();
 			broker.settle(List.of(Settlement.deadLetter(delivery, letter)));
-			assertThat(broker.deadLetterCount(QUEUE)).isZero();
+			assertThat(store.deadLetterCount(QUEUE)).isZero();
 		});
 	}
 
 	@Test
 	void deferReplayedPutsOneCopyInTheWaitingList() {
-		run((broker, redis, keys) -> {
+		run((broker, admin, store, redis, keys) -> {
 			Delivery fetched = queueAndFetch(broker, 2);
 			Delivery delivery = new Delivery(QUEUE, fetched.priority(), fetched.deliveryId(), fetched.payload(),
 					fetched.deliveryCount(), "capped");
@@ -74,7 +80,7 @@ class BrokerReplayIntegrationTests {
 
 	@Test
 	void handBackReplayedPutsOneCopyBack() {
-		run((broker, redis, keys) -> {
+		run((broker, admin, store, redis, keys) -> {
 			Delivery delivery = queueAndFetch(broker, 0);
 			broker.handBack(List.of(delivery));
 			broker.handBack(List.of(delivery));
@@ -85,11 +91,11 @@ class BrokerReplayIntegrationTests {
 
 	@Test
 	void revokedIdEndsWithTheMessageItWasMeantFor() {
-		run((broker, redis, keys) -> {
+		run((broker, admin, store, redis, keys) -> {
 			Delivery running = queueAndFetch(broker, 0);
 			String taskId = new String(running.payload(), StandardCharsets.UTF_8).replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
 			// revoked while it runs: the running task is cancelled, and then acknowledged
-			broker.revoke(QUEUE, taskId, Instant.now());
+			admin.revoke(QUEUE, taskId, Instant.now());
 			broker.settle(List.of(Settlement.acknowledge(running)));
 			assertThat(redis.opsForZSet().size(keys.revoked(QUEUE))).isZero();
 			broker.enqueue(List.of(new OutgoingTask(QUEUE, taskId, running.payload(), null))).join();
@@ -99,21 +105,26 @@ class BrokerReplayIntegrationTests {
 
 	@Test
 	void revokedIdEndsWithTheDeadLetterOfTheMessageItWasMeantFor() {
-		run((broker, redis, keys) -> {
+		run((broker, admin, store, redis, keys) -> {
 			Delivery running = queueAndFetch(broker, 6);
-			broker.revoke(QUEUE, "task-1", Instant.now());
+			admin.revoke(QUEUE, "task-1", Instant.now());
 			DeadLetter letter = new DeadLetter(running.deliveryId(), QUEUE, "task-1", "fail", "failed", null, 1, 1,
 					Instant.now(), running.payload());
 			broker.settle(List.of(Settlement.deadLetter(running, letter)));
-			assertThat(broker.deadLetterCount(QUEUE)).isEqualTo(1);
+			assertThat(store.deadLetterCount(QUEUE)).isEqualTo(1);
 			assertThat(redis.opsForZSet().size(keys.revoked(QUEUE))).isZero();
 		});
 	}
 
 	@Test
 	void taskIsTrackedOnlyWhenItsMessageIsQueued() {
-		run((broker, redis, keys) -> {
-			broker.setTracking(true);
+		this.producer.run((context) -> {
+			RedisBrokerContext shared = context.getBean(RedisBrokerContext.class);
+			RedisAsync async = new RedisAsync(context.getBean(LettuceConnectionFactory.class), Duration.ofSeconds(5));
+			TaskBroker broker = new RedisTaskBroker(
+					new RedisBrokerContext(async, shared.getKeyspace(), shared.getSettings().withTracking(true)));
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			RedisKeyspace keys = shared.getKeyspace();
 			redis.opsForValue().set(keys.lane(QUEUE, 4), "not a stream");
 			OutgoingTask refused = new OutgoingTask(QUEUE, "refused", bytes("{}"), null, 4, null, null);
 			assertThatException().isThrownBy(() -> broker.enqueue(List.of(refused)).join());
@@ -129,8 +140,8 @@ class BrokerReplayIntegrationTests {
 	}
 
 	private void run(BrokerTest test) {
-		this.producer.run((context) -> test.run(context.getBean(TaskBroker.class),
-				context.getBean(StringRedisTemplate.class),
+		this.producer.run((context) -> test.run(context.getBean(TaskBroker.class), context.getBean(QueueAdmin.class),
+				context.getBean(DeadLetterStore.class), context.getBean(StringRedisTemplate.class),
 				new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix())));
 	}
 
@@ -149,7 +160,8 @@ class BrokerReplayIntegrationTests {
 
 	private interface BrokerTest {
 
-		void run(TaskBroker broker, StringRedisTemplate redis, RedisKeyspace keys);
+		void run(TaskBroker broker, QueueAdmin admin, DeadLetterStore store, StringRedisTemplate redis,
+				RedisKeyspace keys);
 
 	}
 

@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskProperties;
-import io.gtask.broker.TaskBroker;
+import io.gtask.broker.DeadLetterStore;
 import io.gtask.client.DefaultDeadLetters;
 import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.DeadLetter;
@@ -190,10 +190,10 @@ class DeadLetterIntegrationTests {
 			await().atMost(WAIT).until(() -> deadLetters.count("default") == 1);
 			DeadLetter letter = deadLetters.list("default", 0, 1).get(0);
 			// the second request has read the dead letter when the first sends it and its run ends
-			TaskBroker broker = context.getBean(TaskBroker.class);
-			TaskBroker racing = (TaskBroker) Proxy.newProxyInstance(getClass().getClassLoader(),
-					new Class<?>[] { TaskBroker.class }, (proxy, method, args) -> {
-						Object result = method.invoke(broker, args);
+			DeadLetterStore store = context.getBean(DeadLetterStore.class);
+			DeadLetterStore racing = (DeadLetterStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { DeadLetterStore.class }, (proxy, method, args) -> {
+						Object result = method.invoke(store, args);
 						if (method.getName().equals("deadLetter")) {
 							assertThat(deadLetters.requeue("default", letter.id())).contains(id);
 							assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);

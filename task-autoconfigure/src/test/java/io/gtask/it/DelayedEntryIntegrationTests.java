@@ -8,10 +8,10 @@ import java.util.Map;
 import io.gtask.autoconfigure.GTaskProperties;
 import io.gtask.broker.Promotion;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskRequest;
 import io.gtask.redis.RedisKeyspace;
 import org.junit.jupiter.api.Test;
@@ -128,12 +128,11 @@ class DelayedEntryIntegrationTests {
 
 	@Test
 	void waitingEntriesThatCannotBeAdmittedAreDeadLettersAndTheOthersAreAdmitted() {
-		this.producer.run((context) -> {
+		this.producer.withPropertyValues("gtask.limits.capped.concurrency=1").run((context) -> {
 			TaskBroker broker = context.getBean(TaskBroker.class);
 			DeadLetters deadLetters = context.getBean(DeadLetters.class);
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 			RedisKeyspace keys = new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix());
-			broker.setTaskLimits(Map.of("capped", new TaskLimit(1, 0, 0, null)));
 			redis.opsForValue().set(keys.lane("default", 7), "not a stream");
 			String wrongLane = "7|{\"v\":1,\"id\":\"to-lane-7\",\"name\":\"capped\",\"queue\":\"default\",\"args\":[]}";
 			String good = "{\"v\":1,\"id\":\"to-lane-0\",\"name\":\"capped\",\"queue\":\"default\",\"args\":[]}";

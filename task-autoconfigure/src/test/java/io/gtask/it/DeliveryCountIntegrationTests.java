@@ -7,7 +7,7 @@ import java.util.Map;
 import io.gtask.autoconfigure.GTaskProperties;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.TaskBroker;
-import io.gtask.broker.TaskLimit;
+import io.gtask.core.TaskLimit;
 import io.gtask.redis.RedisKeyspace;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -30,11 +30,10 @@ class DeliveryCountIntegrationTests {
 
 	@Test
 	void deliveryCountSurvivesTheWaitingListOfALimit() {
-		this.producer.run((context) -> {
+		this.producer.withPropertyValues("gtask.limits.capped.concurrency=1").run((context) -> {
 			TaskBroker broker = context.getBean(TaskBroker.class);
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 			RedisKeyspace keys = new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix());
-			broker.setTaskLimits(Map.of("capped", new TaskLimit(1, 0, 0, null)));
 			String leases = keys.queuePrefix(QUEUE) + "leases:capped";
 			// put back after 4 deliveries that did not finish, while another task holds the only permit
 			redis.opsForStream().add(keys.lane(QUEUE, 3), Map.of("m", MESSAGE, "d", "4"));
@@ -54,11 +53,10 @@ class DeliveryCountIntegrationTests {
 
 	@Test
 	void deliveryCountSurvivesAPerInstanceLimit() {
-		this.producer.run((context) -> {
+		this.producer.withPropertyValues("gtask.limits.capped.local-concurrency=1").run((context) -> {
 			TaskBroker broker = context.getBean(TaskBroker.class);
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 			RedisKeyspace keys = new RedisKeyspace(context.getBean(GTaskProperties.class).getKeyPrefix());
-			broker.setTaskLimits(Map.of("capped", new TaskLimit(0, 1, 0, null)));
 			redis.opsForStream().add(keys.lane(QUEUE, 2), Map.of("m", MESSAGE, "d", "4"));
 			TaskBroker.Consumer consumer = broker.consumer(QUEUE, "first");
 			Delivery fetched = consumer.fetch(10).get(0);

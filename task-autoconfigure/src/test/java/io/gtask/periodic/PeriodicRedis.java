@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisBrokerSettings;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
@@ -49,8 +51,10 @@ public final class PeriodicRedis implements AutoCloseable {
 
 	public final TaskMessageCodec codec = new TaskMessageCodec(JsonMapper.builder().build());
 
-	public final TaskSender sender = new TaskSender(new RedisTaskBroker(this.redis, this.keys), this.backend,
-			this.codec, new TaskRouter("default", Map.of(), new TaskRegistry()), TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE);
+	public final TaskSender sender = new TaskSender(
+			new RedisTaskBroker(new RedisBrokerContext(this.redis, this.keys, RedisBrokerSettings.defaults())),
+			this.backend, this.codec, new TaskRouter("default", Map.of(), new TaskRegistry()),
+			TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE);
 
 	private final List<PeriodicTaskScheduler> schedulers = new ArrayList<>();
 

@@ -314,7 +314,16 @@ public final class GTaskBenchmark {
 	 * Delete every key under this run's prefix, and nothing else.
 	 */
 	private void deleteKeys(RedisConnectionFactory connectionFactory) {
-		ScanOptions scan = ScanOptions.scanOptions().match(this.options.keyPrefix + ":*").count(1000).build();
+		deleteKeys(connectionFactory, this.options.keyPrefix);
+	}
+
+	/**
+	 * Delete the keys of a run, and no other.
+	 * @param connectionFactory the connections
+	 * @param keyPrefix the key prefix of the run
+	 */
+	static void deleteKeys(RedisConnectionFactory connectionFactory, String keyPrefix) {
+		ScanOptions scan = ScanOptions.scanOptions().match(keyPrefix + ":*").count(1000).build();
 		try (RedisConnection connection = connectionFactory.getConnection();
 				Cursor<byte[]> cursor = connection.keyCommands().scan(scan)) {
 			List<byte[]> batch = new ArrayList<>(1000);
@@ -332,20 +341,36 @@ public final class GTaskBenchmark {
 	}
 
 	private ConfigurableApplicationContext boot(boolean worker) {
+		List<String> extra = new ArrayList<>();
+		if (this.options.batchSize != null) {
+			extra.add("--gtask.worker.batch-size=" + this.options.batchSize);
+		}
+		return boot(this.options.redisUrl, this.options.keyPrefix, worker, this.options.concurrency, extra);
+	}
+
+	/**
+	 * Boot gtask as an application does, as a producer or a worker of the benchmark's task.
+	 * @param redisUrl the Redis server
+	 * @param keyPrefix the key prefix of the run
+	 * @param worker whether the context runs a worker
+	 * @param concurrency the worker's concurrency
+	 * @param extra more {@code --name=value} properties
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext boot(String redisUrl, String keyPrefix, boolean worker, int concurrency,
+			List<String> extra) {
 		List<String> args = new ArrayList<>(List.of("--spring.config.name=gtask-benchmark",
 				"--spring.main.banner-mode=off", "--spring.main.log-startup-info=false",
 				"--logging.level.root=WARN", "--logging.level.io.gtask=WARN",
-				"--logging.level.org.springframework=WARN", "--spring.data.redis.url=" + this.options.redisUrl,
-				"--gtask.key-prefix=" + this.options.keyPrefix, "--gtask.worker.enabled=" + worker,
-				"--gtask.worker.concurrency=" + this.options.concurrency,
+				"--logging.level.org.springframework=WARN", "--spring.data.redis.url=" + redisUrl,
+				"--gtask.key-prefix=" + keyPrefix, "--gtask.worker.enabled=" + worker,
+				"--gtask.worker.concurrency=" + concurrency,
 				// the sample has Actuator, whose observation registry makes Spring Boot observe every
 				// Lettuce command; that is Boot's instrumentation of Redis, not gtask's, and it is off
 				// here so that the benchmark measures gtask (its own metrics stay on)
 				"--spring.autoconfigure.exclude="
 						+ "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration"));
-		if (this.options.batchSize != null) {
-			args.add("--gtask.worker.batch-size=" + this.options.batchSize);
-		}
+		args.addAll(extra);
 		return new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
 			.registerShutdownHook(false)
 			.run(args.toArray(new String[0]));
@@ -377,7 +402,7 @@ public final class GTaskBenchmark {
 		System.err.println("[gtask] " + String.format(Locale.ROOT, format, args));
 	}
 
-	private static String json(Map<String, Object> fields) {
+	static String json(Map<String, Object> fields) {
 		StringBuilder json = new StringBuilder("{");
 		fields.forEach((name, value) -> {
 			if (json.length() > 1) {

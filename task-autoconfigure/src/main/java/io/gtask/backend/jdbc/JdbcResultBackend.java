@@ -2,7 +2,6 @@ package io.gtask.backend.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,9 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
@@ -31,16 +27,15 @@ import io.gtask.core.GTaskException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRevokedException;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -65,7 +60,7 @@ import org.springframework.util.Assert;
  * calling thread if it has one on the same {@link DataSource}. Writes that fail on a deadlock or
  * lock timeout are tried again, up to five times in all, unless they joined such a transaction.
  */
-public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, DisposableBean {
+public class JdbcResultBackend extends AbstractSmartLifecycle implements DurableResultBackend, DisposableBean {
 
 	/**
 	 * The default prefix of the table name.
@@ -106,21 +101,15 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 
 	private final CompletionPoller poller;
 
-	private final ScheduledThreadPoolExecutor cleaner;
-
-	private final ReentrantLock lifecycleLock = new ReentrantLock();
-
 	private @Nullable ScheduledFuture<?> cleaning;
 
-	private Clock clock = Clock.systemUTC();
+	private volatile boolean destroyed;
 
 	private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
 
 	private int cleanupBatchSize = DEFAULT_CLEANUP_BATCH_SIZE;
 
 	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a backend on the table {@code gtask_task} of a database whose platform is detected.
@@ -142,6 +131,8 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	 */
 	public JdbcResultBackend(DataSource dataSource, JdbcPlatform platform, String tablePrefix, Duration timeToLive,
 			Duration pollInterval) {
+		// stops after the consumer container, like the Redis backend
+		super(STORE_PHASE, "gtask-jdbc-cleaner-");
 		Assert.isTrue(timeToLive.toMillis() > 0, "Time to live must be positive");
 		Assert.isTrue(pollInterval.toMillis() > 0, "Poll interval must be positive");
 		this.jdbc = new JdbcTemplate(dataSource);
@@ -152,18 +143,6 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 		this.timeToLive = timeToLive;
 		this.pollInterval = pollInterval;
 		this.poller = new CompletionPoller("gtask-jdbc-result-", this::findAll, pollInterval, MAX_IDS_PER_QUERY);
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("gtask-jdbc-cleaner-");
-		threads.setDaemon(true);
-		this.cleaner = new ScheduledThreadPoolExecutor(1, threads);
-		this.cleaner.setRemoveOnCancelPolicy(true);
-	}
-
-	/**
-	 * Set the clock that tells the time of writes and so when rows expire.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
 	}
 
 	/**
@@ -511,7 +490,7 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 			deleted = write((status) -> this.jdbc.update(this.table.deleteExpiredBatch, now, this.cleanupBatchSize));
 			total += deleted;
 		}
-		while (deleted >= this.cleanupBatchSize && !this.cleaner.isShutdown());
+		while (deleted >= this.cleanupBatchSize && !this.destroyed);
 		return total;
 	}
 
@@ -529,55 +508,27 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	}
 
 	private long now() {
-		return this.clock.millis();
+		return getClock().millis();
 	}
 
 	/**
 	 * Start deleting expired rows every cleanup interval.
 	 */
 	@Override
-	public void start() {
-		this.lifecycleLock.lock();
-		try {
-			if (!this.running) {
-				long interval = this.cleanupInterval.toMillis();
-				this.cleaning = this.cleaner.scheduleWithFixedDelay(this::clean, interval, interval,
-						TimeUnit.MILLISECONDS);
-				this.running = true;
-			}
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
+	protected void doStart() {
+		this.cleaning = scheduleWithFixedDelay(this::clean, this.cleanupInterval);
 	}
 
 	/**
 	 * Stop deleting expired rows. Waiting callers are still told.
 	 */
 	@Override
-	public void stop() {
-		this.lifecycleLock.lock();
-		try {
-			if (this.cleaning != null) {
-				this.cleaning.cancel(false);
-				this.cleaning = null;
-			}
-			this.running = false;
+	protected void doStop() {
+		ScheduledFuture<?> cleaning = this.cleaning;
+		this.cleaning = null;
+		if (cleaning != null) {
+			cleaning.cancel(false);
 		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// stops after the consumer container, like the Redis backend
-		return Integer.MAX_VALUE - 200;
 	}
 
 	/**
@@ -585,8 +536,8 @@ public class JdbcResultBackend implements DurableResultBackend, SmartLifecycle, 
 	 */
 	@Override
 	public void destroy() {
+		this.destroyed = true;
 		stop();
-		this.cleaner.shutdownNow();
 		this.poller.close();
 	}
 

@@ -1,6 +1,5 @@
 package io.gtask.backend.mongo;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,10 +25,10 @@ import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.BulkOperationException;
@@ -61,11 +60,11 @@ import static io.gtask.backend.mongo.TaskDocument.date;
  * document; a batch is one bulk write. Callers that wait for tasks are served by polling: one
  * query per poll interval reads all waited tasks.
  * <p>
- * Times are taken from the backend's {@link Clock} (the system clock unless set), not from the
+ * Times are taken from the backend's {@link java.time.Clock} (the system clock unless set), not from the
  * server, so instances should keep their clocks in step with each other to well within
  * {@code gtask.result.ttl}.
  */
-public class MongoResultBackend implements DurableResultBackend, SmartLifecycle, DisposableBean {
+public class MongoResultBackend extends AbstractSmartLifecycle implements DurableResultBackend, DisposableBean {
 
 	/**
 	 * The collection used unless another is configured.
@@ -93,13 +92,9 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 
 	private final CompletionPoller poller;
 
-	private Clock clock = Clock.systemUTC();
-
 	private boolean createIndexes = true;
 
 	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a backend.
@@ -109,18 +104,12 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	 * @param pollInterval how often the states of tasks that callers wait for are read
 	 */
 	public MongoResultBackend(MongoOperations mongo, String collection, Duration timeToLive, Duration pollInterval) {
+		// starts before the consumer container, like the Redis backend
+		super(STORE_PHASE);
 		this.mongo = mongo;
 		this.collection = collection;
 		this.timeToLive = timeToLive;
 		this.poller = new CompletionPoller("gtask-result-", this::findLive, pollInterval, MAX_IDS_PER_QUERY);
-	}
-
-	/**
-	 * Set the clock that dates writes and decides expiry, for tests.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
 	}
 
 	/**
@@ -178,7 +167,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		if (tasks.isEmpty()) {
 			return CompletableFuture.completedFuture(List.of());
 		}
-		Instant now = this.clock.instant();
+		Instant now = getClock().instant();
 		// a sent task is unfinished: it is kept until it ends
 		Instant expiresAt = TaskDocument.NEVER;
 		BulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, this.collection);
@@ -221,7 +210,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		if (changes.isEmpty()) {
 			return;
 		}
-		Instant now = this.clock.instant();
+		Instant now = getClock().instant();
 		int from = 0;
 		while (from < changes.size()) {
 			BulkOperations bulk = this.mongo.bulkOps(BulkMode.ORDERED, this.collection);
@@ -278,7 +267,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 		Criteria criteria = Criteria.where(TaskDocument.STATUS)
 			.in(TaskStatus.PENDING.name(), TaskStatus.STARTED.name(), TaskStatus.RETRY.name())
 			.and(EXPIRES_AT)
-			.gt(date(this.clock.instant()))
+			.gt(date(getClock().instant()))
 			.and(TaskDocument.PAYLOAD)
 			.exists(true)
 			.orOperator(Criteria.where(TaskDocument.DUE_AT).exists(false), Criteria.where(TaskDocument.DUE_AT)
@@ -307,7 +296,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	@Override
 	public boolean updateIfUnchanged(StoredTask read, TaskStateChange change) {
 		Assert.isTrue(read.id().equals(change.id()), "A change applies to the task that was read");
-		Instant now = this.clock.instant();
+		Instant now = getClock().instant();
 		Query query = live(read.id(), now);
 		query.addCriteria(Criteria.where(TaskDocument.STATUS).is(read.status().name())
 			.and(TaskDocument.UPDATED_AT)
@@ -320,13 +309,13 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 
 	@Override
 	public Optional<StoredTask> findStored(String id) {
-		Document document = this.mongo.findOne(live(id, this.clock.instant()), Document.class, this.collection);
+		Document document = this.mongo.findOne(live(id, getClock().instant()), Document.class, this.collection);
 		return Optional.ofNullable(document).map(TaskDocument::toStored);
 	}
 
 	@Override
 	public Optional<TaskInfo> find(String id) {
-		Query query = live(id, this.clock.instant());
+		Query query = live(id, getClock().instant());
 		query.fields().exclude(TaskDocument.PAYLOAD);
 		Document document = this.mongo.findOne(query, Document.class, this.collection);
 		return Optional.ofNullable(document).map((found) -> TaskDocument.toInfo(found, this.maxHistory));
@@ -334,7 +323,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 
 	private Map<String, TaskInfo> findLive(List<String> ids) {
 		Query query = Query
-			.query(Criteria.where(ID).in(ids).and(EXPIRES_AT).gt(date(this.clock.instant())));
+			.query(Criteria.where(ID).in(ids).and(EXPIRES_AT).gt(date(getClock().instant())));
 		query.fields().exclude(TaskDocument.PAYLOAD);
 		Map<String, TaskInfo> found = new HashMap<>();
 		for (Document document : this.mongo.find(query, Document.class, this.collection)) {
@@ -359,7 +348,7 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	public boolean revoke(String id, Instant at) {
 		TaskError error = new TaskError(TaskRevokedException.class.getName(), REVOKED_MESSAGE);
 		for (int race = 1;; race++) {
-			Instant now = this.clock.instant();
+			Instant now = getClock().instant();
 			Query query = revocable(id, now);
 			Update update = new Update().set(TaskDocument.STATUS, TaskStatus.REVOKED.name())
 				.set(TaskDocument.FINISHED_AT, date(at))
@@ -423,30 +412,17 @@ public class MongoResultBackend implements DurableResultBackend, SmartLifecycle,
 	 * Creating an index that exists already does nothing.
 	 */
 	@Override
-	public void start() {
+	protected void doStart() {
 		if (this.createIndexes) {
 			IndexOperations indexes = this.mongo.indexOps(this.collection);
 			indexes.createIndex(new Index().on(EXPIRES_AT, Sort.Direction.ASC).expire(Duration.ZERO));
 			indexes.createIndex(new Index().on(TaskDocument.STATUS, Sort.Direction.ASC)
 				.on(TaskDocument.UPDATED_AT, Sort.Direction.ASC));
 		}
-		this.running = true;
 	}
 
 	@Override
-	public void stop() {
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// starts before the consumer container, like the Redis backend
-		return Integer.MAX_VALUE - 200;
+	protected void doStop() {
 	}
 
 	/**

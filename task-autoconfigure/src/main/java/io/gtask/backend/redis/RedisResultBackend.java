@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,22 +21,19 @@ import io.gtask.backend.NewTask;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
-import io.gtask.core.GTaskException;
-import io.gtask.core.TaskError;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.SyncTaskExecutor;
-import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -51,7 +47,10 @@ import static io.gtask.redis.RedisAsync.string;
 /**
  * A {@link ResultBackend} that keeps each task in a Redis hash with a time to live.
  * <p>
- * Every write is one script call that sets the fields and the expiry. The time to live counts
+ * The start and end of an attempt, the writes nearly every task makes, are plain commands
+ * written in one flush per batch ({@link RedisTaskStateWriter}); the rarer changes are a
+ * script each. A finished task keeps its fields and no history text, as long as the fields tell
+ * its history ({@link RedisTaskFields}). The time to live counts
  * from the task's end: a write that finishes a task sets it, and a write that leaves it
  * unfinished removes it, so that a task is never forgotten while a worker has it. A task just
  * sent is kept for its countdown plus the time to live, so that a task waiting for a long
@@ -64,135 +63,15 @@ import static io.gtask.redis.RedisAsync.string;
  * own channel, so waiting costs one round trip, no subscription per task, and no notification
  * is sent for a task nobody waits for. A slow poll covers notifications lost on a reconnect.
  */
-public class RedisResultBackend implements ResultBackend, SmartLifecycle, DisposableBean {
+public class RedisResultBackend extends AbstractSmartLifecycle implements ResultBackend, DisposableBean {
 
 	private static final LogAccessor logger = new LogAccessor(RedisResultBackend.class);
-
-	private static final DefaultRedisScript<Long> CREATE = new DefaultRedisScript<>("""
-			if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			return 1
-			""", Long.class);
-
-	/**
-	 * Appends events (lines ended by a line feed) to the {@code history} field and drops the
-	 * oldest lines beyond a maximum: string operations only, no JSON decoding, and lines are
-	 * counted only once the text is long enough to hold more than the maximum.
-	 */
-	private static final String RECORD = """
-			local function record(key, events, max)
-			  local history = (redis.call('HGET', key, 'history') or '') .. events
-			  -- an event line is 38 bytes at least: shorter text holds no more than max events
-			  local count = 0
-			  if #history > 38 * max then count = select(2, string.gsub(history, '\\n', '')) end
-			  if count > max then
-			    local from = 0
-			    for i = 1, count - max do from = string.find(history, '\\n', from + 1, true) end
-			    history = string.sub(history, from + 1)
-			  end
-			  redis.call('HSET', key, 'history', history)
-			end
-			""";
-
-	private static final DefaultRedisScript<Long> UPDATE = new DefaultRedisScript<>(RECORD + """
-			local deleted = tonumber(ARGV[6])
-			redis.call('HSET', KEYS[1], unpack(ARGV, 7 + deleted))
-			if deleted > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 7, 6 + deleted)) end
-			if ARGV[5] ~= '' then record(KEYS[1], ARGV[5], tonumber(ARGV[4])) end
-			if ARGV[2] == '1' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) else redis.call('PERSIST', KEYS[1]) end
-			if ARGV[2] == '1' then
-			  local waiters = redis.call('HGET', KEYS[1], 'waiters')
-			  if waiters then
-			    local state = cjson.encode({ARGV[3], redis.call('HGETALL', KEYS[1])})
-			    for channel in string.gmatch(waiters, '%S+') do redis.call('PUBLISH', channel, state) end
-			  end
-			end
-			return 1
-			""", Long.class);
-
-	private static final DefaultRedisScript<List<Object>> WATCH = new DefaultRedisScript<>("""
-			if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
-			local waiters = redis.call('HGET', KEYS[1], 'waiters')
-			if not waiters then
-			  redis.call('HSET', KEYS[1], 'waiters', ARGV[1])
-			elseif not string.find(' ' .. waiters .. ' ', ' ' .. ARGV[1] .. ' ', 1, true) then
-			  redis.call('HSET', KEYS[1], 'waiters', waiters .. ' ' .. ARGV[1])
-			end
-			return redis.call('HGETALL', KEYS[1])
-			""", (Class<List<Object>>) (Class<?>) List.class);
-
-	private static final DefaultRedisScript<Long> REVOKE = new DefaultRedisScript<>(RECORD + """
-			local status = redis.call('HGET', KEYS[1], 'status')
-			if status ~= 'PENDING' and status ~= 'RETRY' then return 0 end
-			redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'finishedAt', ARGV[3], 'errorType', ARGV[4],
-			  'errorMessage', ARGV[5])
-			redis.call('HDEL', KEYS[1], 'nextAttemptAt')
-			local max = tonumber(ARGV[6])
-			if max > 0 then
-			  local attempts = redis.call('HGET', KEYS[1], 'attempts') or '0'
-			  record(KEYS[1], '{"status":"REVOKED","at":' .. ARGV[3] .. ',"attempt":' .. attempts
-			    .. ',"errorType":' .. cjson.encode(ARGV[4]) .. ',"errorMessage":' .. cjson.encode(ARGV[5]) .. '}\\n', max)
-			end
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
-			local waiters = redis.call('HGET', KEYS[1], 'waiters')
-			if waiters then
-			  local state = cjson.encode({ARGV[2], redis.call('HGETALL', KEYS[1])})
-			  for channel in string.gmatch(waiters, '%S+') do redis.call('PUBLISH', channel, state) end
-			end
-			return 1
-			""", Long.class);
 
 	private static final byte[] ZERO = bytes("0");
 
 	private static final JsonMapper NOTIFICATION_READER = JsonMapper.builder().build();
 
-	private static final byte[] NAME = bytes("name");
-
-	private static final byte[] QUEUE = bytes("queue");
-
-	private static final byte[] STATUS = bytes("status");
-
-	private static final byte[] ATTEMPTS = bytes("attempts");
-
-	private static final byte[] CREATED_AT = bytes("createdAt");
-
-	private static final byte[] STARTED_AT = bytes("startedAt");
-
-	private static final byte[] FINISHED_AT = bytes("finishedAt");
-
-	private static final byte[] RESULT = bytes("result");
-
-	private static final byte[] ERROR_TYPE = bytes("errorType");
-
-	private static final byte[] ERROR_MESSAGE = bytes("errorMessage");
-
-	private static final byte[] NEXT_ATTEMPT_AT = bytes("nextAttemptAt");
-
-	private static final byte[] ARGS = bytes("args");
-
-	private static final byte[] HISTORY = bytes("history");
-
-	private static final byte[] NO_EVENTS = new byte[0];
-
 	private static final byte[] PENDING = bytes(TaskStatus.PENDING.name());
-
-	private static final byte[][] STATUS_VALUES = java.util.Arrays.stream(TaskStatus.values())
-		.map((status) -> bytes(status.name()))
-		.toArray(byte[][]::new);
-
-	private static final byte[][] STARTED_DELETES = { NEXT_ATTEMPT_AT };
-
-	private static final byte[][] SUCCESS_DELETES = { ERROR_TYPE, ERROR_MESSAGE, NEXT_ATTEMPT_AT };
-
-	private static final byte[][] FAILURE_DELETES = { RESULT, NEXT_ATTEMPT_AT };
-
-	private static final byte[][] OTHER_DELETES = { RESULT };
-
-	private static final byte[][] PENDING_DELETES = { RESULT, ERROR_TYPE, ERROR_MESSAGE, NEXT_ATTEMPT_AT, STARTED_AT,
-			FINISHED_AT };
-
-	private static final byte[] ONE = bytes("1");
 
 	private final RedisAsync redis;
 
@@ -214,11 +93,13 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 
 	private @Nullable RedisMessageListenerContainer listenerContainer;
 
-	private volatile boolean running;
+	private final Map<String, Map<String, String>> watched = new ConcurrentHashMap<>();
 
 	private int maxHistory = TaskHistory.DEFAULT_MAX_HISTORY;
 
 	private byte[] maxHistoryArg = bytes(Integer.toString(TaskHistory.DEFAULT_MAX_HISTORY));
+
+	private RedisTaskStateWriter writer;
 
 	/**
 	 * Create a backend.
@@ -229,6 +110,8 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	 * lost
 	 */
 	public RedisResultBackend(RedisAsync redis, RedisKeyspace keys, Duration timeToLive, Duration pollInterval) {
+		// stops after the consumer container, before the connection factory
+		super(STORE_PHASE);
 		this.redis = redis;
 		this.keys = keys;
 		this.timeToLive = timeToLive;
@@ -241,6 +124,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		this.scheduler = scheduler;
 		this.pollInterval = pollInterval;
 		this.channel = keys.notifyChannel(UUID.randomUUID().toString());
+		this.writer = new RedisTaskStateWriter(redis, keys, timeToLive, this.maxHistory);
 	}
 
 	/**
@@ -252,6 +136,16 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * This backend is on the broker's Redis.
+	 */
+	@Override
+	public boolean sharesStoreWithBroker() {
+		return true;
+	}
+
+	/**
 	 * Set how many of a task's latest events its history keeps, {@code 0} for none. The
 	 * history is one field of the task's hash, appended and cut by the script of each write.
 	 * @param maxHistory the number of events
@@ -260,6 +154,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		Assert.isTrue(maxHistory >= 0, "Max history must not be negative");
 		this.maxHistory = maxHistory;
 		this.maxHistoryArg = bytes(Integer.toString(maxHistory));
+		this.writer = new RedisTaskStateWriter(this.redis, this.keys, this.timeToLive, maxHistory);
 	}
 
 	/**
@@ -278,7 +173,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 		List<CompletableFuture<Long>> created = new ArrayList<>(tasks.size());
 		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
 			for (NewTask task : tasks) {
-				created.add(batch.script(CREATE, new byte[][] { bytes(this.keys.task(task.id())) }, createArgs(task)));
+				created.add(batch.script(RedisTaskScripts.CREATE, new byte[][] { bytes(this.keys.task(task.id())) }, createArgs(task)));
 			}
 		});
 		return all.thenApply((ignored) -> {
@@ -303,10 +198,10 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	 */
 	public CompletableFuture<Void> recordNew(RedisBatch batch, NewTask task) {
 		byte[] key = bytes(this.keys.task(task.id()));
-		List<byte[]> fields = new ArrayList<>(14);
+		List<byte[]> fields = new ArrayList<>(12);
 		addFields(fields, task);
-		CompletableFuture<Long> written = batch.hset(key, fields.toArray(new byte[0][]));
-		CompletableFuture<Boolean> expiring = batch.pexpire(key, createdTimeToLive(task));
+		CompletableFuture<Long> written = batch.hset(key, fields);
+		CompletableFuture<Long> expiring = batch.pexpire(key, createdTimeToLive(task));
 		return CompletableFuture.allOf(written, expiring);
 	}
 
@@ -319,7 +214,7 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	private byte[][] createArgs(NewTask task) {
-		List<byte[]> args = new ArrayList<>(15);
+		List<byte[]> args = new ArrayList<>(13);
 		args.add(bytes(Long.toString(createdTimeToLive(task))));
 		addFields(args, task);
 		return args.toArray(new byte[0][]);
@@ -337,68 +232,20 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	private void addFields(List<byte[]> args, NewTask task) {
-		pair(args, NAME, bytes(task.name()));
-		pair(args, QUEUE, bytes(task.queue()));
-		pair(args, STATUS, PENDING);
-		pair(args, ATTEMPTS, ZERO);
-		pair(args, CREATED_AT, millis(task.createdAt()));
+		// the history of a task just sent is told by its createdAt: no history text is stored
+		pair(args, RedisTaskFields.NAME, bytes(task.name()));
+		pair(args, RedisTaskFields.QUEUE, bytes(task.queue()));
+		pair(args, RedisTaskFields.STATUS, PENDING);
+		pair(args, RedisTaskFields.ATTEMPTS, ZERO);
+		pair(args, RedisTaskFields.CREATED_AT, RedisTaskFields.millis(task.createdAt()));
 		if (task.args() != null) {
-			pair(args, ARGS, bytes(task.args()));
-		}
-		if (this.maxHistory > 0) {
-			pair(args, HISTORY, bytes(TaskHistory.toText(List.of(TaskHistory.created(task)))));
+			pair(args, RedisTaskFields.ARGS, bytes(task.args()));
 		}
 	}
 
 	@Override
 	public void update(List<TaskStateChange> changes) {
-		if (changes.isEmpty()) {
-			return;
-		}
-		this.redis.executeBatch((batch) -> {
-			for (TaskStateChange change : changes) {
-				batch.script(UPDATE, new byte[][] { bytes(this.keys.task(change.id())) }, updateArgs(change));
-			}
-		});
-	}
-
-	private byte[][] updateArgs(TaskStateChange change) {
-		List<byte[]> args = new ArrayList<>(26);
-		args.add(this.ttlMillis);
-		args.add(change.status().isFinished() ? ONE : ZERO);
-		args.add(bytes(change.id()));
-		args.add(this.maxHistoryArg);
-		args.add((this.maxHistory > 0) ? bytes(TaskHistory.toText(TaskHistory.events(change))) : NO_EVENTS);
-		byte[][] deleted = switch (change.status()) {
-			case STARTED -> STARTED_DELETES;
-			case SUCCESS -> SUCCESS_DELETES;
-			case FAILURE, REVOKED, EXPIRED -> FAILURE_DELETES;
-			case PENDING -> PENDING_DELETES;
-			default -> OTHER_DELETES;
-		};
-		args.add(bytes(Integer.toString(deleted.length)));
-		args.addAll(List.of(deleted));
-		pair(args, STATUS, STATUS_VALUES[change.status().ordinal()]);
-		pair(args, NAME, bytes(change.name()));
-		pair(args, QUEUE, bytes(change.queue()));
-		pair(args, ATTEMPTS, bytes(Integer.toString(change.attempts())));
-		if (change.startedAt() != null) {
-			pair(args, STARTED_AT, millis(change.startedAt()));
-		}
-		if (change.status().isFinished()) {
-			pair(args, FINISHED_AT, millis(change.at()));
-		}
-		if (change.result() != null) {
-			pair(args, RESULT, bytes(change.result()));
-		}
-		if (change.error() != null) {
-			pair(args, ERROR_TYPE, bytes(change.error().type()));
-			pair(args, ERROR_MESSAGE, bytes(change.error().message()));
-		}
-		if (change.nextAttemptAt() != null) {
-			pair(args, NEXT_ATTEMPT_AT, millis(change.nextAttemptAt()));
-		}
-		return args.toArray(new byte[0][]);
+		this.writer.update(changes);
 	}
 
 	private static void pair(List<byte[]> args, byte[] field, byte[] value) {
@@ -418,36 +265,14 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	private TaskInfo toInfo(String id, Map<String, String> fields) {
-		try {
-			TaskStatus status = TaskStatus.valueOf(fields.getOrDefault("status", ""));
-			String errorType = fields.get("errorType");
-			TaskError error = (errorType != null) ? new TaskError(errorType, fields.getOrDefault("errorMessage", ""))
-					: null;
-			Instant createdAt = instant(fields.get("createdAt"));
-			return new TaskInfo(id, fields.getOrDefault("name", ""), fields.getOrDefault("queue", ""), status,
-					fields.get("result"), error, Integer.parseInt(fields.getOrDefault("attempts", "0")),
-					(createdAt != null) ? createdAt : Instant.EPOCH, instant(fields.get("startedAt")),
-					instant(fields.get("finishedAt")), instant(fields.get("nextAttemptAt")), fields.get("args"),
-					TaskHistory.fromText(fields.get("history"), this.maxHistory));
-		}
-		catch (IllegalArgumentException ex) {
-			throw new GTaskException("Stored state of task '" + id + "' is unreadable: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static @Nullable Instant instant(@Nullable String millis) {
-		return (millis != null) ? Instant.ofEpochMilli(Long.parseLong(millis)) : null;
-	}
-
-	private static byte[] millis(Instant instant) {
-		return bytes(Long.toString(instant.toEpochMilli()));
+		return RedisTaskFields.toInfo(id, fields, this.maxHistory);
 	}
 
 	@Override
 	public boolean revoke(String id, Instant at) {
-		Long revoked = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, REVOKE,
+		Long revoked = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, RedisTaskScripts.REVOKE,
 				ScriptOutputType.INTEGER, new byte[][] { bytes(this.keys.task(id)) }, this.ttlMillis, bytes(id),
-				millis(at), bytes(TaskRevokedException.class.getName()), bytes("Revoked before it started"),
+				RedisTaskFields.millis(at), bytes(TaskRevokedException.class.getName()), bytes("Revoked before it started"),
 				this.maxHistoryArg));
 		return revoked != null && revoked == 1L;
 	}
@@ -468,18 +293,29 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 			poll.cancel(false);
 			this.waiting.computeIfPresent(id, (key, futures) -> {
 				futures.remove(future);
-				return futures.isEmpty() ? null : futures;
+				if (futures.isEmpty()) {
+					this.watched.remove(id);
+					return null;
+				}
+				return futures;
 			});
 		});
 		this.redis
-			.<List<Object>>submit((commands) -> RedisAsync.script(commands, WATCH, ScriptOutputType.MULTI,
+			.<List<Object>>submit((commands) -> RedisAsync.script(commands, RedisTaskScripts.WATCH, ScriptOutputType.MULTI,
 					new byte[][] { bytes(this.keys.task(id)) }, bytes(this.channel)))
 			.whenCompleteAsync((hash, ex) -> {
 				if (ex != null) {
 					logger.debug(ex, () -> "Could not watch task " + id + "; polling instead");
 				}
+				else if (hash.isEmpty()) {
+					settle(id, null);
+				}
 				else {
-					settle(id, (hash.isEmpty()) ? null : toInfo(id, fields(hash)));
+					Map<String, String> fields = fields(hash);
+					if (this.waiting.containsKey(id)) {
+						this.watched.put(id, fields);
+					}
+					settle(id, toInfo(id, fields));
 				}
 			}, this.scheduler);
 		return future;
@@ -494,22 +330,39 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	/**
-	 * A finished task's id and state, as the script that finished it published them: a JSON
-	 * array {@code [id, [field, value, ...]]}, so that no read is needed before waiters are told.
+	 * A finished task's id and state, as the writer that finished it published them: a JSON
+	 * array {@code [id, [field, value, ...]]} with all the fields of the task, or
+	 * {@code [id, [field, value, ...], 0]} with the fields the change wrote, which complete the
+	 * fields read when the wait began if nothing else happened to the task in between (it was
+	 * sent and not yet started, and this is the end of its first attempt, started in the same
+	 * write). Otherwise the task is read, so that no read is needed before most waiters are told.
 	 */
 	private void notified(byte[] body) {
 		String id = null;
 		try {
 			JsonNode message = NOTIFICATION_READER.readTree(body);
 			id = message.get(0).stringValue();
+			if (!this.waiting.containsKey(id)) {
+				return;
+			}
 			JsonNode flat = message.get(1);
 			Map<String, String> fields = new HashMap<>();
 			for (int i = 0; i + 1 < flat.size(); i += 2) {
 				fields.put(flat.get(i).stringValue(), flat.get(i + 1).stringValue());
 			}
-			if (this.waiting.containsKey(id)) {
-				settle(id, toInfo(id, fields));
+			if (message.size() > 2 && message.get(2).asInt() != 0) {
+				check(id);
+				return;
 			}
+			if (message.size() > 2) {
+				Map<String, String> merged = merge(this.watched.get(id), fields);
+				if (merged == null) {
+					check(id);
+					return;
+				}
+				fields = merged;
+			}
+			settle(id, toInfo(id, fields));
 		}
 		catch (RuntimeException ex) {
 			if (id != null) {
@@ -519,6 +372,18 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 				logger.debug(ex, "Ignoring a notification that is not a task state");
 			}
 		}
+	}
+
+	private static @Nullable Map<String, String> merge(@Nullable Map<String, String> watched,
+			Map<String, String> written) {
+		if (watched == null || !"PENDING".equals(watched.get("status")) || !"0".equals(watched.get("attempts"))
+				|| watched.containsKey("history") || !"1".equals(written.get("attempts"))
+				|| !written.containsKey("startedAt")) {
+			return null;
+		}
+		Map<String, String> merged = new HashMap<>(watched);
+		merged.putAll(written);
+		return merged;
 	}
 
 	private void check(String id) {
@@ -579,16 +444,18 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
+	protected void doStart() {
 	}
 
 	/**
 	 * Close the notification subscription, before the connection factory stops.
 	 */
 	@Override
-	public void stop() {
-		this.running = false;
+	protected void doStop() {
+		closeListener();
+	}
+
+	private void closeListener() {
 		this.listenerLock.lock();
 		try {
 			if (this.listenerContainer != null) {
@@ -607,19 +474,9 @@ public class RedisResultBackend implements ResultBackend, SmartLifecycle, Dispos
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		// stops after the consumer container, before the connection factory
-		return Integer.MAX_VALUE - 200;
-	}
-
-	@Override
 	public void destroy() {
 		stop();
+		closeListener();
 		this.scheduler.shutdownNow();
 	}
 

@@ -2,12 +2,16 @@ package io.gtask.broker.redis;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.gtask.broker.OutgoingTask;
 import io.gtask.core.KeyTypeProblem;
 import io.gtask.core.QueueKeyTypeException;
 import io.gtask.redis.RedisAsync;
@@ -173,6 +177,51 @@ final class QueueKeyTypes {
 			failure.addSuppressed(ex);
 			return failure;
 		}
+	}
+
+	/**
+	 * When Redis refused some of the commands for a key of the wrong type, a failure naming the
+	 * keys and the tasks that were therefore not queued.
+	 * @param tasks the tasks of the send that failed
+	 * @param failure the failure
+	 * @param limitedNames the task names with limits
+	 * @param tracking whether the tracked set was written with the tasks
+	 * @return the failure to report
+	 */
+	Throwable refused(List<OutgoingTask> tasks, Throwable failure, Collection<String> limitedNames, boolean tracking) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (!(cause instanceof RuntimeException runtime) || !isWrongType(runtime)) {
+			return cause;
+		}
+		List<KeyTypeProblem> problems = new ArrayList<>();
+		for (String queue : tasks.stream().map(OutgoingTask::queue).distinct().toList()) {
+			List<String> uniqueKeys = tasks.stream()
+				.filter((task) -> task.queue().equals(queue) && task.uniqueKey() != null)
+				.map(OutgoingTask::uniqueKey)
+				.distinct()
+				.toList();
+			RuntimeException translated = translate(queue, limitedNames, uniqueKeys, runtime);
+			if (translated instanceof QueueKeyTypeException wrongType) {
+				problems.addAll(wrongType.getProblems());
+			}
+		}
+		if (problems.isEmpty()) {
+			return cause;
+		}
+		Set<String> broken = new HashSet<>();
+		problems.forEach((problem) -> broken.add(problem.key()));
+		List<String> notQueued = new ArrayList<>();
+		for (OutgoingTask task : tasks) {
+			String target = (task.due() != null) ? this.keys.delayed(task.queue())
+					: this.keys.lane(task.queue(), task.priority());
+			boolean unique = task.uniqueKey() != null
+					&& broken.contains(this.keys.unique(task.queue(), task.uniqueKey()));
+			if (broken.contains(target) || unique || (tracking && broken.contains(this.keys.tracked(task.queue())))) {
+				notQueued.add(task.id());
+			}
+		}
+		return new QueueKeyTypeException(problems, notQueued, cause);
 	}
 
 	List<KeyTypeProblem> problems(String queue) {

@@ -3,6 +3,7 @@ package io.gtask.durable.redis;
 import java.time.Duration;
 
 import io.gtask.durable.LeaderLock;
+import io.gtask.redis.LuaScripts;
 import io.gtask.redis.RedisAsync;
 import io.lettuce.core.ScriptOutputType;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -15,17 +16,11 @@ import static io.gtask.redis.RedisAsync.bytes;
  */
 public class RedisLeaderLock implements LeaderLock {
 
-	private static final DefaultRedisScript<Long> ACQUIRE = new DefaultRedisScript<>("""
-			local owner = redis.call('GET', KEYS[1])
-			if owner and owner ~= ARGV[1] then return 0 end
-			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-			return 1
-			""", Long.class);
+	private static final DefaultRedisScript<Long> ACQUIRE = LuaScripts.load(RedisLeaderLock.class, "acquire.lua",
+			Long.class);
 
-	private static final DefaultRedisScript<Long> RELEASE = new DefaultRedisScript<>("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-			return 0
-			""", Long.class);
+	private static final DefaultRedisScript<Long> RELEASE = LuaScripts.load(RedisLeaderLock.class, "release.lua",
+			Long.class);
 
 	private final RedisAsync redis;
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.periodic.PeriodicSchedule;
 import io.gtask.periodic.PeriodicTickStore;
+import io.gtask.redis.LuaScripts;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
@@ -46,15 +47,8 @@ public class RedisPeriodicTickStore implements PeriodicTickStore {
 
 	private static final byte[] NONE = new byte[0];
 
-	private static final DefaultRedisScript<Long> FIRE = new DefaultRedisScript<>("""
-			local last = tonumber(redis.call('GET', KEYS[1]) or '')
-			if last and last >= tonumber(ARGV[1]) then return 0 end
-			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-			if ARGV[3] == '1' then
-			  redis.call('XADD', KEYS[2], '*', 'm', ARGV[4], 'n', ARGV[5], 'i', ARGV[6])
-			end
-			return 1
-			""", Long.class);
+	private static final DefaultRedisScript<Long> FIRE = LuaScripts.load(RedisPeriodicTickStore.class, "fire.lua",
+			Long.class);
 
 	private final RedisAsync redis;
 

@@ -65,7 +65,7 @@ public final class RedisSendPipeline implements SendPipeline {
 		CompletableFuture<Void> all = this.redis.submitBatch((batch) -> {
 			for (int i = 0; i < records.size(); i++) {
 				recorded.add(this.backend.recordNew(batch, records.get(i)));
-				queued.add(this.broker.enqueue(batch, messages.get(i)));
+				queued.add(this.broker.enqueueInBatch(batch, messages.get(i)));
 			}
 		});
 		return all.handle((ignored, ex) -> answers(messages.size(), recorded, queued, ex))

@@ -1,4 +1,4 @@
-package io.gtask.broker;
+package io.gtask.core;
 
 import java.time.Duration;
 

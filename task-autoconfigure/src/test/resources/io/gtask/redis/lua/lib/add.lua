@@ -1,0 +1,4 @@
+--- adds
+local function add(a, b)
+  return a + b
+end

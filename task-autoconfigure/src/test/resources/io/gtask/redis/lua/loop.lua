@@ -1,0 +1,2 @@
+-- #include loop.lua
+return 1

@@ -1,0 +1,4 @@
+--- documentation
+--- more
+-- #include lib/add.lua
+return add(1, 2)
