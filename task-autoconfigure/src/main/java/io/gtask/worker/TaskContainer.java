@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +35,10 @@ import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskSender;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
@@ -73,6 +74,8 @@ public class TaskContainer implements SmartLifecycle {
 	private final OutcomeWriter writer;
 
 	private final ResultBackend backend;
+
+	private final TaskSender sender;
 
 	private boolean durable;
 
@@ -159,10 +162,13 @@ public class TaskContainer implements SmartLifecycle {
 	 * @param codec the message codec
 	 * @param settings the container settings
 	 * @param defaults the execution defaults
+	 * @param sender the sender of tasks that manual-commit handlers hand back to their queue,
+	 * whose router tells the queues to consume when the settings name none
 	 */
 	public TaskContainer(TaskBroker broker, ResultBackend backend, TaskRegistry registry, TaskMessageCodec codec,
-			TaskContainerSettings settings, TaskDefaults defaults) {
+			TaskContainerSettings settings, TaskDefaults defaults, TaskSender sender) {
 		this.broker = broker;
+		this.sender = sender;
 		this.registry = registry;
 		this.codec = codec;
 		this.settings = settings;
@@ -455,18 +461,7 @@ public class TaskContainer implements SmartLifecycle {
 		if (!this.settings.queues().isEmpty()) {
 			return this.settings.queues();
 		}
-		Set<String> queues = new LinkedHashSet<>();
-		queues.add(this.settings.defaultQueue());
-		for (TaskHandlerMethod handler : this.registry.getHandlers()) {
-			String routed = this.settings.routes().get(handler.getName());
-			if (routed != null) {
-				queues.add(routed);
-			}
-			else if (handler.getQueue() != null) {
-				queues.add(handler.getQueue());
-			}
-		}
-		return List.copyOf(queues);
+		return this.sender.getRouter().handlerQueues();
 	}
 
 	/**
@@ -1035,9 +1030,13 @@ public class TaskContainer implements SmartLifecycle {
 
 	/**
 	 * Apply the commit of a manual-commit task whose handler has returned: its delivery was
-	 * acknowledged then, so the commit is written at once, with a new message for a requeue.
+	 * acknowledged then, so the commit is written at once; a requeue sends the task again.
 	 */
 	void commitLate(TaskMessage message, TaskExecution.Commit commit) {
+		if (commit.kind() == TaskExecution.Commit.Kind.REQUEUE) {
+			this.sender.resend(List.of(new TaskSender.Resend(message)), TaskOrigin.REQUEUE);
+			return;
+		}
 		Instant now = now();
 		TaskStateChange change = switch (commit.kind()) {
 			case DONE -> {
@@ -1053,13 +1052,9 @@ public class TaskContainer implements SmartLifecycle {
 			}
 			case FAILED -> TaskStateChange.failure(message.id(), message.name(), message.queue(), now,
 					message.attempt(), TaskError.of(commit.error()));
-			case REQUEUE -> TaskStateChange.requeued(message.id(), message.name(), message.queue(), now);
+			case REQUEUE -> throw new IllegalStateException("A requeue is sent again");
 		};
 		this.backend.update(List.of(change));
-		if (commit.kind() == TaskExecution.Commit.Kind.REQUEUE) {
-			this.broker.enqueue(List.of(new io.gtask.broker.OutgoingTask(message.queue(), message.id(),
-					this.codec.encode(message), null, message.priority(), null, null))).join();
-		}
 	}
 
 	void write(Outcome outcome) {

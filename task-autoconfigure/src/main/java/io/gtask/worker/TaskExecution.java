@@ -24,6 +24,7 @@ import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskTimeoutException;
 import io.gtask.core.TaskVetoedException;
 import io.gtask.core.UnknownTaskException;
+import io.gtask.metrics.TaskOrigin;
 import io.gtask.metrics.TaskOutcome;
 import io.gtask.observation.TaskExecutionContext;
 import io.gtask.observation.TaskObservations;
@@ -398,9 +399,11 @@ final class TaskExecution implements Runnable {
 			finish(message, this.container.now(), TaskError.of(commit.error()));
 		}
 		else {
+			// handed back with its delivery's settlement; counted as a late requeue, sent again, is
 			this.container.write(new Outcome(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
 					this.container.now()), Settlement.retryLater(this.delivery, this.container.getCodec().encode(message),
 							this.container.now())).releasing(message));
+			this.container.getMetrics().sent(message.queue(), message.name(), TaskOrigin.REQUEUE);
 			this.container.release();
 		}
 	}
