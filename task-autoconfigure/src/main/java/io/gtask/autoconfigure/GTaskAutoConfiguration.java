@@ -40,6 +40,9 @@ import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
+import io.gtask.send.redis.RedisSendPipeline;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskContainerSettings;
 import io.gtask.worker.TaskDefaults;
@@ -108,23 +111,42 @@ public final class GTaskAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(TaskClient.class)
-	DefaultTaskClient taskClient(TaskBroker taskBroker, QueueAdmin queueAdmin, ResultBackend resultBackend,
-			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties,
-			ObjectProvider<TaskMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<TaskClientCustomizer> customizers) {
-		DefaultTaskClient client = new DefaultTaskClient(taskBroker, queueAdmin, resultBackend, codec, registry,
-				properties.getDefaultQueue(), properties.getMessage().getMaxPayloadSize());
+	@ConditionalOnMissingBean
+	TaskRouter taskRouter(GTaskProperties properties, TaskRegistry registry) {
+		return router(properties, registry);
+	}
+
+	/**
+	 * The router of the properties, for configurations that may find no router bean.
+	 */
+	static TaskRouter router(GTaskProperties properties, TaskRegistry registry) {
+		return new TaskRouter(properties.getDefaultQueue(), properties.getRoutes(), registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskSender taskSender(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
+			TaskRouter router, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TaskSenderCustomizer> customizers) {
+		TaskSender sender = new TaskSender(taskBroker, resultBackend, codec, router,
+				properties.getMessage().getMaxPayloadSize());
 		PropertyMapper map = PropertyMapper.get();
-		map.from(properties::getRoutes).to(client::setRoutes);
-		map.from(properties.getDurable()::isEnabled).to(client::setDurable);
-		map.from(properties.getBackend()::isStoreArguments).to(client::setStoreArguments);
-		client.setMetrics(taskMetrics(metrics));
+		map.from(properties.getDurable()::isEnabled).to(sender::setDurable);
+		map.from(properties.getBackend()::isStoreArguments).to(sender::setStoreArguments);
+		sender.setMetrics(taskMetrics(metrics));
+		sender.setPipeline(RedisSendPipeline.of(resultBackend, taskBroker));
 		map.from(properties.getObservation()::isEnabled)
 			.whenTrue()
-			.toCall(() -> observationRegistry.ifAvailable(client::setObservationRegistry));
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(client));
-		return client;
+			.toCall(() -> observationRegistry.ifAvailable(sender::setObservationRegistry));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(sender));
+		return sender;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskClient.class)
+	DefaultTaskClient taskClient(TaskSender sender, TaskBroker taskBroker, QueueAdmin queueAdmin,
+			ResultBackend resultBackend, TaskMessageCodec codec) {
+		return new DefaultTaskClient(sender, taskBroker, queueAdmin, resultBackend, codec);
 	}
 
 	@Bean
@@ -137,11 +159,10 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(DeadLetterStore.class)
 	@ConditionalOnMissingBean(DeadLetters.class)
-	DefaultDeadLetters deadLetters(DeadLetterStore deadLetterStore, ResultBackend resultBackend,
-			TaskMessageCodec codec, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics) {
-		DefaultDeadLetters deadLetters = new DefaultDeadLetters(deadLetterStore, resultBackend, codec);
+	DefaultDeadLetters deadLetters(DeadLetterStore deadLetterStore, TaskSender sender, TaskMessageCodec codec,
+			GTaskProperties properties) {
+		DefaultDeadLetters deadLetters = new DefaultDeadLetters(deadLetterStore, sender, codec);
 		PropertyMapper.get().from(properties.getMessage()::getMaxPayloadSize).to(deadLetters::setMaxPayloadSize);
-		deadLetters.setMetrics(taskMetrics(metrics));
 		return deadLetters;
 	}
 
@@ -246,9 +267,9 @@ public final class GTaskAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskMessageCodec codec,
-				RedisConnectionFactory connectionFactory, GTaskProperties properties,
-				ObjectProvider<TaskMetrics> metrics, SharedScheduler scheduler) {
+		TaskReaper taskReaper(ResultBackend resultBackend, TaskBroker taskBroker, TaskSender sender,
+				TaskMessageCodec codec, RedisConnectionFactory connectionFactory, GTaskProperties properties,
+				SharedScheduler scheduler) {
 			if (!(resultBackend instanceof DurableResultBackend durableBackend)) {
 				throw new IllegalStateException("gtask.durable.enabled=true needs a result backend that keeps task "
 						+ "messages (gtask.backend.type=jdbc or mongo), but the backend is "
@@ -260,10 +281,9 @@ public final class GTaskAutoConfiguration {
 			DurableProperties.Reaper reaper = properties.getDurable().getReaper();
 			LeaderLock lock = new RedisLeaderLock(new RedisAsync(lettuce, properties.getRedis().getTimeout()),
 					properties.getKeyPrefix() + ":reaper");
-			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, codec, lock,
+			TaskReaper taskReaper = new TaskReaper(durableBackend, taskBroker, sender, codec, lock,
 					new TaskReaper.Settings(reaper.getPeriod(), reaper.getTimeout(), reaper.getBatchSize(),
 							reaper.getPolicy(), WorkerConfiguration.defaultConsumerName()));
-			taskReaper.setMetrics(taskMetrics(metrics));
 			taskReaper.setTaskScheduler(scheduler.getTaskScheduler());
 			return taskReaper;
 		}
@@ -282,7 +302,7 @@ public final class GTaskAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
-				TaskMessageCodec codec, GTaskProperties properties,
+				TaskMessageCodec codec, TaskSender sender, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
@@ -293,12 +313,11 @@ public final class GTaskAutoConfiguration {
 				.orFrom(WorkerConfiguration::defaultConsumerName)
 				.toInstance(Function.identity());
 			TaskContainerSettings settings = new TaskContainerSettings(List.copyOf(worker.getQueues()),
-					properties.getDefaultQueue(), Map.copyOf(properties.getRoutes()), worker.getConcurrency(),
-					worker.getBatchSize(), worker.getPollTimeout(), worker.getPromoteInterval(),
+					worker.getConcurrency(), worker.getBatchSize(), worker.getPollTimeout(), worker.getPromoteInterval(),
 					worker.getShutdownTimeout(), consumerName, worker.getVisibilityTimeout(), worker.getMaxDeliveries(),
 					worker.getReclaimInterval());
 			TaskContainer container = new TaskContainer(taskBroker, resultBackend, registry, codec, settings,
-					taskDefaults(properties.getTask()));
+					taskDefaults(properties.getTask()), sender);
 			map.from(worker::isAutoStartup).to(container::setAutoStartup);
 			container.setShutdownPhaseTimeout(shutdownPhaseTimeout(environment));
 			container.setQueueOrder(worker.getQueueOrder(), worker.getQueueWeights());

@@ -11,6 +11,7 @@ import io.gtask.dashboard.SpringSecurityDashboardAccess;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.periodic.PeriodicTickStore;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
 import io.gtask.stats.TaskStatsStore;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.WorkerRegistry;
@@ -51,12 +52,12 @@ public final class GTaskDashboardAutoConfiguration {
 	DashboardApiController gtaskDashboardApiController(TaskQueues taskQueues, DeadLetters deadLetters,
 			TaskClient taskClient, TaskRegistry registry, TaskMessageCodec codec, GTaskProperties properties,
 			GTaskDashboardProperties dashboard, GTaskStatsProperties stats, DashboardAccess access,
-			ObjectProvider<TaskContainer> container, ObjectProvider<WorkerRegistry> workerRegistry,
+			ObjectProvider<TaskContainer> container, ObjectProvider<TaskRouter> router, ObjectProvider<WorkerRegistry> workerRegistry,
 			ObjectProvider<TaskStatsStore> statsStore, ObjectProvider<PeriodicTaskScheduler> periodic,
 			ObjectProvider<PeriodicTickStore> ticks) {
 		checkPath(dashboard.getPath());
 		DashboardApiController.Services services = new DashboardApiController.Services(taskQueues, deadLetters,
-				taskClient, new KnownQueues(properties, registry, container.getIfUnique()), workerRegistry.getIfUnique(),
+				taskClient, KnownQueues.of(router, properties, registry, container.getIfUnique()), workerRegistry.getIfUnique(),
 				statsStore.getIfUnique(), periodic.getIfUnique(), ticks.getIfUnique(), codec.getJsonMapper());
 		DashboardApiController controller = new DashboardApiController(services, access,
 				dashboard.getRefreshInterval(), stats.getRetention());

@@ -5,6 +5,7 @@ import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskQueues;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.WorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,9 +31,9 @@ public final class GTaskEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(GTaskEndpoint.class)
 	GTaskEndpoint gtaskEndpoint(TaskQueues taskQueues, DeadLetters deadLetters, TaskClient taskClient,
 			TaskRegistry registry, ObjectProvider<WorkerRegistry> workerRegistry,
-			ObjectProvider<TaskContainer> container, GTaskProperties properties) {
+			ObjectProvider<TaskContainer> container, ObjectProvider<TaskRouter> router, GTaskProperties properties) {
 		return new GTaskEndpoint(taskQueues, deadLetters, taskClient, workerRegistry.getIfUnique(),
-				new KnownQueues(properties, registry, container.getIfUnique()));
+				KnownQueues.of(router, properties, registry, container.getIfUnique()));
 	}
 
 }

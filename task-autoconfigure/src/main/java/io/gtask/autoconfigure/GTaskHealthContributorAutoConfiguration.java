@@ -3,6 +3,7 @@ package io.gtask.autoconfigure;
 import io.gtask.actuate.GTaskHealthIndicator;
 import io.gtask.core.TaskQueues;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
 import io.gtask.worker.TaskContainer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,11 +27,11 @@ public final class GTaskHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = "gtaskHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("gtask")
 	GTaskHealthIndicator gtaskHealthIndicator(TaskQueues taskQueues, TaskRegistry registry,
-			ObjectProvider<TaskContainer> container, GTaskProperties properties) {
+			ObjectProvider<TaskContainer> container, ObjectProvider<TaskRouter> router, GTaskProperties properties) {
 		TaskContainer worker = container.getIfUnique();
 		GTaskProperties.Health health = properties.getHealth();
 		String backlogStatus = health.getBacklogStatus();
-		return new GTaskHealthIndicator(taskQueues, worker, new KnownQueues(properties, registry, worker),
+		return new GTaskHealthIndicator(taskQueues, worker, KnownQueues.of(router, properties, registry, worker),
 				health.getBacklogThreshold(), (backlogStatus != null) ? new Status(backlogStatus) : null);
 	}
 

@@ -1,17 +1,15 @@
 package io.gtask.autoconfigure;
 
-import io.gtask.backend.ResultBackend;
 import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
-import io.gtask.metrics.TaskMetrics;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.periodic.PeriodicTickStore;
 import io.gtask.periodic.redis.RedisPeriodicTickStore;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskRegistry;
-import org.springframework.beans.factory.ObjectProvider;
+import io.gtask.send.TaskSender;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,16 +50,12 @@ public final class GTaskPeriodicAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(PeriodicTickStore.class)
 	@ConditionalOnMissingBean
-	PeriodicTaskScheduler periodicTaskScheduler(PeriodicTickStore tickStore, ResultBackend resultBackend,
-			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties,
-			ObjectProvider<TaskMetrics> metrics) {
-		PeriodicScheduleResolver schedules = new PeriodicScheduleResolver(properties, registry, codec);
-		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(tickStore, resultBackend, codec,
-				schedules::resolve);
-		PropertyMapper map = PropertyMapper.get();
-		map.from(properties.getPeriodic()::getGrace).to(scheduler::setGrace);
-		map.from(properties.getBackend()::isStoreArguments).to(scheduler::setStoreArguments);
-		scheduler.setMetrics(GTaskAutoConfiguration.taskMetrics(metrics));
+	PeriodicTaskScheduler periodicTaskScheduler(PeriodicTickStore tickStore, TaskSender sender,
+			TaskMessageCodec codec, TaskRegistry registry, GTaskProperties properties) {
+		PeriodicScheduleResolver schedules = new PeriodicScheduleResolver(properties, registry, sender.getRouter(),
+				codec);
+		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(tickStore, sender, codec, schedules::resolve);
+		PropertyMapper.get().from(properties.getPeriodic()::getGrace).to(scheduler::setGrace);
 		// not on the shared scheduler: a tick must fire within its grace period, not wait behind a
 		// pass of the reaper or a cleanup of the JDBC backend
 		return scheduler;

@@ -16,6 +16,7 @@ import io.gtask.periodic.MissedTickPolicy;
 import io.gtask.periodic.PeriodicSchedule;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.log.LogAccessor;
@@ -39,13 +40,17 @@ final class PeriodicScheduleResolver {
 
 	private final TaskRegistry registry;
 
+	private final TaskRouter router;
+
 	private final TaskMessageCodec codec;
 
 	private final Map<String, Configured> configured = new LinkedHashMap<>();
 
-	PeriodicScheduleResolver(GTaskProperties properties, TaskRegistry registry, TaskMessageCodec codec) {
+	PeriodicScheduleResolver(GTaskProperties properties, TaskRegistry registry, TaskRouter router,
+			TaskMessageCodec codec) {
 		this.properties = properties;
 		this.registry = registry;
+		this.router = router;
 		this.codec = codec;
 		PeriodicProperties periodic = properties.getPeriodic();
 		if (periodic.getGrace().isNegative()) {
@@ -109,7 +114,7 @@ final class PeriodicScheduleResolver {
 			if (cron != null) {
 				ZoneId zone = (handler.getZone() != null) ? handler.getZone() : ZoneId.systemDefault();
 				schedules.put(handler.getName(), new PeriodicSchedule(handler.getName(), handler.getName(), cron, zone,
-						List.of(), queueOf(handler.getName(), null), periodic.getMissedTicks()));
+						List.of(), this.router.queueOf(handler.getName()), periodic.getMissedTicks()));
 				handlersById.put(handler.getName(), handler);
 			}
 		}
@@ -125,7 +130,7 @@ final class PeriodicScheduleResolver {
 			schedules.put(schedule.id(),
 					new PeriodicSchedule(schedule.id(), schedule.task(), schedule.cron(),
 							(schedule.zone() != null) ? schedule.zone() : ZoneId.systemDefault(), schedule.args(),
-							queueOf(schedule.task(), schedule.queue()),
+							this.router.queueOf(schedule.task(), schedule.queue()),
 							(schedule.missedTicks() != null) ? schedule.missedTicks() : periodic.getMissedTicks()));
 		}
 		return List.copyOf(schedules.values());
@@ -150,19 +155,6 @@ final class PeriodicScheduleResolver {
 					"Periodic schedule '" + schedule.id() + "' has arguments that task '" + schedule.task() + "' "
 							+ handler.getSignature() + " cannot take: " + ex.getMessage());
 		}
-	}
-
-	private String queueOf(String task, @Nullable String queue) {
-		if (queue != null) {
-			return queue;
-		}
-		String routed = this.properties.getRoutes().get(task);
-		if (routed != null) {
-			return routed;
-		}
-		TaskHandlerMethod handler = this.registry.find(task);
-		return (handler != null && handler.getQueue() != null) ? handler.getQueue()
-				: this.properties.getDefaultQueue();
 	}
 
 	private record Configured(String id, String task, CronExpression cron, @Nullable ZoneId zone,

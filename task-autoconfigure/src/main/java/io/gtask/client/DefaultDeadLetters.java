@@ -1,14 +1,11 @@
 package io.gtask.client;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import io.gtask.backend.ResultBackend;
-import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.DeadLetterStore;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
@@ -16,15 +13,15 @@ import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
-import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
+import io.gtask.send.TaskSender;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.unit.DataSize;
 
 /**
  * The default {@link DeadLetters}: reads dead letters from the broker's {@link DeadLetterStore}
- * and sends their tasks again as new first attempts, recording them as PENDING in the result
- * backend.
+ * and sends their tasks again as new first attempts through the {@link TaskSender}, which marks
+ * them PENDING in the result backend first.
  */
 public class DefaultDeadLetters implements DeadLetters {
 
@@ -36,42 +33,22 @@ public class DefaultDeadLetters implements DeadLetters {
 
 	private final DeadLetterStore store;
 
-	private final ResultBackend backend;
+	private final TaskSender sender;
 
 	private final TaskMessageCodec codec;
-
-	private Clock clock = Clock.systemUTC();
-
-	private TaskMetrics metrics = TaskMetrics.NONE;
 
 	private DataSize maxPayloadSize = TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE;
 
 	/**
 	 * Create an instance.
 	 * @param store where the broker keeps the dead letters
-	 * @param backend the result backend
+	 * @param sender the sender of the tasks sent again
 	 * @param codec the message codec
 	 */
-	public DefaultDeadLetters(DeadLetterStore store, ResultBackend backend, TaskMessageCodec codec) {
+	public DefaultDeadLetters(DeadLetterStore store, TaskSender sender, TaskMessageCodec codec) {
 		this.store = store;
-		this.backend = backend;
+		this.sender = sender;
 		this.codec = codec;
-	}
-
-	/**
-	 * Set the clock, for tests that control time.
-	 * @param clock the clock
-	 */
-	public void setClock(Clock clock) {
-		this.clock = clock;
-	}
-
-	/**
-	 * Set the metrics told of each task sent again.
-	 * @param metrics the metrics
-	 */
-	public void setMetrics(TaskMetrics metrics) {
-		this.metrics = metrics;
 	}
 
 	/**
@@ -120,12 +97,11 @@ public class DefaultDeadLetters implements DeadLetters {
 		if (!this.store.reserveDeadLetter(queue, id, RESERVATION)) {
 			return Optional.empty();
 		}
-		this.backend.update(List.of(TaskStateChange.requeued(message.id(), message.name(), message.queue(),
-				this.clock.instant())));
-		if (!this.store.requeueDeadLetter(queue, id, this.codec.encode(first), first.priority())) {
+		// the dead letter leaves its set in the step that queues its task, so one request takes it back
+		if (!this.sender.resend(new TaskSender.Resend(first), TaskOrigin.DEAD_LETTER,
+				(task) -> this.store.requeueDeadLetter(queue, id, task.payload(), task.priority()))) {
 			return Optional.empty();
 		}
-		this.metrics.sent(queue, message.name(), TaskOrigin.DEAD_LETTER);
 		logger.info(() -> "Sent task '" + message.name() + "' (" + message.id() + ") again from the dead letters of queue '"
 				+ queue + "'");
 		return Optional.of(message.id());

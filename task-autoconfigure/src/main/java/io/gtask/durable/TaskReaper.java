@@ -14,15 +14,14 @@ import java.util.function.BooleanSupplier;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.StoredTask;
 import io.gtask.backend.TaskStateChange;
-import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
-import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
+import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
@@ -45,13 +44,13 @@ public class TaskReaper extends AbstractSmartLifecycle {
 
 	private final TaskBroker broker;
 
+	private final TaskSender sender;
+
 	private final TaskMessageCodec codec;
 
 	private final LeaderLock lock;
 
 	private final Settings settings;
-
-	private TaskMetrics metrics = TaskMetrics.NONE;
 
 	private @Nullable ScheduledFuture<?> reaping;
 
@@ -61,26 +60,20 @@ public class TaskReaper extends AbstractSmartLifecycle {
 	 * Create a reaper.
 	 * @param backend the durable backend, the system of record
 	 * @param broker the broker that should hold every unfinished task
+	 * @param sender the sender of the tasks sent again
 	 * @param codec the codec of the recorded messages
 	 * @param lock the lock that lets one instance reap at a time
 	 * @param settings the settings
 	 */
-	public TaskReaper(DurableResultBackend backend, TaskBroker broker, TaskMessageCodec codec, LeaderLock lock,
-			Settings settings) {
+	public TaskReaper(DurableResultBackend backend, TaskBroker broker, TaskSender sender, TaskMessageCodec codec,
+			LeaderLock lock, Settings settings) {
 		super(SUPPORT_PHASE, "gtask-reaper-");
 		this.backend = backend;
 		this.broker = broker;
+		this.sender = sender;
 		this.codec = codec;
 		this.lock = lock;
 		this.settings = settings;
-	}
-
-	/**
-	 * Set the metrics told of each task sent again.
-	 * @param metrics the metrics
-	 */
-	public void setMetrics(TaskMetrics metrics) {
-		this.metrics = metrics;
 	}
 
 	@Override
@@ -188,69 +181,69 @@ public class TaskReaper extends AbstractSmartLifecycle {
 		for (Map.Entry<String, List<StoredTask>> entry : byQueue.entrySet()) {
 			Set<String> heldIds = this.broker.findHeld(entry.getKey(),
 					entry.getValue().stream().map(StoredTask::id).toList());
-			List<OutgoingTask> again = new ArrayList<>();
-			List<String> names = new ArrayList<>();
+			List<TaskSender.Resend> again = new ArrayList<>();
 			for (StoredTask task : entry.getValue()) {
 				if (heldIds.contains(task.id())) {
 					held++;
 					continue;
 				}
-				OutgoingTask message = (this.settings.policy() == LostTaskPolicy.RETRY) ? message(task) : null;
-				if (message == null) {
-					if (fail(task, now)) {
+				TaskMessage message = (this.settings.policy() == LostTaskPolicy.RETRY) ? message(task) : null;
+				if (message != null) {
+					again.add(new TaskSender.Resend(message.withAttempt(1), task));
+				}
+				else if (fail(task, now)) {
+					failed++;
+				}
+				else {
+					changed++;
+				}
+			}
+			// marked PENDING first, only if unchanged since read: if queueing fails, the next pass finds them again
+			while (!again.isEmpty()) {
+				try {
+					int sent = this.sender.resend(again, TaskOrigin.REAPER).size();
+					requeued += sent;
+					changed += again.size() - sent;
+					break;
+				}
+				catch (MalformedTaskMessageException ex) {
+					// nothing was written: leave out the task whose message cannot be sent, and send the others
+					TaskSender.Resend broken = broken(again, ex);
+					again.remove(broken);
+					if (fail(broken.readAs(), now)) {
 						failed++;
 					}
 					else {
 						changed++;
 					}
 				}
-				else if (requeue(task, now)) {
-					again.add(message);
-					names.add(task.name());
-					requeued++;
-				}
-				else {
-					changed++;
-				}
-			}
-			// recorded as PENDING first: if queueing fails, the next pass finds them again
-			this.broker.enqueue(again).join();
-			for (String name : names) {
-				this.metrics.sent(entry.getKey(), name, TaskOrigin.REAPER);
 			}
 		}
 		return new Result(stale.size(), held, requeued, failed, changed);
 	}
 
+	private static TaskSender.Resend broken(List<TaskSender.Resend> tasks, MalformedTaskMessageException ex) {
+		TaskSender.Resend broken = tasks.stream()
+			.filter((task) -> task.message().id().equals(ex.getTaskId()))
+			.findFirst()
+			.orElseThrow(() -> ex);
+		logger.warn(() -> "Message of task " + broken.message().id() + " cannot be sent again (" + ex.getMessage()
+				+ "); marking it FAILURE");
+		return broken;
+	}
+
 	/**
-	 * The message to send a task again with, or {@code null} if its recorded message cannot be
-	 * read.
+	 * The recorded message of a task, or {@code null} if it cannot be read.
 	 */
-	private @Nullable OutgoingTask message(StoredTask task) {
-		TaskMessage message;
+	private @Nullable TaskMessage message(StoredTask task) {
 		try {
-			message = this.codec.decode(task.payload());
+			return this.codec.decode(task.payload());
 		}
 		catch (MalformedTaskMessageException ex) {
 			logger.warn(() -> "Recorded message of task " + task.id() + " cannot be read (" + ex.getMessage()
 					+ "); marking it FAILURE");
 			return null;
 		}
-		return new OutgoingTask(task.queue(), task.id(), this.codec.encode(message.withAttempt(1)), null,
-				message.priority(), null, null);
-	}
-
-	/**
-	 * Record the task as PENDING again, only if it has not changed since it was read: a worker
-	 * may have recorded its outcome in between, and such a task must not run again.
-	 */
-	private boolean requeue(StoredTask task, Instant now) {
-		if (!this.backend.updateIfUnchanged(task, TaskStateChange.requeued(task.id(), task.name(), task.queue(), now))) {
-			logger.debug(() -> "Task '" + task.name() + "' (" + task.id() + ") changed since it was read; leaving it");
-			return false;
-		}
-		logger.debug(() -> "Sending lost task '" + task.name() + "' (" + task.id() + ") again; it was " + task.status());
-		return true;
 	}
 
 	private boolean fail(StoredTask task, Instant now) {

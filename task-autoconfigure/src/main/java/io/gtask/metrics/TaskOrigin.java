@@ -29,7 +29,13 @@ public enum TaskOrigin {
 	 * Sent again from the dead letters of its queue, through
 	 * {@link io.gtask.core.DeadLetters}.
 	 */
-	DEAD_LETTER("dead_letter");
+	DEAD_LETTER("dead_letter"),
+
+	/**
+	 * Sent back to its queue by its manual-commit handler, through
+	 * {@link io.gtask.core.TaskContext#commitRequeue()} after the handler returned.
+	 */
+	REQUEUE("requeue");
 
 	private final String tagValue;
 

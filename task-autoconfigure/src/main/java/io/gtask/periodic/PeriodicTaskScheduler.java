@@ -7,29 +7,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import io.gtask.backend.NewTask;
-import io.gtask.backend.ResultBackend;
-import io.gtask.broker.OutgoingTask;
-import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskRequest;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
-import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
+import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.util.Assert;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
  * Sends the tasks of periodic schedules: at each tick of a schedule's cron expression, one
@@ -52,8 +46,9 @@ import tools.jackson.databind.node.ArrayNode;
  * {@linkplain #setTaskScheduler scheduler} is set: a tick must fire within the grace period, so
  * passes should not wait behind slower jobs.
  * <p>
- * The task of a tick has the id {@code <schedule id>@<tick in epoch millis>}, and is recorded
- * as {@code PENDING} in the result backend before its message is queued.
+ * The task of a tick has the id {@code <schedule id>@<tick in epoch millis>}, and is sent
+ * through the {@link TaskSender}: recorded as {@code PENDING} in the result backend by every
+ * instance that fires the tick, and queued by the one that wins it.
  */
 public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements SmartInitializingSingleton {
 
@@ -80,7 +75,7 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 
 	private final PeriodicTickStore tickStore;
 
-	private final ResultBackend backend;
+	private final TaskSender sender;
 
 	private final TaskMessageCodec codec;
 
@@ -92,9 +87,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 
 	private Duration grace = DEFAULT_GRACE;
 
-	private TaskMetrics metrics = TaskMetrics.NONE;
-
-	private boolean storeArguments = true;
 
 	private @Nullable Instant startedAt;
 
@@ -111,13 +103,13 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 	/**
 	 * Create a scheduler of fixed schedules.
 	 * @param tickStore the store of last ticks, shared by all instances
-	 * @param backend the result backend in which tasks are recorded as PENDING
-	 * @param codec the message codec
+	 * @param sender the sender of the tasks
+	 * @param codec the message codec, to check the arguments of the schedules
 	 * @param schedules the schedules
 	 */
-	public PeriodicTaskScheduler(PeriodicTickStore tickStore, ResultBackend backend, TaskMessageCodec codec,
+	public PeriodicTaskScheduler(PeriodicTickStore tickStore, TaskSender sender, TaskMessageCodec codec,
 			List<PeriodicSchedule> schedules) {
-		this(tickStore, backend, codec, () -> schedules);
+		this(tickStore, sender, codec, () -> schedules);
 	}
 
 	/**
@@ -125,15 +117,15 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 	 * example those of {@code @TaskHandler} methods. The supplier is called once, when all
 	 * singletons are instantiated, or else on the first start or pass.
 	 * @param tickStore the store of last ticks, shared by all instances
-	 * @param backend the result backend in which tasks are recorded as PENDING
-	 * @param codec the message codec
+	 * @param sender the sender of the tasks
+	 * @param codec the message codec, to check the arguments of the schedules
 	 * @param schedules supplies the schedules
 	 */
-	public PeriodicTaskScheduler(PeriodicTickStore tickStore, ResultBackend backend, TaskMessageCodec codec,
+	public PeriodicTaskScheduler(PeriodicTickStore tickStore, TaskSender sender, TaskMessageCodec codec,
 			Supplier<? extends List<PeriodicSchedule>> schedules) {
 		super(WORKER_PHASE, "gtask-periodic-");
 		this.tickStore = tickStore;
-		this.backend = backend;
+		this.sender = sender;
 		this.codec = codec;
 		this.scheduleSource = schedules;
 	}
@@ -154,24 +146,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 	 */
 	public Duration getGrace() {
 		return this.grace;
-	}
-
-	/**
-	 * Set whether the result backend keeps the arguments of each task sent, so that looking a
-	 * task up by id tells them. On by default.
-	 * @param storeArguments whether to keep the arguments
-	 */
-	public void setStoreArguments(boolean storeArguments) {
-		this.storeArguments = storeArguments;
-	}
-
-	/**
-	 * Set the metrics told of each task this instance queues; ticks fired by another instance
-	 * are counted there.
-	 * @param metrics the metrics
-	 */
-	public void setMetrics(TaskMetrics metrics) {
-		this.metrics = metrics;
 	}
 
 	/**
@@ -216,15 +190,14 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 				throw new IllegalStateException("Two periodic schedules have the id '" + schedule.id()
 						+ "'; the id identifies a schedule among all instances and must be unique");
 			}
-			ArrayNode args;
 			try {
-				args = this.codec.toArgs(schedule.args());
+				this.codec.toArgs(schedule.args());
 			}
 			catch (JacksonException ex) {
 				throw new IllegalStateException("Arguments of periodic schedule '" + schedule.id()
 						+ "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
 			}
-			states.add(new ScheduleState(schedule, args));
+			states.add(new ScheduleState(schedule));
 		}
 		return List.copyOf(states);
 	}
@@ -362,14 +335,14 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 			if (next.isBefore(graceLimit)) {
 				Instant missed = latestTickBefore(schedule, next, graceLimit);
 				boolean runOnce = schedule.missedTicks() == MissedTickPolicy.RUN_ONCE;
-				if (fire(state, missed, runOnce, now)) {
+				if (fire(state, missed, runOnce)) {
 					queued += runOnce ? 1 : 0;
 					logger.info(() -> "Periodic schedule '" + schedule.id() + "' missed its ticks from " + next
 							+ " to " + missed + " (no instance fired them within " + this.grace.toMillis()
 							+ " ms); " + (runOnce ? "sent one task, " + schedule.taskId(missed) : "skipped them"));
 				}
 			}
-			else if (fire(state, next, true, now)) {
+			else if (fire(state, next, true)) {
 				queued++;
 			}
 		}
@@ -400,24 +373,25 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 		}
 	}
 
-	private boolean fire(ScheduleState state, Instant tick, boolean enqueue, Instant now) {
+	private boolean fire(ScheduleState state, Instant tick, boolean enqueue) {
 		PeriodicSchedule schedule = state.schedule();
-		OutgoingTask task = null;
+		boolean fired;
 		if (enqueue) {
-			String id = schedule.taskId(tick);
-			// recorded before the message exists, so that a fast worker's STARTED is never followed
-			// by PENDING; instances that lose the race for the tick find the record made already
-			await(this.backend.create(List.of(new NewTask(id, schedule.taskName(), schedule.queue(), now, false, null,
-					null, this.storeArguments ? this.codec.writeArgs(state.args()) : null))));
-			TaskMessage message = new TaskMessage(id, schedule.taskName(), schedule.queue(), state.args(), 1, null,
-					null, null, now.toEpochMilli(), Map.of(SCHEDULE_HEADER, schedule.id(), TICK_HEADER, tick.toString()));
-			task = new OutgoingTask(schedule.queue(), id, this.codec.encode(message), null);
+			TaskRequest request = TaskRequest.of(schedule.taskName())
+				.args(schedule.args())
+				.id(schedule.taskId(tick))
+				.queue(schedule.queue())
+				.build();
+			// every instance records the task, so that a fast worker's STARTED is never followed by
+			// PENDING; the tick store queues it for the one that wins the tick
+			fired = this.sender.send(request, Map.of(SCHEDULE_HEADER, schedule.id(), TICK_HEADER, tick.toString()),
+					TaskOrigin.PERIODIC, (task) -> this.tickStore.fire(schedule, tick, task));
 		}
-		if (this.tickStore.fire(schedule, tick, task)) {
+		else {
+			fired = this.tickStore.fire(schedule, tick, null);
+		}
+		if (fired) {
 			state.last = tick;
-			if (task != null) {
-				this.metrics.sent(schedule.queue(), schedule.taskName(), TaskOrigin.PERIODIC);
-			}
 			logger.debug(() -> "Periodic schedule '" + schedule.id() + "' fired its tick " + tick
 					+ (enqueue ? ": sent task " + schedule.taskId(tick) : " without sending a task"));
 			return true;
@@ -426,18 +400,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 		Instant stored = this.tickStore.lastTick(schedule);
 		state.last = (stored != null && stored.isAfter(tick)) ? stored : tick;
 		return false;
-	}
-
-	private static <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw ex;
-		}
 	}
 
 	private void reportFailure(@Nullable RuntimeException failure) {
@@ -466,25 +428,18 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 
 		private final PeriodicSchedule schedule;
 
-		private final ArrayNode args;
-
 		/**
 		 * The last tick fired by any instance, as far as this one knows, or the start time;
 		 * {@code null} until read from the store.
 		 */
 		@Nullable Instant last;
 
-		ScheduleState(PeriodicSchedule schedule, ArrayNode args) {
+		ScheduleState(PeriodicSchedule schedule) {
 			this.schedule = schedule;
-			this.args = args;
 		}
 
 		PeriodicSchedule schedule() {
 			return this.schedule;
-		}
-
-		ArrayNode args() {
-			return this.args;
 		}
 
 		@Nullable Instant next() {

@@ -12,6 +12,7 @@ import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.metrics.TaskMetrics;
+import io.gtask.metrics.TaskOrigin;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,6 +100,8 @@ final class ExecutionFinisher {
 	 */
 	void requeued(Delivery delivery, TaskMessage message) {
 		Instant now = this.clock.instant();
+		// handed back with its delivery's settlement; counted as a late requeue, sent again, is
+		this.metrics.sent(message.queue(), message.name(), TaskOrigin.REQUEUE);
 		complete(new Outcome(TaskStateChange.requeued(message.id(), message.name(), message.queue(), now),
 				Settlement.retryLater(delivery, this.codec.encode(message), now)).releasing(message));
 	}

@@ -6,11 +6,11 @@ import java.util.List;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
-import io.gtask.broker.OutgoingTask;
-import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.metrics.TaskOrigin;
+import io.gtask.send.TaskSender;
 import org.springframework.core.log.LogAccessor;
 import tools.jackson.core.JacksonException;
 
@@ -25,15 +25,15 @@ final class ManualCommitWriter {
 
 	private final ResultBackend backend;
 
-	private final TaskBroker broker;
+	private final TaskSender sender;
 
 	private final TaskMessageCodec codec;
 
 	private final Clock clock;
 
-	ManualCommitWriter(ResultBackend backend, TaskBroker broker, TaskMessageCodec codec, Clock clock) {
+	ManualCommitWriter(ResultBackend backend, TaskSender sender, TaskMessageCodec codec, Clock clock) {
 		this.backend = backend;
-		this.broker = broker;
+		this.sender = sender;
 		this.codec = codec;
 		this.clock = clock;
 	}
@@ -58,11 +58,15 @@ final class ManualCommitWriter {
 
 	/**
 	 * Apply the commit of a manual-commit task whose handler has returned: its delivery was
-	 * acknowledged then, so the commit is written at once, with a new message for a requeue.
+	 * acknowledged then, so the commit is written at once; a requeue sends the task again.
 	 * @param message the task message
 	 * @param commit the commit
 	 */
 	void commitLate(TaskMessage message, ManualCommit.Commit commit) {
+		if (commit.kind() == ManualCommit.Commit.Kind.REQUEUE) {
+			this.sender.resend(List.of(new TaskSender.Resend(message)), TaskOrigin.REQUEUE);
+			return;
+		}
 		Instant now = this.clock.instant();
 		TaskStateChange change = switch (commit.kind()) {
 			case DONE -> {
@@ -78,13 +82,9 @@ final class ManualCommitWriter {
 			}
 			case FAILED -> TaskStateChange.failure(message.id(), message.name(), message.queue(), now,
 					message.attempt(), TaskError.of(commit.error()));
-			case REQUEUE -> TaskStateChange.requeued(message.id(), message.name(), message.queue(), now);
+			case REQUEUE -> throw new IllegalStateException("A requeue is sent again");
 		};
 		this.backend.update(List.of(change));
-		if (commit.kind() == ManualCommit.Commit.Kind.REQUEUE) {
-			this.broker.enqueue(List.of(new OutgoingTask(message.queue(), message.id(), this.codec.encode(message), null,
-					message.priority(), null, null))).join();
-		}
 	}
 
 }

@@ -18,6 +18,7 @@ import io.gtask.core.TaskMessageRules;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskSender;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
@@ -52,6 +53,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	private final TaskBroker broker;
 
 	private final ResultBackend backend;
+
+	private final TaskSender sender;
 
 	private final TaskRegistry registry;
 
@@ -109,12 +112,15 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	 * @param codec the message codec
 	 * @param settings the container settings
 	 * @param defaults the execution defaults
+	 * @param sender the sender of tasks that manual-commit handlers hand back to their queue,
+	 * whose router tells the queues to consume when the settings name none
 	 */
 	public TaskContainer(TaskBroker broker, ResultBackend backend, TaskRegistry registry, TaskMessageCodec codec,
-			TaskContainerSettings settings, TaskDefaults defaults) {
+			TaskContainerSettings settings, TaskDefaults defaults, TaskSender sender) {
 		super(WORKER_PHASE);
 		this.broker = broker;
 		this.backend = backend;
+		this.sender = sender;
 		this.registry = registry;
 		this.codec = codec;
 		this.settings = settings;
@@ -240,7 +246,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 
 	@Override
 	protected void doStart() {
-		WorkerPlan plan = WorkerPlan.of(this.settings, this.registry, this.configuredLimits, this.durable);
+		WorkerPlan plan = WorkerPlan.of(this.settings, this.sender.getRouter(), this.registry, this.configuredLimits,
+				this.durable);
 		ShutdownBudget budget = getShutdownBudget();
 		if (!budget.fits()) {
 			logger.warn(budget::describeConflict);
@@ -287,7 +294,7 @@ public class TaskContainer extends AbstractSmartLifecycle {
 		return new ExecutionSupport(this.codec, this.maxPayloadSize, this.registry, this.defaults,
 				new TaskRetryPolicy(this.defaults),
 				new HandlerInvoker(this.interceptors, this.mdcEnabled, this.observationRegistry), finisher,
-				this.cancellations, new ManualCommitWriter(this.backend, this.broker, this.codec, getClock()), timer,
+				this.cancellations, new ManualCommitWriter(this.backend, this.sender, this.codec, getClock()), timer,
 				this.abandonedThreads, this.metrics, getClock());
 	}
 

@@ -2,18 +2,14 @@ package io.gtask.worker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.util.Assert;
 
 /**
  * Settings of a {@link TaskContainer}.
  *
- * @param queues the queues to consume; empty for the default queue and the queues the
- * registered handlers name
- * @param defaultQueue the queue of handlers that name none
- * @param routes the queue of each task name, as configured for senders; the queues of locally
- * handled tasks are consumed when {@code queues} is empty
+ * @param queues the queues to consume; empty for those the router sends the registered
+ * handlers' tasks to, and the default queue
  * @param concurrency the most tasks run at once by this container
  * @param batchSize the most messages fetched in one round trip
  * @param pollTimeout how long one fetch waits when the queue is empty
@@ -26,8 +22,7 @@ import org.springframework.util.Assert;
  * is set aside as a dead letter
  * @param reclaimInterval how often deliveries abandoned by dead consumers are looked for
  */
-public record TaskContainerSettings(List<String> queues, String defaultQueue, Map<String, String> routes,
-		int concurrency, int batchSize, Duration pollTimeout,
+public record TaskContainerSettings(List<String> queues, int concurrency, int batchSize, Duration pollTimeout,
 		Duration promoteInterval, Duration shutdownTimeout, String consumerName, Duration visibilityTimeout,
 		int maxDeliveries, Duration reclaimInterval) {
 
@@ -40,7 +35,6 @@ public record TaskContainerSettings(List<String> queues, String defaultQueue, Ma
 		Assert.isTrue(maxDeliveries > 0, "maxDeliveries must be positive");
 		Assert.isTrue(visibilityTimeout.toMillis() >= 100, "visibilityTimeout must be at least 100 ms");
 		queues = List.copyOf(queues);
-		routes = Map.copyOf(routes);
 	}
 
 }

@@ -1,21 +1,20 @@
 package io.gtask.worker;
 
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.gtask.core.TaskLimit;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
 
 /**
  * What a container consumes and applies, worked out from its settings and its handlers when it
  * starts.
  *
- * @param queues the queues to consume: those configured, else the default queue and the queues
- * of the handlers (routes first)
+ * @param queues the queues to consume: those configured, else those the router sends the
+ * handlers' tasks to, and the default queue
  * @param limits the limits by task name: those declared on handlers, overridden by those
  * configured ({@code gtask.limits.*})
  * @param anyGlobalLimit whether a handler or the configuration declares a global limit, in which
@@ -26,14 +25,15 @@ record WorkerPlan(List<String> queues, Map<String, TaskLimit> limits, boolean an
 	/**
 	 * Work out the plan of a container.
 	 * @param settings the container settings
+	 * @param router the router, which tells the queues of the handlers' tasks
 	 * @param registry the handlers
 	 * @param configuredLimits the configured limits
 	 * @param durable whether durable mode is on
 	 * @return the plan
 	 * @throws IllegalStateException if a handler commits manually without durable mode
 	 */
-	static WorkerPlan of(TaskContainerSettings settings, TaskRegistry registry, Map<String, TaskLimit> configuredLimits,
-			boolean durable) {
+	static WorkerPlan of(TaskContainerSettings settings, TaskRouter router, TaskRegistry registry,
+			Map<String, TaskLimit> configuredLimits, boolean durable) {
 		if (!durable) {
 			for (TaskHandlerMethod handler : registry.getHandlers()) {
 				if (handler.isManualCommit()) {
@@ -55,25 +55,8 @@ record WorkerPlan(List<String> queues, Map<String, TaskLimit> limits, boolean an
 			global |= limit.isGlobal();
 		}
 		limits.putAll(configuredLimits);
-		return new WorkerPlan(queues(settings, registry), Map.copyOf(limits), global);
-	}
-
-	private static List<String> queues(TaskContainerSettings settings, TaskRegistry registry) {
-		if (!settings.queues().isEmpty()) {
-			return settings.queues();
-		}
-		Set<String> queues = new LinkedHashSet<>();
-		queues.add(settings.defaultQueue());
-		for (TaskHandlerMethod handler : registry.getHandlers()) {
-			String routed = settings.routes().get(handler.getName());
-			if (routed != null) {
-				queues.add(routed);
-			}
-			else if (handler.getQueue() != null) {
-				queues.add(handler.getQueue());
-			}
-		}
-		return List.copyOf(queues);
+		List<String> queues = settings.queues().isEmpty() ? router.handlerQueues() : settings.queues();
+		return new WorkerPlan(queues, Map.copyOf(limits), global);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.gtask.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
@@ -22,6 +23,9 @@ import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
+import io.gtask.send.redis.RedisSendPipeline;
 import io.gtask.worker.TaskContainer;
 import io.gtask.worker.TaskDefaults;
 import org.junit.jupiter.api.Test;
@@ -184,6 +188,17 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
+	void sendsTasksWithGeneratedIdsInOneRoundTripOnlyOnTheRedisBrokerAndBackend() {
+		this.runner.run((context) -> {
+			assertThat(context.getBean(TaskSender.class)).extracting("writer.pipeline")
+				.isInstanceOf(RedisSendPipeline.class);
+			assertThat(context.getBean(TaskSender.class).getRouter()).isSameAs(context.getBean(TaskRouter.class));
+		});
+		this.runner.withUserConfiguration(UserBeans.class)
+			.run((context) -> assertThat(context.getBean(TaskSender.class)).extracting("writer.pipeline").isNull());
+	}
+
+	@Test
 	void backsOffForAUserContainer() {
 		this.runner.withUserConfiguration(UserContainer.class)
 			.run((context) -> assertThat(context.getBean(TaskContainer.class))
@@ -212,7 +227,7 @@ class GTaskAutoConfigurationTests {
 				assertThat(container.getSettings().concurrency()).isEqualTo(7);
 				assertThat(container.getSettings().batchSize()).isEqualTo(3);
 				assertThat(container.getSettings().queues()).containsExactly("a", "b");
-				assertThat(container.getSettings().defaultQueue()).isEqualTo("main");
+				assertThat(context.getBean(TaskRouter.class).getDefaultQueue()).isEqualTo("main");
 				assertThat(container.getSettings().pollTimeout()).isEqualTo(Duration.ofMillis(250));
 				assertThat(container.getSettings().promoteInterval()).isEqualTo(Duration.ofMillis(50));
 				assertThat(container.getSettings().shutdownTimeout()).isEqualTo(Duration.ofSeconds(9));
@@ -243,12 +258,12 @@ class GTaskAutoConfigurationTests {
 					"gtask.backend.store-arguments=false", "gtask.backend.max-history=7")
 			.run((context) -> {
 				assertThat(context.getBean(RedisResultBackend.class).getMaxHistory()).isEqualTo(7);
-				assertThat(context.getBean(DefaultTaskClient.class)).extracting("routes")
-					.isEqualTo(java.util.Map.of("report", "reports"));
+				assertThat(context.getBean(TaskRouter.class).queueOf("report")).isEqualTo("reports");
+				assertThat(context.getBean(TaskRouter.class).queueOf("other")).isEqualTo("default");
 				assertThat(context.getBean(RedisResultBackend.class).getTimeToLive()).isEqualTo(Duration.ofHours(2));
-				assertThat(context.getBean(DefaultTaskClient.class)).extracting("maxPayloadSize")
+				assertThat(context.getBean(TaskSender.class)).extracting("preparer.maxPayloadSize")
 					.isEqualTo(DataSize.ofKilobytes(1));
-				assertThat(context.getBean(DefaultTaskClient.class)).extracting("storeArguments").isEqualTo(false);
+				assertThat(context.getBean(TaskSender.class)).extracting("preparer.storeArguments").isEqualTo(false);
 				RedisBrokerContext broker = context.getBean(RedisBrokerContext.class);
 				assertThat(broker.getSettings().deadLetterMaxSize()).isEqualTo(12);
 				assertThat(broker.getSettings().deadLetterMaxAge()).isEqualTo(Duration.ofHours(1));
@@ -271,10 +286,10 @@ class GTaskAutoConfigurationTests {
 		assertThat(task.getNonRetryableExceptions()).isEqualTo(defaults.noRetryFor());
 		assertThat(properties.getWorker().getQueueOrder()).isEqualTo(io.gtask.worker.QueueOrder.WEIGHTED);
 		assertThat(properties.getLimits()).isEmpty();
-		DefaultTaskClient client = new DefaultTaskClient(mock(TaskBroker.class), mock(QueueAdmin.class),
-				mock(ResultBackend.class),
-				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRegistry(), "default", DataSize.ofKilobytes(1));
-		assertThat(client).extracting("storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
+		TaskSender sender = new TaskSender(mock(TaskBroker.class), mock(ResultBackend.class),
+				new TaskMessageCodec(JsonMapper.builder().build()), new TaskRouter("default", Map.of(), new TaskRegistry()),
+				DataSize.ofKilobytes(1));
+		assertThat(sender).extracting("preparer.storeArguments").isEqualTo(properties.getBackend().isStoreArguments());
 		assertThat(properties.getBackend().getMaxHistory()).isEqualTo(TaskHistory.DEFAULT_MAX_HISTORY);
 		assertThat(properties.getMessage().getMaxPayloadSize())
 			.isEqualTo(io.gtask.core.TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE);
@@ -297,18 +312,30 @@ class GTaskAutoConfigurationTests {
 	}
 
 	@Test
-	void clientCustomizersRunInOrderAfterTheProperties() {
-		this.runner.withPropertyValues("gtask.routes.report=reports", "gtask.backend.store-arguments=true")
-			.withBean("second", TaskClientCustomizer.class,
-					() -> new OrderedClientCustomizer(2, (client) -> client.setStoreArguments(true)))
-			.withBean("first", TaskClientCustomizer.class, () -> new OrderedClientCustomizer(1, (client) -> {
-				client.setStoreArguments(false);
-				client.setRoutes(java.util.Map.of("report", "urgent"));
+	void senderCustomizersRunInOrderAfterTheProperties() {
+		this.runner.withPropertyValues("gtask.backend.store-arguments=true")
+			.withBean("second", TaskSenderCustomizer.class,
+					() -> new OrderedSenderCustomizer(2, (sender) -> sender.setStoreArguments(true)))
+			.withBean("first", TaskSenderCustomizer.class, () -> new OrderedSenderCustomizer(1, (sender) -> {
+				sender.setStoreArguments(false);
+				sender.setPipeline(null);
 			}))
 			.run((context) -> {
-				DefaultTaskClient client = context.getBean(DefaultTaskClient.class);
-				assertThat(client).extracting("routes").isEqualTo(java.util.Map.of("report", "urgent"));
-				assertThat(client).extracting("storeArguments").isEqualTo(true);
+				TaskSender sender = context.getBean(TaskSender.class);
+				assertThat(sender).extracting("preparer.storeArguments").isEqualTo(true);
+				assertThat(sender).extracting("writer.pipeline").isNull();
+			});
+	}
+
+	@Test
+	void routesComeFromARouterOfOnesOwn() {
+		this.runner.withPropertyValues("gtask.routes.report=reports")
+			.withBean(TaskRouter.class,
+					() -> new TaskRouter("default", Map.of("report", "urgent"), new TaskRegistry()))
+			.run((context) -> {
+				assertThat(context.getBean(TaskSender.class).getRouter().queueOf("report")).isEqualTo("urgent");
+				assertThat(context.getBean(TaskContainer.class)).extracting("sender")
+					.isSameAs(context.getBean(TaskSender.class));
 			});
 	}
 
@@ -369,12 +396,12 @@ class GTaskAutoConfigurationTests {
 
 	}
 
-	record OrderedClientCustomizer(int order, TaskClientCustomizer delegate)
-			implements TaskClientCustomizer, org.springframework.core.Ordered {
+	record OrderedSenderCustomizer(int order, TaskSenderCustomizer delegate)
+			implements TaskSenderCustomizer, org.springframework.core.Ordered {
 
 		@Override
-		public void customize(DefaultTaskClient client) {
-			this.delegate.customize(client);
+		public void customize(TaskSender sender) {
+			this.delegate.customize(sender);
 		}
 
 		@Override

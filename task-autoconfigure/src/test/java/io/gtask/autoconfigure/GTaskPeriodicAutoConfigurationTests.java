@@ -5,17 +5,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 
-import io.gtask.backend.ResultBackend;
 import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandler;
-import io.gtask.core.TaskMessageCodec;
 import io.gtask.periodic.MissedTickPolicy;
 import io.gtask.periodic.PeriodicSchedule;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.periodic.PeriodicTickStore;
 import io.gtask.periodic.redis.RedisPeriodicTickStore;
+import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -29,7 +28,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.scheduling.support.CronExpression;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -112,7 +110,8 @@ class GTaskPeriodicAutoConfigurationTests {
 			.run((context) -> {
 				PeriodicTaskScheduler scheduler = context.getBean(PeriodicTaskScheduler.class);
 				assertThat(scheduler.getGrace()).isEqualTo(Duration.ofSeconds(45));
-				assertThat(scheduler).extracting("storeArguments").isEqualTo(false);
+				assertThat(scheduler).extracting("sender").isSameAs(context.getBean(TaskSender.class));
+				assertThat(context.getBean(TaskSender.class)).extracting("preparer.storeArguments").isEqualTo(false);
 				assertThat(scheduler.getSchedules()).filteredOn((schedule) -> schedule.id().equals("nightly"))
 					.containsExactly(new PeriodicSchedule("nightly", "cleanup", CronExpression.parse("0 30 2 * * *"),
 							ZoneId.of("America/Chicago"), List.of("orders", "30"), "maintenance",
@@ -258,10 +257,6 @@ class GTaskPeriodicAutoConfigurationTests {
 		assertThat(periodic.getGrace()).isEqualTo(PeriodicTaskScheduler.DEFAULT_GRACE);
 		assertThat(periodic.getMissedTicks()).isEqualTo(MissedTickPolicy.SKIP);
 		assertThat(periodic.getSchedules()).isEmpty();
-		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(mock(PeriodicTickStore.class),
-				mock(ResultBackend.class), new TaskMessageCodec(JsonMapper.builder().build()), List.of());
-		assertThat(scheduler).extracting("storeArguments")
-			.isEqualTo(new GTaskProperties().getBackend().isStoreArguments());
 	}
 
 	private static Throwable cause(AssertableApplicationContext context) {

@@ -53,6 +53,16 @@ public class DurableHandlers {
 					Thread.sleep(2500);
 				}
 			}
+			case "again-later" -> {
+				if (run == 1) {
+					// after the handler returned: the task is sent again
+					CompletableFuture.runAsync(context::commitRequeue,
+							CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+				}
+				else {
+					context.commit(key + ":run " + run);
+				}
+			}
 			case "again" -> {
 				if (run == 1) {
 					context.commitRequeue();

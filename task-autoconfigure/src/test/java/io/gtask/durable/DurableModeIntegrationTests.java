@@ -23,6 +23,8 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskStatus;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
 import io.gtask.test.MutableClock;
 import io.gtask.test.RedisProcess;
 import io.gtask.test.TestRedis;
@@ -231,7 +233,7 @@ abstract class DurableModeIntegrationTests {
 	}
 
 	@Test
-	void tasksSentAgainByTheReaperOrOnRequestAreCountedWithTheirOrigin() {
+	void tasksSentAgainByTheReaperOnRequestOrByTheirHandlerAreCountedWithTheirOrigin() {
 		runner(TestRedis.get().url()).withConfiguration(AutoConfigurations.of(GTaskMetricsAutoConfiguration.class))
 			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
 			.run((context) -> {
@@ -247,6 +249,11 @@ abstract class DurableModeIntegrationTests {
 				await().atMost(WAIT).until(() -> DurableHandlers.runs("i") == 2);
 				assertThat(sent(meters, "work", "client")).isEqualTo(1);
 				assertThat(sent(meters, "work", "repush")).isEqualTo(1);
+				// handed back by a manual-commit handler while it runs, and after it returned
+				assertThat(client.await(client.send("approve", "j", "again"), WAIT, String.class)).isEqualTo("j:run 2");
+				assertThat(client.await(client.send("approve", "k", "again-later"), WAIT, String.class))
+					.isEqualTo("k:run 2");
+				assertThat(sent(meters, "approve", "requeue")).isEqualTo(2);
 			});
 	}
 
@@ -337,12 +344,13 @@ abstract class DurableModeIntegrationTests {
 						.failedFuture(new org.springframework.dao.QueryTimeoutException("answer lost"));
 				}
 			};
-			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(
-					context.getBean(TaskBroker.class), context.getBean(io.gtask.broker.QueueAdmin.class), lostAnswer,
-					context.getBean(TaskMessageCodec.class),
-					context.getBean(io.gtask.registry.TaskRegistry.class), "default",
+			TaskSender sender = new TaskSender(context.getBean(TaskBroker.class), lostAnswer,
+					context.getBean(TaskMessageCodec.class), context.getBean(TaskRouter.class),
 					org.springframework.util.unit.DataSize.ofKilobytes(512));
-			client.setDurable(true);
+			sender.setDurable(true);
+			io.gtask.client.DefaultTaskClient client = new io.gtask.client.DefaultTaskClient(sender,
+					context.getBean(TaskBroker.class), context.getBean(io.gtask.broker.QueueAdmin.class), lostAnswer,
+					context.getBean(TaskMessageCodec.class));
 			String id = "lost-answer-" + UUID.randomUUID();
 			assertThatExceptionOfType(io.gtask.core.TaskSendOutcomeUnknownException.class)
 				.isThrownBy(() -> client.send(io.gtask.core.TaskRequest.of("work").id(id).args("lost", 0L).build()))
@@ -421,7 +429,7 @@ abstract class DurableModeIntegrationTests {
 
 	private TaskReaper reaper(ApplicationContext context, DurableResultBackend backend, String owner, Duration period,
 			int batchSize, LostTaskPolicy policy) {
-		TaskReaper reaper = new TaskReaper(backend, context.getBean(TaskBroker.class),
+		TaskReaper reaper = new TaskReaper(backend, context.getBean(TaskBroker.class), context.getBean(TaskSender.class),
 				context.getBean(TaskMessageCodec.class), lock(),
 				new TaskReaper.Settings(period, Duration.ofSeconds(1), batchSize, policy, owner));
 		MutableClock clock = new MutableClock();

@@ -11,7 +11,6 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskProperties;
-import io.gtask.backend.ResultBackend;
 import io.gtask.broker.DeadLetterStore;
 import io.gtask.client.DefaultDeadLetters;
 import io.gtask.core.ArgumentBindingException;
@@ -25,6 +24,7 @@ import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.core.UnknownTaskException;
 import io.gtask.redis.RedisKeyspace;
+import io.gtask.send.TaskSender;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.stream.StreamRecords;
@@ -200,7 +200,7 @@ class DeadLetterIntegrationTests {
 						}
 						return result;
 					});
-			DefaultDeadLetters second = new DefaultDeadLetters(racing, context.getBean(ResultBackend.class),
+			DefaultDeadLetters second = new DefaultDeadLetters(racing, context.getBean(TaskSender.class),
 					context.getBean(TaskMessageCodec.class));
 			assertThat(second.requeue("default", letter.id())).isEmpty();
 			assertThat(client.info(id).status()).isEqualTo(TaskStatus.SUCCESS);

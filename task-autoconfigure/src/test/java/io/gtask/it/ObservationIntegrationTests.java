@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskStatus;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -91,6 +93,23 @@ class ObservationIntegrationTests {
 				.hasLowCardinalityKeyValue("task", "tracedFailure")
 				.assertThatError()
 				.hasMessage("traced failure");
+		});
+	}
+
+	@Test
+	void aTaskSentAgainFromTheDeadLettersIsObservedAsASendAndCarriesItsTraceContext() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+			String id = client.send("tracedFailure");
+			assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.FAILURE);
+			await().atMost(WAIT).until(() -> deadLetters.count("default") == 1);
+			RECEIVED.clear();
+			assertThat(deadLetters.requeue("default", deadLetters.list("default", 0, 1).get(0).id())).contains(id);
+			await().atMost(WAIT).until(() -> RECEIVED.size() == 1);
+			assertThat(RECEIVED).containsExactly("00-trace-of-" + id + "-01");
+			assertThat(registry).hasNumberOfObservationsWithNameEqualTo("gtask.send", 2);
 		});
 	}
 

@@ -118,10 +118,11 @@ class TaskSendFailureIntegrationTests {
 			String key = "unrecorded-" + UUID.randomUUID();
 			runner.withPropertyValues("gtask.worker.enabled=false").run((context) -> {
 				TaskClient client = context.getBean(TaskClient.class);
-				client.send("once", "warm-" + key, 0L);
-				// the record (in Redis) gets no answer in time
+				client.send(TaskRequest.of("once").args("warm-" + key, 0L).id("warm-" + key).build());
+				// the record (in Redis) of a caller-chosen id, written before the message, gets no answer in time
 				pause(redis, Duration.ofSeconds(2));
-				assertThatExceptionOfType(TaskSendException.class).isThrownBy(() -> client.send("once", key, 0L))
+				assertThatExceptionOfType(TaskSendException.class)
+					.isThrownBy(() -> client.send(TaskRequest.of("once").args(key, 0L).id(key).build()))
 					.isNotInstanceOf(TaskSendOutcomeUnknownException.class)
 					.withMessageContaining("nothing was queued");
 				awaitUnpaused(redis);
@@ -132,6 +133,42 @@ class TaskSendFailureIntegrationTests {
 				assertThat(client.await(client.send("once", "after-" + key, 0L), WAIT, String.class))
 					.isEqualTo("after-" + key + ":1");
 				await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> TestHandlers.sharedCalls(key) == 0);
+			});
+		}
+	}
+
+	@Test
+	void sendOfAGeneratedIdWithoutAnswerSaysTheOutcomeIsUnknownAndTheTaskRunsWithItsRecord() {
+		try (RedisProcess redis = RedisProcess.start("--appendonly", "no")) {
+			ApplicationContextRunner runner = GTaskTestSupport.runner()
+				.withUserConfiguration(TaskLifecycleIntegrationTests.HandlersConfiguration.class)
+				.withPropertyValues("spring.data.redis.url=" + redis.url(),
+						"gtask.key-prefix=gtask-test-" + UUID.randomUUID().toString().substring(0, 8),
+						"gtask.redis.timeout=500ms");
+			String key = "written-together-" + UUID.randomUUID();
+			List<String> ids = new ArrayList<>();
+			runner.withPropertyValues("gtask.worker.enabled=false").run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				client.send("once", "warm-" + key, 0L);
+				// record and message go out together; Redis takes them but answers too late
+				pause(redis, Duration.ofSeconds(2));
+				TaskSendOutcomeUnknownException ex = catchThrowableOfType(TaskSendOutcomeUnknownException.class,
+						() -> client.send("once", key, 0L));
+				assertThat(ex).as("the exception of a send whose outcome is unknown").isNotNull();
+				assertThat(ex.getTaskIds()).hasSize(1);
+				ids.add(ex.getTaskIds().get(0));
+				assertThat(ex).hasMessageContaining(ids.get(0)).hasMessageContaining("may have been queued");
+				awaitUnpaused(redis);
+				assertThat(client.find(ids.get(0))).hasValueSatisfying(
+						(info) -> assertThat(info.status()).isEqualTo(TaskStatus.PENDING));
+			});
+			// Redis queued the message once it answered again: the task runs, with its record
+			runner.run((context) -> {
+				TaskInfo info = context.getBean(TaskClient.class).awaitCompletion(ids.get(0), WAIT);
+				assertThat(info.status()).isEqualTo(TaskStatus.SUCCESS);
+				assertThat(info.history()).first()
+					.satisfies((event) -> assertThat(event.status()).isEqualTo(TaskStatus.PENDING));
+				assertThat(TestHandlers.sharedCalls(key)).isOne();
 			});
 		}
 	}

@@ -8,10 +8,17 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.gtask.backend.redis.RedisResultBackend;
+import io.gtask.broker.redis.RedisBrokerContext;
+import io.gtask.broker.redis.RedisBrokerSettings;
+import io.gtask.broker.redis.RedisTaskBroker;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.periodic.redis.RedisPeriodicTickStore;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
+import io.gtask.registry.TaskRegistry;
+import io.gtask.send.TaskRouter;
+import io.gtask.send.TaskSender;
 import io.gtask.test.SettableClock;
 import io.gtask.test.TestRedis;
 import io.lettuce.core.Range;
@@ -44,6 +51,11 @@ public final class PeriodicRedis implements AutoCloseable {
 
 	public final TaskMessageCodec codec = new TaskMessageCodec(JsonMapper.builder().build());
 
+	public final TaskSender sender = new TaskSender(
+			new RedisTaskBroker(new RedisBrokerContext(this.redis, this.keys, RedisBrokerSettings.defaults())),
+			this.backend, this.codec, new TaskRouter("default", Map.of(), new TaskRegistry()),
+			TaskMessageRules.DEFAULT_MAX_PAYLOAD_SIZE);
+
 	private final List<PeriodicTaskScheduler> schedulers = new ArrayList<>();
 
 	/**
@@ -56,7 +68,7 @@ public final class PeriodicRedis implements AutoCloseable {
 
 	public PeriodicTaskScheduler scheduler(PeriodicTickStore store, SettableClock clock,
 			PeriodicSchedule... schedules) {
-		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(store, this.backend, this.codec,
+		PeriodicTaskScheduler scheduler = new PeriodicTaskScheduler(store, this.sender, this.codec,
 				List.of(schedules));
 		scheduler.setClock(clock);
 		this.schedulers.add(scheduler);

@@ -140,9 +140,9 @@ public final class GTaskBenchmark {
 
 		// 2. drain: start the worker, wait until every result is stored
 		long bootStart = System.nanoTime();
-		try (ConfigurableApplicationContext worker = boot(true)) {
+		try (Worker worker = startWorker()) {
 			double bootSeconds = seconds(System.nanoTime() - bootStart);
-			Drain drain = awaitResults(redis, ids, bootStart);
+			Drain drain = awaitResults(redis, ids, bootStart, worker.process());
 			double drainSeconds = seconds(drain.end - drain.firstProgress);
 			double drainRate = (n - drain.doneAtFirstProgress) / drainSeconds;
 			double totalRate = n / seconds(drain.end - bootStart);
@@ -173,11 +173,11 @@ public final class GTaskBenchmark {
 			int drained = n - drain.doneAtFirstProgress();
 			WorkMeter.Reading first = drain.atFirstProgress();
 			WorkMeter.Reading last = drain.atEnd();
-			// the JVM runs the worker and the idle producer; the reads of the poller are taken out of the calls
+			// the worker's own process, unless --worker-process=false; the poller's reads are taken out of the calls
 			out.put("worker_cpu_us_per_task", (first.processCpuNanos() < 0) ? null
 					: round((last.processCpuNanos() - first.processCpuNanos()) / 1000.0 / drained, 1));
 			out.put("redis_cpu_us_per_task", round((last.redisCpuSeconds() - first.redisCpuSeconds()) * 1e6 / drained, 1));
-			log("over the drain, per task: %s µs of CPU in this JVM, %s µs of Redis CPU, %s Redis calls",
+			log("over the drain, per task: %s µs of CPU in the worker process, %s µs of Redis CPU, %s Redis calls",
 					out.get("worker_cpu_us_per_task"), out.get("redis_cpu_us_per_task"),
 					round((last.redisCalls() - first.redisCalls() - drain.pollCallsAfterFirstProgress()) / (double) drained, 2));
 			out.put("redis_calls_per_task",
@@ -200,7 +200,8 @@ public final class GTaskBenchmark {
 	 * until all are SUCCESS. The number read adapts to the progress, so that polling adds little
 	 * load on Redis: one state while the oldest is unfinished, up to 500 when all were finished.
 	 */
-	private Drain awaitResults(RedisAsync redis, List<String> ids, long since) throws InterruptedException {
+	private Drain awaitResults(RedisAsync redis, List<String> ids, long since, ProcessHandle worker)
+			throws InterruptedException {
 		byte[][] taskKeys = new byte[ids.size()][];
 		for (int i = 0; i < taskKeys.length; i++) {
 			taskKeys[i] = RedisAsync.bytes(this.keys.task(ids.get(i)));
@@ -210,7 +211,7 @@ public final class GTaskBenchmark {
 		long firstProgress = 0;
 		int doneAtFirstProgress = 0;
 		int chunk = 1;
-		WorkMeter meter = new WorkMeter(redis);
+		WorkMeter meter = new WorkMeter(redis, worker);
 		WorkMeter.Reading atFirstProgress = null;
 		long pollCalls = 0;
 		while (done < taskKeys.length) {
@@ -340,12 +341,46 @@ public final class GTaskBenchmark {
 		}
 	}
 
-	private ConfigurableApplicationContext boot(boolean worker) {
+	/**
+	 * The worker of the drain: a process of its own by default, or a context in this JVM with
+	 * {@code --worker-process=false}.
+	 */
+	private Worker startWorker() throws java.io.IOException {
+		if (!this.options.workerProcess) {
+			ConfigurableApplicationContext context = boot(true);
+			return new Worker(ProcessHandle.current(), context::close);
+		}
+		BenchmarkWorker process = BenchmarkWorker.start(this.options.redisUrl, this.options.keyPrefix,
+				this.options.concurrency, workerProperties());
+		return new Worker(process.handle(), process::close);
+	}
+
+	private List<String> workerProperties() {
 		List<String> extra = new ArrayList<>();
 		if (this.options.batchSize != null) {
 			extra.add("--gtask.worker.batch-size=" + this.options.batchSize);
 		}
-		return boot(this.options.redisUrl, this.options.keyPrefix, worker, this.options.concurrency, extra);
+		return extra;
+	}
+
+	private record Worker(ProcessHandle process, Stop stop) implements AutoCloseable {
+
+		@Override
+		public void close() throws Exception {
+			this.stop.stop();
+		}
+
+		interface Stop {
+
+			void stop() throws Exception;
+
+		}
+
+	}
+
+	private ConfigurableApplicationContext boot(boolean worker) {
+		return boot(this.options.redisUrl, this.options.keyPrefix, worker, this.options.concurrency,
+				workerProperties());
 	}
 
 	/**
@@ -419,7 +454,7 @@ public final class GTaskBenchmark {
 	}
 
 	private record Options(int n, int concurrency, String redisUrl, int latN, int singleN, int run, String keyPrefix,
-			int timeoutSeconds, @Nullable Integer batchSize, int delayN) {
+			int timeoutSeconds, @Nullable Integer batchSize, int delayN, boolean workerProcess) {
 
 		static Options parse(String[] args) {
 			Map<String, String> given = new LinkedHashMap<>();
@@ -442,7 +477,8 @@ public final class GTaskBenchmark {
 					Integer.parseInt(option(given, "single-n", "5000")), Integer.parseInt(option(given, "run", "1")),
 					prefix, Integer.parseInt(option(given, "timeout-seconds", "300")),
 					batchSize.isEmpty() ? null : Integer.valueOf(batchSize),
-					Integer.parseInt(option(given, "delay-n", "200")));
+					Integer.parseInt(option(given, "delay-n", "200")),
+					Boolean.parseBoolean(option(given, "worker-process", "true")));
 		}
 
 		private static String option(Map<String, String> given, String name, String fallback) {

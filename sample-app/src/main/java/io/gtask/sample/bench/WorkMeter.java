@@ -19,8 +19,16 @@ final class WorkMeter {
 
 	private final RedisAsync redis;
 
-	WorkMeter(RedisAsync redis) {
+	private final ProcessHandle worker;
+
+	/**
+	 * Measure the work of Redis and of a worker process.
+	 * @param redis the connection to the Redis server measured
+	 * @param worker the worker process whose CPU time is read
+	 */
+	WorkMeter(RedisAsync redis, ProcessHandle worker) {
 		this.redis = redis;
+		this.worker = worker;
 	}
 
 	/**
@@ -28,9 +36,8 @@ final class WorkMeter {
 	 * @return the reading
 	 */
 	Reading read() {
-		long processCpuNanos = (ManagementFactory
-			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
-					? os.getProcessCpuTime() : -1;
+		long processCpuNanos = this.worker.equals(ProcessHandle.current()) ? ownCpuNanos()
+				: this.worker.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
 		String cpu = this.redis.execute((commands) -> commands.info("cpu"));
 		String stats = this.redis.execute((commands) -> commands.info("commandstats"));
 		double redisCpuSeconds = 0;
@@ -51,6 +58,11 @@ final class WorkMeter {
 	 * @param redisCpuSeconds CPU time of the Redis server, user and system
 	 * @param redisCalls commands Redis ran, scripts' inner commands included
 	 */
+	private static long ownCpuNanos() {
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+				? os.getProcessCpuTime() : -1;
+	}
+
 	record Reading(long processCpuNanos, double redisCpuSeconds, long redisCalls) {
 	}
 

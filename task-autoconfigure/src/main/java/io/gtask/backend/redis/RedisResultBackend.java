@@ -27,6 +27,7 @@ import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.redis.RedisAsync;
+import io.gtask.redis.RedisBatch;
 import io.gtask.redis.RedisKeyspace;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
@@ -186,13 +187,51 @@ public class RedisResultBackend extends AbstractSmartLifecycle implements Result
 		});
 	}
 
+	/**
+	 * Add to a batch the commands that record a new task whose id was generated for this send,
+	 * so that no key can hold it yet: {@code HSET} and {@code PEXPIRE}, without the check that
+	 * the id is unknown which {@link #create(List)} makes. On a connection that keeps the order
+	 * of commands, commands added to the batch after these see the record.
+	 * @param batch the batch
+	 * @param task the task
+	 * @return a future completed when Redis answered both commands, failed if it refused one
+	 */
+	public CompletableFuture<Void> recordNew(RedisBatch batch, NewTask task) {
+		byte[] key = bytes(this.keys.task(task.id()));
+		List<byte[]> fields = new ArrayList<>(12);
+		addFields(fields, task);
+		CompletableFuture<Long> written = batch.hset(key, fields);
+		CompletableFuture<Long> expiring = batch.pexpire(key, createdTimeToLive(task));
+		return CompletableFuture.allOf(written, expiring);
+	}
+
+	/**
+	 * The connection this backend runs its commands on.
+	 * @return the connection
+	 */
+	public RedisAsync getRedis() {
+		return this.redis;
+	}
+
 	private byte[][] createArgs(NewTask task) {
-		List<byte[]> args = new ArrayList<>(15);
-		// kept for its countdown and then the time to live: bounds a record whose message was
-		// never queued (a send that failed); a worker's first change removes the expiry
+		List<byte[]> args = new ArrayList<>(13);
+		args.add(bytes(Long.toString(createdTimeToLive(task))));
+		addFields(args, task);
+		return args.toArray(new byte[0][]);
+	}
+
+	/**
+	 * How long a new record is kept: its countdown and then the time to live, which bounds a
+	 * record whose message was never queued (a send that failed); a worker's first change
+	 * removes the expiry.
+	 */
+	private long createdTimeToLive(NewTask task) {
 		long countdown = (task.dueAt() != null) ? Math.max(0, task.dueAt().toEpochMilli() - task.createdAt().toEpochMilli())
 				: 0;
-		args.add(bytes(Long.toString(this.timeToLive.toMillis() + countdown)));
+		return this.timeToLive.toMillis() + countdown;
+	}
+
+	private void addFields(List<byte[]> args, NewTask task) {
 		// the history of a task just sent is told by its createdAt: no history text is stored
 		pair(args, RedisTaskFields.NAME, bytes(task.name()));
 		pair(args, RedisTaskFields.QUEUE, bytes(task.queue()));
@@ -202,7 +241,6 @@ public class RedisResultBackend extends AbstractSmartLifecycle implements Result
 		if (task.args() != null) {
 			pair(args, RedisTaskFields.ARGS, bytes(task.args()));
 		}
-		return args.toArray(new byte[0][]);
 	}
 
 	@Override

@@ -126,17 +126,60 @@ public class RedisTaskBroker implements TaskBroker {
 			return batch.scriptValue(BrokerScripts.ENQUEUE_UNIQUE, scriptKeys, bytes(task.id()),
 					number(task.uniqueFor().toMillis()), bytes(delayed ? "z" : "s"), message, due);
 		}
-		if (this.tracking) {
-			batch.script(BrokerScripts.ENQUEUE_TRACKED, new byte[][] { target, bytes(this.keys.tracked(task.queue())) },
-					bytes(task.id()), bytes(delayed ? "z" : "s"), message, due);
-		}
-		else if (!delayed) {
-			batch.xadd(target, BrokerScripts.MESSAGE_FIELD, message);
-		}
-		else {
-			batch.zadd(target, task.due().toEpochMilli(), message);
-		}
+		enqueueWithoutKey(batch, task);
 		return null;
+	}
+
+	private CompletableFuture<?> enqueueWithoutKey(RedisBatch batch, OutgoingTask task) {
+		int lane = task.priority();
+		boolean delayed = task.due() != null;
+		byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
+		byte[] message = delayed ? Lanes.tagged(lane, task.payload()) : task.payload();
+		if (this.tracking) {
+			return batch.script(BrokerScripts.ENQUEUE_TRACKED,
+					new byte[][] { target, bytes(this.keys.tracked(task.queue())) }, bytes(task.id()),
+					bytes(delayed ? "z" : "s"), message, number(delayed ? task.due().toEpochMilli() : 0));
+		}
+		if (!delayed) {
+			return batch.xadd(target, BrokerScripts.MESSAGE_FIELD, message);
+		}
+		return batch.zadd(target, task.due().toEpochMilli(), message);
+	}
+
+	/**
+	 * Add to a batch the command that queues a task holding no uniqueness key, for a sender
+	 * that writes it together with other commands (the task's record) in one round trip.
+	 * @param batch the batch
+	 * @param task the task, without uniqueness key
+	 * @return a future completed when Redis answered, failed if it refused the command; see
+	 * {@link #explainRefusal(List, Throwable)}
+	 */
+	public CompletableFuture<?> enqueueInBatch(RedisBatch batch, OutgoingTask task) {
+		if (task.uniqueKey() != null) {
+			throw new IllegalArgumentException("Task " + task.id() + " holds a uniqueness key; use enqueue(List)");
+		}
+		return enqueueWithoutKey(batch, task);
+	}
+
+	/**
+	 * What to tell the sender of tasks that Redis refused to queue: when keys of their queues
+	 * hold values of another type, a {@link io.gtask.core.QueueKeyTypeException} that names the keys and the
+	 * tasks not queued for them; otherwise the failure itself. Runs commands, so it must not be
+	 * called on a thread of the Redis client.
+	 * @param tasks the tasks of the send
+	 * @param failure what Redis answered
+	 * @return the failure to report
+	 */
+	public Throwable explainRefusal(List<OutgoingTask> tasks, Throwable failure) {
+		return refused(tasks, failure);
+	}
+
+	/**
+	 * The connection this broker runs its commands on.
+	 * @return the connection
+	 */
+	public RedisAsync getRedis() {
+		return this.redis;
 	}
 
 	@Override

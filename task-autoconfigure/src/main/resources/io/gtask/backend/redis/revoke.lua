@@ -1,4 +1,5 @@
--- KEYS: the task. ARGV: time to live, id, revoked at, error type, error message, max events.
+--- KEYS: the task. ARGV: time to live, id, revoked at, error type, error message, max events.
+-- #include lib/history.lua
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= 'PENDING' and status ~= 'RETRY' then return 0 end
 local max = tonumber(ARGV[6])

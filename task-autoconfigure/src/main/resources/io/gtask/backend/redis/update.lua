@@ -1,5 +1,6 @@
--- KEYS: the task. ARGV: time to live, finished (1 or 0), id, max events, events, number of
--- fields to delete, the fields to delete, then field and value pairs.
+--- KEYS: the task. ARGV: time to live, finished (1 or 0), id, max events, events, number of
+--- fields to delete, the fields to delete, then field and value pairs.
+-- #include lib/history.lua
 local max = tonumber(ARGV[4])
 local history
 if max > 0 then history = materialize(KEYS[1]) end

@@ -1,5 +1,5 @@
--- KEYS: the task. ARGV: the caller's channel. Adds the channel to the task's waiters and
--- returns the task's fields, or nothing for an unknown task.
+--- KEYS: the task. ARGV: the caller's channel. Adds the channel to the task's waiters and
+--- returns the task's fields, or nothing for an unknown task.
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
 local waiters = redis.call('HGET', KEYS[1], 'waiters')
 if not waiters then
