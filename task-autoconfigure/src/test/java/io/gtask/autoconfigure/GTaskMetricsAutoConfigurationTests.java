@@ -103,7 +103,7 @@ class GTaskMetricsAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBeansOfType(TaskMetrics.class)).hasSize(3);
 				assertThat(context).hasSingleBean(MicrometerTaskMetrics.class);
-				Object metrics = ReflectionTestUtils.getField(context.getBean(DefaultTaskClient.class), "metrics");
+				Object metrics = ReflectionTestUtils.getField(context.getBean(io.gtask.send.TaskSender.class), "metrics");
 				assertThat(metrics).isInstanceOf(CompositeTaskMetrics.class);
 				((TaskMetrics) metrics).sent("q", "t", TaskOrigin.CLIENT);
 				assertThat(sent).containsExactly("t from client");
