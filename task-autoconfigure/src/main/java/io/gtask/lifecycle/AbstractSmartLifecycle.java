@@ -227,7 +227,15 @@ public abstract class AbstractSmartLifecycle implements SmartLifecycle {
 	 * @param threadName the name of the thread, such as {@code gtask-stop}
 	 */
 	protected final void stopOnNewThread(Runnable callback, String threadName) {
-		Thread stopper = new Thread(() -> stop(callback), threadName);
+		// stop() rather than stop(Runnable), which the caller overrides to come here
+		Thread stopper = new Thread(() -> {
+			try {
+				stop();
+			}
+			finally {
+				callback.run();
+			}
+		}, threadName);
 		stopper.setDaemon(true);
 		stopper.start();
 	}

@@ -24,10 +24,10 @@ final class DefaultTaskContext implements TaskContext {
 
 	private volatile boolean cancelled;
 
-	private final @Nullable TaskExecution manualCommit;
+	private final @Nullable ManualCommit manualCommit;
 
 	DefaultTaskContext(String id, String name, String queue, int attempt, int maxRetries, Instant deadline,
-			@Nullable TaskExecution manualCommit) {
+			@Nullable ManualCommit manualCommit) {
 		this.manualCommit = manualCommit;
 		this.id = id;
 		this.name = name;
@@ -79,26 +79,26 @@ final class DefaultTaskContext implements TaskContext {
 
 	@Override
 	public void commit(@Nullable Object result) {
-		committer().commit(TaskExecution.Commit.done(result));
+		committer().commit(ManualCommit.Commit.done(result));
 	}
 
 	@Override
 	public void commitFailure(Throwable error) {
-		committer().commit(TaskExecution.Commit.failed(error));
+		committer().commit(ManualCommit.Commit.failed(error));
 	}
 
 	@Override
 	public void commitRequeue() {
-		committer().commit(TaskExecution.Commit.requeue());
+		committer().commit(ManualCommit.Commit.requeue());
 	}
 
-	private TaskExecution committer() {
-		TaskExecution execution = this.manualCommit;
-		if (execution == null) {
+	private ManualCommit committer() {
+		ManualCommit commit = this.manualCommit;
+		if (commit == null) {
 			throw new IllegalStateException("Task '" + this.name + "' (" + this.id + ") commits automatically when its "
 					+ "handler returns; declare @TaskHandler(manualCommit = true) to commit it by hand");
 		}
-		return execution;
+		return commit;
 	}
 
 	void cancel() {

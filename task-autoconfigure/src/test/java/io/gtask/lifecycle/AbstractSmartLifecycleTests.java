@@ -123,6 +123,27 @@ class AbstractSmartLifecycleTests {
 		assertThat(component.isRunning()).isFalse();
 	}
 
+	@Test
+	void aComponentThatStopsOnANewThreadFromItsStopCallbackStopsOnceOnOneThread() throws Exception {
+		AtomicInteger stoppers = new AtomicInteger();
+		Component component = new Component() {
+
+			@Override
+			public void stop(Runnable callback) {
+				stoppers.incrementAndGet();
+				stopOnNewThread(callback, "gtask-stop");
+			}
+
+		};
+		component.start();
+		CountDownLatch told = new CountDownLatch(1);
+		component.stop(told::countDown);
+		assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(component.isRunning()).isFalse();
+		assertThat(stoppers.get()).isOne();
+		assertThat(component.events).containsExactly("start running=true", "stop running=false");
+	}
+
 	static class Component extends AbstractSmartLifecycle {
 
 		final List<String> events = new CopyOnWriteArrayList<>();

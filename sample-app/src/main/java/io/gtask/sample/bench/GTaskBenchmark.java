@@ -126,6 +126,8 @@ public final class GTaskBenchmark {
 		// 1b. in chunks of 1000, no worker
 		List<TaskRequest> chunk = new ArrayList<>(CHUNK);
 		List<String> ids = new ArrayList<>(n);
+		WorkMeter sendMeter = new WorkMeter(redis, ProcessHandle.current());
+		WorkMeter.Reading beforeSend = sendMeter.read();
 		long enqueueStart = System.nanoTime();
 		for (int sent = 0; sent < n; sent += chunk.size()) {
 			chunk.clear();
@@ -135,6 +137,7 @@ public final class GTaskBenchmark {
 			ids.addAll(client.sendAll(chunk));
 		}
 		double enqueueSeconds = seconds(System.nanoTime() - enqueueStart);
+		WorkMeter.Reading afterSend = sendMeter.read();
 		log("sent %,d one at a time at %,.0f/s; %,d in chunks of %d in %.2f s (%,.0f/s)", this.options.singleN,
 				singleRate, n, CHUNK, enqueueSeconds, n / enqueueSeconds);
 
@@ -165,6 +168,10 @@ public final class GTaskBenchmark {
 
 			out.put("enqueue_s", round(enqueueSeconds, 4));
 			out.put("enqueue_rate", round(n / enqueueSeconds, 1));
+			// the batched send: Redis CPU and calls per task sent (the two INFO reads are left in)
+			out.put("send_redis_cpu_us_per_task",
+					round((afterSend.redisCpuSeconds() - beforeSend.redisCpuSeconds()) * 1e6 / n, 1));
+			out.put("send_redis_calls_per_task", round((afterSend.redisCalls() - beforeSend.redisCalls()) / (double) n, 2));
 			out.put("enqueue_single_rate", round(singleRate, 1));
 			out.put("startup_s", round(startup, 3));
 			out.put("drain_s", round(drainSeconds, 4));
