@@ -5,7 +5,9 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskQueues;
 import io.gtask.dashboard.DashboardAccess;
+import io.gtask.dashboard.DashboardActionController;
 import io.gtask.dashboard.DashboardApiController;
+import io.gtask.dashboard.DashboardApiExceptionHandler;
 import io.gtask.dashboard.DashboardPageController;
 import io.gtask.dashboard.SpringSecurityDashboardAccess;
 import io.gtask.periodic.PeriodicTaskScheduler;
@@ -63,6 +65,20 @@ public final class GTaskDashboardAutoConfiguration {
 				dashboard.getRefreshInterval(), stats.getRetention());
 		PropertyMapper.get().from(dashboard::isRedactPayloads).to(controller::setRedactPayloads);
 		return controller;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DashboardActionController gtaskDashboardActionController(TaskQueues taskQueues, DeadLetters deadLetters,
+			TaskClient taskClient, DashboardAccess access, GTaskDashboardProperties dashboard) {
+		checkPath(dashboard.getPath());
+		return new DashboardActionController(taskQueues, deadLetters, taskClient, access);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DashboardApiExceptionHandler gtaskDashboardApiExceptionHandler() {
+		return new DashboardApiExceptionHandler();
 	}
 
 	@Bean

@@ -2,11 +2,7 @@ package io.gtask.periodic;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,16 +10,13 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.gtask.core.TaskMessageCodec;
-import io.gtask.core.TaskRequest;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
-import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.util.Assert;
-import tools.jackson.core.JacksonException;
 
 /**
  * Sends the tasks of periodic schedules: at each tick of a schedule's cron expression, one
@@ -73,9 +66,7 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 
 	private static final long STOP_WAIT_SECONDS = 10;
 
-	private final PeriodicTickStore tickStore;
-
-	private final TaskSender sender;
+	private final ScheduleTicker ticker;
 
 	private final TaskMessageCodec codec;
 
@@ -86,7 +77,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 	private volatile @Nullable List<ScheduleState> states;
 
 	private Duration grace = DEFAULT_GRACE;
-
 
 	private @Nullable Instant startedAt;
 
@@ -124,8 +114,7 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 	public PeriodicTaskScheduler(PeriodicTickStore tickStore, TaskSender sender, TaskMessageCodec codec,
 			Supplier<? extends List<PeriodicSchedule>> schedules) {
 		super(WORKER_PHASE, "gtask-periodic-");
-		this.tickStore = tickStore;
-		this.sender = sender;
+		this.ticker = new ScheduleTicker(tickStore, new TickFirer(tickStore, sender));
 		this.codec = codec;
 		this.scheduleSource = schedules;
 	}
@@ -171,7 +160,7 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 			try {
 				states = this.states;
 				if (states == null) {
-					states = resolve(this.scheduleSource.get());
+					states = ScheduleState.of(this.scheduleSource.get(), this.codec);
 					this.states = states;
 				}
 			}
@@ -180,26 +169,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 			}
 		}
 		return states;
-	}
-
-	private List<ScheduleState> resolve(List<PeriodicSchedule> schedules) {
-		Set<String> ids = new HashSet<>();
-		List<ScheduleState> states = new ArrayList<>(schedules.size());
-		for (PeriodicSchedule schedule : schedules) {
-			if (!ids.add(schedule.id())) {
-				throw new IllegalStateException("Two periodic schedules have the id '" + schedule.id()
-						+ "'; the id identifies a schedule among all instances and must be unique");
-			}
-			try {
-				this.codec.toArgs(schedule.args());
-			}
-			catch (JacksonException ex) {
-				throw new IllegalStateException("Arguments of periodic schedule '" + schedule.id()
-						+ "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
-			}
-			states.add(new ScheduleState(schedule));
-		}
-		return List.copyOf(states);
 	}
 
 	@Override
@@ -291,7 +260,9 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 		this.passLock.lock();
 		try {
 			Instant now = getClock().instant();
-			if (this.startedAt == null) {
+			Instant startedAt = this.startedAt;
+			if (startedAt == null) {
+				startedAt = now;
 				this.startedAt = now;
 			}
 			int queued = 0;
@@ -299,7 +270,7 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 			RuntimeException failure = null;
 			for (ScheduleState state : states) {
 				try {
-					queued += fireDue(state, now);
+					queued += this.ticker.fireDue(state, now, startedAt, this.grace);
 				}
 				catch (RuntimeException ex) {
 					if (failure == null) {
@@ -319,89 +290,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 		}
 	}
 
-	private int fireDue(ScheduleState state, Instant now) {
-		PeriodicSchedule schedule = state.schedule();
-		if (state.last == null) {
-			Instant stored = this.tickStore.lastTick(schedule);
-			state.last = (stored != null) ? stored : this.startedAt;
-		}
-		Instant graceLimit = now.minus(this.grace);
-		int queued = 0;
-		while (true) {
-			Instant next = state.next();
-			if (next == null || next.isAfter(now)) {
-				return queued;
-			}
-			if (next.isBefore(graceLimit)) {
-				Instant missed = latestTickBefore(schedule, next, graceLimit);
-				boolean runOnce = schedule.missedTicks() == MissedTickPolicy.RUN_ONCE;
-				if (fire(state, missed, runOnce)) {
-					queued += runOnce ? 1 : 0;
-					logger.info(() -> "Periodic schedule '" + schedule.id() + "' missed its ticks from " + next
-							+ " to " + missed + " (no instance fired them within " + this.grace.toMillis()
-							+ " ms); " + (runOnce ? "sent one task, " + schedule.taskId(missed) : "skipped them"));
-				}
-			}
-			else if (fire(state, next, true)) {
-				queued++;
-			}
-		}
-	}
-
-	/**
-	 * The latest tick before an instant, from a known tick on: a search backwards in growing
-	 * windows, so that a schedule of every second missed for days costs a few dozen steps, not
-	 * one per tick.
-	 */
-	static Instant latestTickBefore(PeriodicSchedule schedule, Instant first, Instant before) {
-		Duration window = Duration.ofSeconds(1);
-		while (true) {
-			Instant start = before.minus(window);
-			if (!start.isAfter(first)) {
-				start = first.minusNanos(1);
-			}
-			Instant tick = schedule.nextTick(start);
-			if (tick != null && tick.isBefore(before)) {
-				Instant next = schedule.nextTick(tick);
-				while (next != null && next.isBefore(before)) {
-					tick = next;
-					next = schedule.nextTick(tick);
-				}
-				return tick;
-			}
-			window = window.multipliedBy(2);
-		}
-	}
-
-	private boolean fire(ScheduleState state, Instant tick, boolean enqueue) {
-		PeriodicSchedule schedule = state.schedule();
-		boolean fired;
-		if (enqueue) {
-			TaskRequest request = TaskRequest.of(schedule.taskName())
-				.args(schedule.args())
-				.id(schedule.taskId(tick))
-				.queue(schedule.queue())
-				.build();
-			// every instance records the task, so that a fast worker's STARTED is never followed by
-			// PENDING; the tick store queues it for the one that wins the tick
-			fired = this.sender.send(request, Map.of(SCHEDULE_HEADER, schedule.id(), TICK_HEADER, tick.toString()),
-					TaskOrigin.PERIODIC, (task) -> this.tickStore.fire(schedule, tick, task));
-		}
-		else {
-			fired = this.tickStore.fire(schedule, tick, null);
-		}
-		if (fired) {
-			state.last = tick;
-			logger.debug(() -> "Periodic schedule '" + schedule.id() + "' fired its tick " + tick
-					+ (enqueue ? ": sent task " + schedule.taskId(tick) : " without sending a task"));
-			return true;
-		}
-		// another instance fired this tick or a later one
-		Instant stored = this.tickStore.lastTick(schedule);
-		state.last = (stored != null && stored.isAfter(tick)) ? stored : tick;
-		return false;
-	}
-
 	private void reportFailure(@Nullable RuntimeException failure) {
 		if (failure != null && !this.failing) {
 			this.failing = true;
@@ -417,37 +305,6 @@ public class PeriodicTaskScheduler extends AbstractSmartLifecycle implements Sma
 
 		boolean failed() {
 			return this.failure != null;
-		}
-
-	}
-
-	/**
-	 * A schedule with what this instance knows of it.
-	 */
-	private static final class ScheduleState {
-
-		private final PeriodicSchedule schedule;
-
-		/**
-		 * The last tick fired by any instance, as far as this one knows, or the start time;
-		 * {@code null} until read from the store.
-		 */
-		@Nullable Instant last;
-
-		ScheduleState(PeriodicSchedule schedule) {
-			this.schedule = schedule;
-		}
-
-		PeriodicSchedule schedule() {
-			return this.schedule;
-		}
-
-		@Nullable Instant next() {
-			return (this.last != null) ? this.schedule.nextTick(this.last) : null;
-		}
-
-		void forget() {
-			this.last = null;
 		}
 
 	}

@@ -1,7 +1,9 @@
 package io.gtask.autoconfigure;
 
 import io.gtask.dashboard.DashboardAccess;
+import io.gtask.dashboard.DashboardActionController;
 import io.gtask.dashboard.DashboardApiController;
+import io.gtask.dashboard.DashboardApiExceptionHandler;
 import io.gtask.dashboard.DashboardPageController;
 import io.gtask.dashboard.SpringSecurityDashboardAccess;
 import io.gtask.stats.TaskStatsRecorder;
@@ -15,11 +17,15 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +55,8 @@ class GTaskDashboardAutoConfigurationTests {
 	void dashboardIsOffByDefaultWhileStatisticsAreRecorded() {
 		this.web.run((context) -> {
 			assertThat(context).doesNotHaveBean(DashboardApiController.class);
+			assertThat(context).doesNotHaveBean(DashboardActionController.class);
+			assertThat(context).doesNotHaveBean(DashboardApiExceptionHandler.class);
 			assertThat(context).doesNotHaveBean(DashboardPageController.class);
 			assertThat(context).hasSingleBean(RedisTaskStatsStore.class);
 			assertThat(context).hasSingleBean(TaskStatsRecorder.class);
@@ -59,6 +67,8 @@ class GTaskDashboardAutoConfigurationTests {
 	void enabledDashboardServesPageAndApiWithSpringSecurityAccess() {
 		this.web.withPropertyValues("gtask.dashboard.enabled=true").run((context) -> {
 			assertThat(context).hasSingleBean(DashboardApiController.class);
+			assertThat(context).hasSingleBean(DashboardActionController.class);
+			assertThat(context).hasSingleBean(DashboardApiExceptionHandler.class);
 			assertThat(context).hasSingleBean(DashboardPageController.class);
 			assertThat(context).getBean(DashboardAccess.class).isInstanceOf(SpringSecurityDashboardAccess.class);
 		});
@@ -156,6 +166,7 @@ class GTaskDashboardAutoConfigurationTests {
 			.withBean("noAutoStartup", GTaskAutoConfigurationTests.NoAutoStartup.class)
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(DashboardApiController.class);
+				assertThat(context).doesNotHaveBean(DashboardActionController.class);
 				assertThat(context).hasSingleBean(TaskStatsRecorder.class);
 			});
 	}
@@ -179,6 +190,22 @@ class GTaskDashboardAutoConfigurationTests {
 					.andExpect(status().isBadRequest())
 					.andExpect(jsonPath("$.error").value(startsWith("Invalid range 'soon'")));
 				mvc.perform(post("/ops/tasks/api/queues/{queue}/pause", "no good").header("X-GTask-Action", "dashboard"))
+					.andExpect(status().isBadRequest())
+					.andExpect(jsonPath("$.error").value(containsString("no good")));
+			});
+	}
+
+	@Test
+	void apiErrorsKeepTheirAnswerWhateverTheApplicationsOwnErrorHandling() {
+		this.web.withUserConfiguration(WebMvcConfiguration.class, ApplicationErrorHandling.class)
+			.withPropertyValues("gtask.dashboard.enabled=true", "gtask.dashboard.security.enabled=false",
+					"gtask.dashboard.actions-without-security=true")
+			.run((context) -> {
+				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+				mvc.perform(get("/gtask/api/overview").param("range", "soon"))
+					.andExpect(status().isBadRequest())
+					.andExpect(jsonPath("$.error").value(startsWith("Invalid range 'soon'")));
+				mvc.perform(post("/gtask/api/queues/{queue}/pause", "no good").header("X-GTask-Action", "dashboard"))
 					.andExpect(status().isBadRequest())
 					.andExpect(jsonPath("$.error").value(containsString("no good")));
 			});
@@ -210,6 +237,19 @@ class GTaskDashboardAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableWebMvc
 	static class WebMvcConfiguration {
+
+	}
+
+	/**
+	 * Error handling of an application for all its controllers, as applications often have.
+	 */
+	@RestControllerAdvice
+	static class ApplicationErrorHandling {
+
+		@ExceptionHandler(Exception.class)
+		ResponseEntity<String> anyError(Exception ex) {
+			return ResponseEntity.status(HttpStatus.I_AM_A_TEAPOT).body("the application's own answer");
+		}
 
 	}
 

@@ -66,7 +66,7 @@ class GTaskPeriodicAutoConfigurationTests {
 	void backsOffForAUserTickStore() {
 		this.runner.withUserConfiguration(UserTickStore.class).run((context) -> {
 			assertThat(context).doesNotHaveBean(RedisPeriodicTickStore.class);
-			assertThat(context.getBean(PeriodicTaskScheduler.class)).extracting("tickStore")
+			assertThat(context.getBean(PeriodicTaskScheduler.class)).extracting("ticker.tickStore")
 				.isSameAs(context.getBean("userTickStore"));
 		});
 	}
@@ -110,7 +110,7 @@ class GTaskPeriodicAutoConfigurationTests {
 			.run((context) -> {
 				PeriodicTaskScheduler scheduler = context.getBean(PeriodicTaskScheduler.class);
 				assertThat(scheduler.getGrace()).isEqualTo(Duration.ofSeconds(45));
-				assertThat(scheduler).extracting("sender").isSameAs(context.getBean(TaskSender.class));
+				assertThat(scheduler).extracting("ticker.firer.sender").isSameAs(context.getBean(TaskSender.class));
 				assertThat(context.getBean(TaskSender.class)).extracting("preparer.storeArguments").isEqualTo(false);
 				assertThat(scheduler.getSchedules()).filteredOn((schedule) -> schedule.id().equals("nightly"))
 					.containsExactly(new PeriodicSchedule("nightly", "cleanup", CronExpression.parse("0 30 2 * * *"),

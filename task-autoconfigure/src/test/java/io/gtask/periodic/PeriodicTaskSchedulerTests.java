@@ -302,25 +302,6 @@ class PeriodicTaskSchedulerTests {
 			.withMessageContaining("Two periodic schedules have the id 'beat'");
 	}
 
-	@Test
-	void latestTickBeforeAnInstantIsFoundWithoutWalkingEveryTick() {
-		PeriodicSchedule everySecond = new PeriodicSchedule("s", "s", CronExpression.parse("* * * * * *"),
-				ZoneOffset.UTC, List.of(), "default", MissedTickPolicy.SKIP);
-		Instant year = T0.plus(Duration.ofDays(365));
-		long start = System.nanoTime();
-		assertThat(PeriodicTaskScheduler.latestTickBefore(everySecond, T0, year)).isEqualTo(year.minusSeconds(1));
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-		PeriodicSchedule workdays = new PeriodicSchedule("w", "w", CronExpression.parse("0 30 8 * * MON-FRI"),
-				ZoneOffset.UTC, List.of(), "default", MissedTickPolicy.SKIP);
-		// 2030-01-05 is a Saturday: the latest tick before Monday 2030-01-07 08:00 is Friday's
-		assertThat(PeriodicTaskScheduler.latestTickBefore(workdays, Instant.parse("2030-01-01T08:30:00Z"),
-				Instant.parse("2030-01-07T08:00:00Z")))
-			.isEqualTo(Instant.parse("2030-01-04T08:30:00Z"));
-		assertThat(PeriodicTaskScheduler.latestTickBefore(workdays, Instant.parse("2030-01-04T08:30:00Z"),
-				Instant.parse("2030-01-04T08:30:00.001Z")))
-			.isEqualTo(Instant.parse("2030-01-04T08:30:00Z"));
-	}
-
 	private static PeriodicSchedule everyTenSeconds(String id, MissedTickPolicy policy) {
 		return new PeriodicSchedule(id, "beat", CronExpression.parse("*/10 * * * * *"), ZoneOffset.UTC, List.of(),
 				"default", policy);

@@ -2,17 +2,12 @@ package io.gtask.backend.mongo;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.bulk.BulkWriteError;
 import io.gtask.backend.CompletionPoller;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.DurableResultBackend;
@@ -20,32 +15,19 @@ import io.gtask.backend.ResultBackend;
 import io.gtask.backend.StoredTask;
 import io.gtask.backend.TaskHistory;
 import io.gtask.backend.TaskStateChange;
-import io.gtask.core.TaskError;
-import io.gtask.core.TaskEvent;
 import io.gtask.core.TaskInfo;
-import io.gtask.core.TaskRevokedException;
-import io.gtask.core.TaskStatus;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.BulkOperationException;
-import org.springframework.data.mongodb.core.BulkOperations;
-import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
-import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexOperations;
-import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.util.Assert;
 
 import static io.gtask.backend.mongo.TaskDocument.EXPIRES_AT;
-import static io.gtask.backend.mongo.TaskDocument.ID;
-import static io.gtask.backend.mongo.TaskDocument.date;
 
 /**
  * A {@link ResultBackend} that keeps each task in a document of one MongoDB collection, through
@@ -71,14 +53,6 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 	 */
 	public static final String DEFAULT_COLLECTION = "gtask_tasks";
 
-	private static final String REVOKED_MESSAGE = "Revoked before it started";
-
-	/**
-	 * Times a write that lost a race for a new document is tried again; each retry finds the
-	 * document that won, so one retry is normally enough.
-	 */
-	private static final int MAX_INSERT_RACES = 3;
-
 	/**
 	 * Most ids in one query, well below MongoDB's 16 MB command size for any id length.
 	 */
@@ -89,6 +63,8 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 	private final String collection;
 
 	private final Duration timeToLive;
+
+	private final MongoTaskWriter writer;
 
 	private final CompletionPoller poller;
 
@@ -109,6 +85,7 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 		this.mongo = mongo;
 		this.collection = collection;
 		this.timeToLive = timeToLive;
+		this.writer = new MongoTaskWriter(mongo, collection, timeToLive);
 		this.poller = new CompletionPoller("gtask-result-", this::findLive, pollInterval, MAX_IDS_PER_QUERY);
 	}
 
@@ -167,36 +144,7 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 		if (tasks.isEmpty()) {
 			return CompletableFuture.completedFuture(List.of());
 		}
-		Instant now = getClock().instant();
-		// a sent task is unfinished: it is kept until it ends
-		Instant expiresAt = TaskDocument.NEVER;
-		BulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, this.collection);
-		for (NewTask task : tasks) {
-			bulk.replaceOne(expired(task.id(), now), TaskDocument.pending(task, now, expiresAt, this.maxHistory),
-					FindAndReplaceOptions.options().upsert());
-		}
-		Set<Integer> known = new HashSet<>();
-		try {
-			bulk.execute();
-		}
-		catch (BulkOperationException ex) {
-			if (ex.getErrors().isEmpty()) {
-				throw ex;
-			}
-			for (BulkWriteError error : ex.getErrors()) {
-				if (!isDuplicateKey(error)) {
-					throw ex;
-				}
-				known.add(error.getIndex());
-			}
-		}
-		List<String> refused = new ArrayList<>();
-		for (int i = 0; i < tasks.size(); i++) {
-			if (tasks.get(i).exclusive() && known.contains(i)) {
-				refused.add(tasks.get(i).id());
-			}
-		}
-		return CompletableFuture.completedFuture(refused);
+		return CompletableFuture.completedFuture(this.writer.create(tasks, getClock().instant(), this.maxHistory));
 	}
 
 	/**
@@ -210,80 +158,12 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 		if (changes.isEmpty()) {
 			return;
 		}
-		Instant now = getClock().instant();
-		int from = 0;
-		while (from < changes.size()) {
-			BulkOperations bulk = this.mongo.bulkOps(BulkMode.ORDERED, this.collection);
-			for (int i = from; i < changes.size(); i++) {
-				TaskStateChange change = changes.get(i);
-				bulk.upsert(live(change.id(), now),
-						TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory));
-			}
-			try {
-				bulk.execute();
-				return;
-			}
-			catch (BulkOperationException ex) {
-				// an ordered bulk write stops at its first error
-				if (ex.getErrors().isEmpty() || !isDuplicateKey(ex.getErrors().get(0))) {
-					throw ex;
-				}
-				BulkWriteError error = ex.getErrors().get(0);
-				int failed = from + error.getIndex();
-				TaskStateChange change = changes.get(failed);
-				upsertFresh(change.id(), TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory),
-						now);
-				from = failed + 1;
-			}
-		}
-	}
-
-	/**
-	 * When the document of a task expires after a change: the time to live counts from the
-	 * task's end, so an unfinished task never expires.
-	 */
-	private Instant expiresAt(TaskStateChange change, Instant now) {
-		return change.status().isFinished() ? now.plus(this.timeToLive) : TaskDocument.NEVER;
-	}
-
-	private void upsertFresh(String id, Update update, Instant now) {
-		for (int attempt = 1;; attempt++) {
-			this.mongo.remove(expired(id, now), this.collection);
-			try {
-				this.mongo.upsert(live(id, now), update, this.collection);
-				return;
-			}
-			catch (DuplicateKeyException ex) {
-				// another writer inserted the document meanwhile: the next upsert updates it
-				if (attempt == MAX_INSERT_RACES) {
-					throw ex;
-				}
-			}
-		}
+		this.writer.update(changes, getClock().instant(), this.maxHistory);
 	}
 
 	@Override
 	public List<StoredTask> findStale(Instant olderThan, @Nullable StoredTask after, int limit) {
-		Criteria criteria = Criteria.where(TaskDocument.STATUS)
-			.in(TaskStatus.PENDING.name(), TaskStatus.STARTED.name(), TaskStatus.RETRY.name())
-			.and(EXPIRES_AT)
-			.gt(date(getClock().instant()))
-			.and(TaskDocument.PAYLOAD)
-			.exists(true)
-			.orOperator(Criteria.where(TaskDocument.DUE_AT).exists(false), Criteria.where(TaskDocument.DUE_AT)
-				.lt(date(olderThan)));
-		if (after != null) {
-			criteria = new Criteria().andOperator(criteria,
-					new Criteria().orOperator(Criteria.where(TaskDocument.UPDATED_AT).gt(date(after.updatedAt())),
-							Criteria.where(TaskDocument.UPDATED_AT).is(date(after.updatedAt())).and(ID).gt(after.id())),
-					Criteria.where(TaskDocument.UPDATED_AT).lt(date(olderThan)));
-		}
-		else {
-			criteria = new Criteria().andOperator(criteria, Criteria.where(TaskDocument.UPDATED_AT).lt(date(olderThan)));
-		}
-		Query query = Query.query(criteria)
-			.with(Sort.by(Sort.Direction.ASC, TaskDocument.UPDATED_AT).and(Sort.by(Sort.Direction.ASC, ID)))
-			.limit(limit);
+		Query query = MongoTaskQueries.stale(olderThan, after, limit, getClock().instant());
 		return this.mongo.find(query, Document.class, this.collection).stream().map(TaskDocument::toStored).toList();
 	}
 
@@ -296,35 +176,25 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 	@Override
 	public boolean updateIfUnchanged(StoredTask read, TaskStateChange change) {
 		Assert.isTrue(read.id().equals(change.id()), "A change applies to the task that was read");
-		Instant now = getClock().instant();
-		Query query = live(read.id(), now);
-		query.addCriteria(Criteria.where(TaskDocument.STATUS).is(read.status().name())
-			.and(TaskDocument.UPDATED_AT)
-			.is(date(read.updatedAt())));
-		return this.mongo
-			.updateFirst(query, TaskDocument.update(change, now, expiresAt(change, now), this.maxHistory),
-					this.collection)
-			.getMatchedCount() > 0;
+		return this.writer.updateIfUnchanged(read, change, getClock().instant(), this.maxHistory);
 	}
 
 	@Override
 	public Optional<StoredTask> findStored(String id) {
-		Document document = this.mongo.findOne(live(id, getClock().instant()), Document.class, this.collection);
+		Document document = this.mongo.findOne(MongoTaskQueries.live(id, getClock().instant()), Document.class,
+				this.collection);
 		return Optional.ofNullable(document).map(TaskDocument::toStored);
 	}
 
 	@Override
 	public Optional<TaskInfo> find(String id) {
-		Query query = live(id, getClock().instant());
-		query.fields().exclude(TaskDocument.PAYLOAD);
-		Document document = this.mongo.findOne(query, Document.class, this.collection);
+		Document document = this.mongo.findOne(MongoTaskQueries.liveInfo(id, getClock().instant()), Document.class,
+				this.collection);
 		return Optional.ofNullable(document).map((found) -> TaskDocument.toInfo(found, this.maxHistory));
 	}
 
 	private Map<String, TaskInfo> findLive(List<String> ids) {
-		Query query = Query
-			.query(Criteria.where(ID).in(ids).and(EXPIRES_AT).gt(date(getClock().instant())));
-		query.fields().exclude(TaskDocument.PAYLOAD);
+		Query query = MongoTaskQueries.liveInfos(ids, getClock().instant());
 		Map<String, TaskInfo> found = new HashMap<>();
 		for (Document document : this.mongo.find(query, Document.class, this.collection)) {
 			TaskInfo info = TaskDocument.toInfo(document, this.maxHistory);
@@ -335,7 +205,7 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 
 	@Override
 	public void delete(String id) {
-		this.mongo.remove(Query.query(Criteria.where(ID).is(id)), this.collection);
+		this.writer.delete(id);
 	}
 
 	/**
@@ -346,37 +216,7 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 	 */
 	@Override
 	public boolean revoke(String id, Instant at) {
-		TaskError error = new TaskError(TaskRevokedException.class.getName(), REVOKED_MESSAGE);
-		for (int race = 1;; race++) {
-			Instant now = getClock().instant();
-			Query query = revocable(id, now);
-			Update update = new Update().set(TaskDocument.STATUS, TaskStatus.REVOKED.name())
-				.set(TaskDocument.FINISHED_AT, date(at))
-				.set(TaskDocument.ERROR_TYPE, error.type())
-				.set(TaskDocument.ERROR_MESSAGE, error.message())
-				.set(TaskDocument.UPDATED_AT, date(now))
-				.set(EXPIRES_AT, date(now.plus(this.timeToLive)))
-				.unset(TaskDocument.NEXT_ATTEMPT_AT);
-			if (this.maxHistory > 0) {
-				Query current = revocable(id, now);
-				current.fields().include(TaskDocument.ATTEMPTS);
-				Document found = this.mongo.findOne(current, Document.class, this.collection);
-				if (found == null) {
-					return false;
-				}
-				Object attempts = found.get(TaskDocument.ATTEMPTS);
-				query.addCriteria(Criteria.where(TaskDocument.ATTEMPTS).is(attempts));
-				int attempt = (attempts instanceof Number number) ? number.intValue() : 0;
-				TaskDocument.pushEvents(update, List.of(new TaskEvent(TaskStatus.REVOKED, at, attempt, error)),
-						this.maxHistory);
-			}
-			if (this.mongo.updateFirst(query, update, this.collection).getModifiedCount() == 1) {
-				return true;
-			}
-			if (this.maxHistory == 0 || race == MAX_INSERT_RACES) {
-				return false;
-			}
-		}
+		return this.writer.revoke(id, at, getClock(), this.maxHistory);
 	}
 
 	/**
@@ -387,23 +227,6 @@ public class MongoResultBackend extends AbstractSmartLifecycle implements Durabl
 	@Override
 	public CompletableFuture<TaskInfo> whenFinished(String id) {
 		return this.poller.whenFinished(id);
-	}
-
-	private static Query revocable(String id, Instant now) {
-		return live(id, now).addCriteria(
-				Criteria.where(TaskDocument.STATUS).in(TaskStatus.PENDING.name(), TaskStatus.RETRY.name()));
-	}
-
-	private static Query live(String id, Instant now) {
-		return Query.query(Criteria.where(ID).is(id).and(EXPIRES_AT).gt(date(now)));
-	}
-
-	private static Query expired(String id, Instant now) {
-		return Query.query(Criteria.where(ID).is(id).and(EXPIRES_AT).lte(date(now)));
-	}
-
-	private static boolean isDuplicateKey(BulkWriteError error) {
-		return ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY;
 	}
 
 	/**
