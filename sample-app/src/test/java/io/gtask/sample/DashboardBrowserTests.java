@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -155,11 +156,11 @@ class DashboardBrowserTests {
 		WebDriverWait wait = waitFor(browser);
 		wait.until(ExpectedConditions.attributeToBe(By.id("view"), "data-loaded", "overview"));
 		wait.until((driver) -> count(driver, "dead") >= 1 && count(driver, "workers") >= 1);
-		wait.until((driver) -> !driver.findElements(By.cssSelector("[data-testid=throughput-chart] .bar-ok"))
-			.stream()
-			.filter((bar) -> Double.parseDouble(bar.getAttribute("height")) > 0)
-			.toList()
-			.isEmpty());
+		// read all bars in one script: the chart is drawn again at every refresh, so reading its
+		// sixty bars one by one would keep finding bars that a refresh replaced meanwhile
+		wait.until((driver) -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+				"return Array.from(document.querySelectorAll('[data-testid=throughput-chart] .bar-ok'))"
+						+ ".some((bar) => parseFloat(bar.getAttribute('height')) > 0);")));
 		assertThat(text(wait, By.cssSelector("[data-testid=queues] tr[data-row=default]")))
 			.contains("running");
 		screenshot(browser, "dashboard-overview");
