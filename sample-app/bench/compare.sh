@@ -17,6 +17,8 @@
 #   ROUNDS=3   LAT_N=200   SINGLE_N=5000   REDIS_PORT=6392 (first port tried)   OUT_DIR=/tmp/gtask-compare-<time>
 #   SKIP_BUILD=0 (1: use the gtask jar already built)   JAVA=java
 #   BULLMQ_REMOVE_ON_COMPLETE="false true"   CELERY_POOL=prefork   CELERY_C=2   SIDEKIQ_C=<CONCURRENCY>
+#   GTASK_WARM_UP="0 20000" (gtask runs once per value: a worker started cold on the full queue, and one
+#     warmed up on that many other tasks first, its queue paused while the N are sent)
 #   JOBRUNR_N=10000 (JobRunr keeps its jobs in PostgreSQL, see the harness's README for its settings)
 set -uo pipefail
 
@@ -100,6 +102,7 @@ JOBRUNR_N="${JOBRUNR_N:-10000}"
 JAVA="${JAVA:-java}"
 SYSTEMS="${SYSTEMS:-gtask celery sidekiq bullmq redisson jobrunr}"
 BULLMQ_REMOVE_ON_COMPLETE="${BULLMQ_REMOVE_ON_COMPLETE:-false true}"
+GTASK_WARM_UP="${GTASK_WARM_UP:-0 20000}"
 CELERY_POOL="${CELERY_POOL:-prefork}" CELERY_C="${CELERY_C:-2}" SIDEKIQ_C="${SIDEKIQ_C:-$C}"
 
 if [ -z "${PEERS_DIR:-}" ]; then
@@ -220,6 +223,7 @@ jobs=()
 for s in $SYSTEMS; do
   case "$s" in
     bullmq) for roc in $BULLMQ_REMOVE_ON_COMPLETE; do jobs+=("bullmq:$roc"); done ;;
+    gtask) for warm in $GTASK_WARM_UP; do jobs+=("gtask:$warm"); done ;;
     *) jobs+=("$s") ;;
   esac
 done
@@ -228,9 +232,11 @@ failures=()
 run_job() {   # run_job <job> <round>
   local job="$1" round="$2" sys="${1%%:*}" label="$1" cmd=()
   [ "$sys" = bullmq ] && label="bullmq removeOnComplete=${job#bullmq:}"
+  [ "$sys" = gtask ] && label="gtask warm-up=${job#gtask:}"
   case "$sys" in
     gtask)
       cmd=(env REDIS_URL="redis://127.0.0.1:$PORT" SKIP_BUILD=1 RUNS=1 JAVA_OPTS="${JAVA_OPTS:-}" \
+           BENCH_ARGS="--warm-up=${job#gtask:}" \
            "$ROOT/sample-app/bench/run.sh" "$N" "$C") ;;
     celery)
       cmd=(env REDIS_URL="redis://127.0.0.1:$PORT/0" "$PY_CELERY" "$PEERS_DIR/celery_bench/bench_celery.py" \

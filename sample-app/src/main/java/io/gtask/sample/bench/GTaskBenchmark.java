@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.gtask.broker.QueueAdmin;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskInfo;
@@ -61,6 +62,8 @@ public final class GTaskBenchmark {
 
 	static final String TASK = "bench.noop";
 
+	private static final String QUEUE = "default";
+
 	private static final int CHUNK = 1000;
 
 	private static final int WARM_UP = 20;
@@ -90,7 +93,8 @@ public final class GTaskBenchmark {
 	private Map<String, Object> run() throws Exception {
 		Map<String, Object> out = new LinkedHashMap<>();
 		out.put("peer", "gtask");
-		out.put("config", "c=" + this.options.concurrency);
+		out.put("config", "c=" + this.options.concurrency
+				+ ((this.options.warmUp > 0) ? " warm-up=" + this.options.warmUp : ""));
 		out.put("run", this.options.run);
 		out.put("n", this.options.n);
 		try (ConfigurableApplicationContext producer = boot(false)) {
@@ -99,7 +103,7 @@ public final class GTaskBenchmark {
 			RedisAsync redis = new RedisAsync((LettuceConnectionFactory) connectionFactory, Duration.ofSeconds(10));
 			deleteKeys(connectionFactory);
 			try {
-				measure(client, redis, connectionFactory, out);
+				measure(client, producer.getBean(QueueAdmin.class), redis, connectionFactory, out);
 			}
 			finally {
 				deleteKeys(connectionFactory);
@@ -108,8 +112,8 @@ public final class GTaskBenchmark {
 		return out;
 	}
 
-	private void measure(TaskClient client, RedisAsync redis, RedisConnectionFactory connectionFactory,
-			Map<String, Object> out) throws Exception {
+	private void measure(TaskClient client, QueueAdmin queues, RedisAsync redis,
+			RedisConnectionFactory connectionFactory, Map<String, Object> out) throws Exception {
 		int n = this.options.n;
 
 		// 1a. one at a time, no worker
@@ -123,27 +127,35 @@ public final class GTaskBenchmark {
 			deleteKeys(connectionFactory);
 		}
 
-		// 1b. in chunks of 1000, no worker
-		List<TaskRequest> chunk = new ArrayList<>(CHUNK);
-		List<String> ids = new ArrayList<>(n);
+		// 1b. optionally, a worker warmed up on other tasks, its queue paused while the N are sent,
+		// as a long-running worker is, where a cold one spends its first seconds compiling
+		Worker warmWorker = null;
+		if (this.options.warmUp > 0) {
+			List<String> warmIds = sendAll(client, this.options.warmUp);
+			long warmStart = System.nanoTime();
+			warmWorker = startWorker();
+			awaitResults(redis, warmIds, warmStart, warmWorker.process());
+			queues.setPaused(QUEUE, true);
+			log("worker warmed up on %,d tasks in %.2f s; queue paused", this.options.warmUp,
+					seconds(System.nanoTime() - warmStart));
+		}
+
+		// 1c. in chunks of 1000, no worker running (or its queue paused)
 		WorkMeter sendMeter = new WorkMeter(redis, ProcessHandle.current());
 		WorkMeter.Reading beforeSend = sendMeter.read();
 		long enqueueStart = System.nanoTime();
-		for (int sent = 0; sent < n; sent += chunk.size()) {
-			chunk.clear();
-			for (int i = 0; i < Math.min(CHUNK, n - sent); i++) {
-				chunk.add(TaskRequest.of(TASK).build());
-			}
-			ids.addAll(client.sendAll(chunk));
-		}
+		List<String> ids = sendAll(client, n);
 		double enqueueSeconds = seconds(System.nanoTime() - enqueueStart);
 		WorkMeter.Reading afterSend = sendMeter.read();
 		log("sent %,d one at a time at %,.0f/s; %,d in chunks of %d in %.2f s (%,.0f/s)", this.options.singleN,
 				singleRate, n, CHUNK, enqueueSeconds, n / enqueueSeconds);
 
-		// 2. drain: start the worker, wait until every result is stored
+		// 2. drain: start the worker (or resume its queue), wait until every result is stored
 		long bootStart = System.nanoTime();
-		try (Worker worker = startWorker()) {
+		if (warmWorker != null) {
+			queues.setPaused(QUEUE, false);
+		}
+		try (Worker worker = (warmWorker != null) ? warmWorker : startWorker()) {
 			double bootSeconds = seconds(System.nanoTime() - bootStart);
 			Drain drain = awaitResults(redis, ids, bootStart, worker.process());
 			double drainSeconds = seconds(drain.end - drain.firstProgress);
@@ -348,6 +360,19 @@ public final class GTaskBenchmark {
 		}
 	}
 
+	private static List<String> sendAll(TaskClient client, int n) {
+		List<TaskRequest> chunk = new ArrayList<>(CHUNK);
+		List<String> ids = new ArrayList<>(n);
+		for (int sent = 0; sent < n; sent += chunk.size()) {
+			chunk.clear();
+			for (int i = 0; i < Math.min(CHUNK, n - sent); i++) {
+				chunk.add(TaskRequest.of(TASK).build());
+			}
+			ids.addAll(client.sendAll(chunk));
+		}
+		return ids;
+	}
+
 	/**
 	 * The worker of the drain: a process of its own by default, or a context in this JVM with
 	 * {@code --worker-process=false}.
@@ -461,7 +486,7 @@ public final class GTaskBenchmark {
 	}
 
 	private record Options(int n, int concurrency, String redisUrl, int latN, int singleN, int run, String keyPrefix,
-			int timeoutSeconds, @Nullable Integer batchSize, int delayN, boolean workerProcess) {
+			int timeoutSeconds, @Nullable Integer batchSize, int delayN, boolean workerProcess, int warmUp) {
 
 		static Options parse(String[] args) {
 			Map<String, String> given = new LinkedHashMap<>();
@@ -485,7 +510,8 @@ public final class GTaskBenchmark {
 					prefix, Integer.parseInt(option(given, "timeout-seconds", "300")),
 					batchSize.isEmpty() ? null : Integer.valueOf(batchSize),
 					Integer.parseInt(option(given, "delay-n", "200")),
-					Boolean.parseBoolean(option(given, "worker-process", "true")));
+					Boolean.parseBoolean(option(given, "worker-process", "true")),
+					Integer.parseInt(option(given, "warm-up", "0")));
 		}
 
 		private static String option(Map<String, String> given, String name, String fallback) {

@@ -17,7 +17,6 @@ import io.gtask.broker.OutgoingTask;
 import io.gtask.broker.Promotion;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
-import io.gtask.core.TaskLimit;
 import io.gtask.core.DeadLetter;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
@@ -67,6 +66,8 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private final WaitingTasks waiting;
 
+	private final RedisClaims claims;
+
 	/**
 	 * Create a broker.
 	 * @param context the connection, key layout and settings, shared with the admin and the
@@ -78,6 +79,7 @@ public class RedisTaskBroker implements TaskBroker {
 		this.keys = context.keys();
 		this.tracking = context.getSettings().tracking();
 		this.waiting = new WaitingTasks(context);
+		this.claims = new RedisClaims(context, this.waiting);
 	}
 
 	@Override
@@ -223,7 +225,7 @@ public class RedisTaskBroker implements TaskBroker {
 				}
 			}
 			acks.forEach((key, list) -> batch.script(BrokerScripts.ACK,
-					new byte[][] { bytes(key), bytes(this.keys.revoked(list.get(0).queue())) }, groupAndIds(list)));
+					new byte[][] { bytes(key), bytes(this.keys.revoked(list.get(0).queue())) }, RedisClaims.groupAndIds(list)));
 			released.forEach((queue, list) -> this.waiting.admit(batch, queue, Instant.now(), list,
 					localFreeAfterRelease(list)));
 		});
@@ -264,91 +266,22 @@ public class RedisTaskBroker implements TaskBroker {
 
 	@Override
 	public int reclaim(String queue, Duration minIdle, int max) {
-		Long moved = this.redis.execute((commands) -> RedisAsync.<Long>script(commands, BrokerScripts.RECLAIM,
-				ScriptOutputType.INTEGER, Lanes.keys(this.keys, queue), GROUP, number(minIdle.toMillis()),
-				number(max), number(minIdle.toMillis() * 10)));
-		return (moved != null) ? moved.intValue() : 0;
+		return this.claims.reclaim(queue, minIdle, max);
 	}
 
 	@Override
 	public void heartbeat(String queue, String consumerName, Duration ttl) {
-		long now = System.currentTimeMillis();
-		byte[] key = bytes(this.keys.consumers(queue));
-		this.redis.executeBatch((batch) -> {
-			batch.zadd(key, (double) (now + ttl.toMillis()), bytes(consumerName));
-			// consumers that stopped sending heartbeats (every restart adds a name) are forgotten
-			batch.script(BrokerScripts.FORGET_CONSUMERS, new byte[][] { key }, number(now));
-		});
+		this.claims.heartbeat(queue, consumerName, ttl);
 	}
 
 	@Override
 	public void keepAlive(List<Delivery> deliveries, String consumerName) {
-		Map<String, List<Delivery>> byLane = new LinkedHashMap<>();
-		Map<String, List<Delivery>> leased = new LinkedHashMap<>();
-		Map<String, TaskLimit> limits = this.context.limits();
-		for (Delivery delivery : deliveries) {
-			byLane.computeIfAbsent(Lanes.key(this.keys, delivery), (key) -> new ArrayList<>()).add(delivery);
-			TaskLimit limit = (delivery.limitedName() != null) ? limits.get(delivery.limitedName()) : null;
-			if (limit != null && limit.concurrency() > 0) {
-				leased.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
-			}
-		}
-		if (byLane.isEmpty()) {
-			return;
-		}
-		byte[] until = number(System.currentTimeMillis() + this.context.getSettings().leaseTime().toMillis());
-		this.redis.executeBatch((batch) -> {
-			byLane.forEach((key, list) -> {
-				byte[][] args = new byte[list.size() + 2][];
-				args[0] = GROUP;
-				args[1] = bytes(consumerName);
-				for (int i = 0; i < list.size(); i++) {
-					args[i + 2] = bytes(list.get(i).deliveryId());
-				}
-				batch.script(BrokerScripts.KEEP_ALIVE, new byte[][] { bytes(key) }, args);
-			});
-			leased.forEach((queue, list) -> {
-				List<byte[]> args = new ArrayList<>();
-				args.add(bytes(this.keys.queuePrefix(queue)));
-				args.add(until);
-				for (Delivery delivery : list) {
-					args.add(bytes(delivery.limitedName()));
-					args.add(bytes(Lanes.identity(delivery)));
-				}
-				batch.script(BrokerScripts.RENEW_LEASES, new byte[][] { bytes(this.keys.ready(queue)) },
-						args.toArray(new byte[0][]));
-			});
-		});
+		this.claims.keepAlive(deliveries, consumerName);
 	}
 
 	@Override
 	public void handBack(List<Delivery> deliveries) {
-		if (deliveries.isEmpty()) {
-			return;
-		}
-		Map<String, List<Delivery>> byLane = new LinkedHashMap<>();
-		for (Delivery delivery : deliveries) {
-			byLane.computeIfAbsent(Lanes.key(this.keys, delivery), (key) -> new ArrayList<>()).add(delivery);
-		}
-		List<Delivery> leased = deliveries.stream().filter((delivery) -> delivery.limitedName() != null).toList();
-		this.redis.executeBatch((batch) -> {
-			byLane.forEach((key, list) -> batch.script(BrokerScripts.HAND_BACK, new byte[][] { bytes(key) },
-					groupAndIds(list)));
-			Map<String, List<Delivery>> byQueue = new LinkedHashMap<>();
-			for (Delivery delivery : leased) {
-				byQueue.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
-			}
-			byQueue.forEach((queue, list) -> this.waiting.admit(batch, queue, Instant.now(), list, Map.of()));
-		});
-	}
-
-	private static byte[][] groupAndIds(List<Delivery> deliveries) {
-		byte[][] args = new byte[deliveries.size() + 1][];
-		args[0] = GROUP;
-		for (int i = 0; i < deliveries.size(); i++) {
-			args[i + 1] = bytes(deliveries.get(i).deliveryId());
-		}
-		return args;
+		this.claims.handBack(deliveries);
 	}
 
 	@Override
