@@ -56,7 +56,10 @@ import org.springframework.data.redis.core.ScanOptions;
  * Options, as {@code --name=value} arguments or {@code -Dbench.name=value} system properties:
  * {@code n} (20000), {@code concurrency} (16), {@code redis-url} (redis://127.0.0.1:6379),
  * {@code lat-n} (200), {@code single-n} (5000), {@code run} (1), {@code key-prefix} (random),
- * {@code delay-n} (200).
+ * {@code delay-n} (200), {@code worker-process} (true: the worker runs in a JVM of its own,
+ * whose CPU is read from the operating system), {@code warm-up} (0: before the drain, that many
+ * tasks are sent and run, then the queue is paused while the measured tasks are sent and resumed
+ * for the drain, so that the drain measures a warm worker).
  */
 public final class GTaskBenchmark {
 
