@@ -26,16 +26,25 @@ import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskFlows;
+import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskLimit;
 import io.gtask.durable.LeaderLock;
 import io.gtask.durable.TaskReaper;
 import io.gtask.durable.redis.RedisLeaderLock;
+import io.gtask.flow.DefaultTaskFlows;
+import io.gtask.flow.FlowAdvancer;
+import io.gtask.flow.FlowStore;
+import io.gtask.flow.redis.RedisFlowStore;
 import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.metrics.TaskMetrics;
+import io.gtask.progress.ProgressCodec;
+import io.gtask.progress.ProgressStore;
+import io.gtask.progress.redis.RedisProgressStore;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
@@ -145,8 +154,12 @@ public final class GTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskClient.class)
 	DefaultTaskClient taskClient(TaskSender sender, TaskBroker taskBroker, QueueAdmin queueAdmin,
-			ResultBackend resultBackend, TaskMessageCodec codec) {
-		return new DefaultTaskClient(sender, taskBroker, queueAdmin, resultBackend, codec);
+			ResultBackend resultBackend, TaskMessageCodec codec, ObjectProvider<TaskFlows> flows,
+			ObjectProvider<ProgressStore> progress) {
+		DefaultTaskClient client = new DefaultTaskClient(sender, taskBroker, queueAdmin, resultBackend, codec);
+		flows.ifAvailable(client::setFlows);
+		progress.ifAvailable(client::setProgressStore);
+		return client;
 	}
 
 	@Bean
@@ -225,6 +238,46 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean(DeadLetterStore.class)
 		RedisDeadLetterStore deadLetterStore(RedisBrokerContext context) {
 			return new RedisDeadLetterStore(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ProgressStore.class)
+		RedisProgressStore gtaskProgressStore(RedisBrokerContext context, TaskMessageCodec codec,
+				GTaskProperties properties) {
+			return new RedisProgressStore(context.getRedis(), context.getKeyspace(), properties.getResult().getTtl(),
+					new ProgressCodec(codec.getJsonMapper()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(FlowStore.class)
+		RedisFlowStore gtaskFlowStore(RedisBrokerContext context, GTaskProperties properties) {
+			return new RedisFlowStore(context.getRedis(), context.getKeyspace());
+		}
+
+		/**
+		 * Runs flows; a step of a cancelled flow is cancelled through the client, looked up when
+		 * it is needed, since the client starts flows through this.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		FlowAdvancer gtaskFlowAdvancer(FlowStore flowStore, TaskSender sender, ResultBackend resultBackend,
+				TaskMessageCodec codec, ObjectProvider<TaskClient> client, GTaskProperties properties) {
+			FlowAdvancer advancer = new FlowAdvancer(flowStore, sender, resultBackend, codec, (taskId) -> {
+				try {
+					client.getObject().cancel(taskId);
+				}
+				catch (TaskNotFoundException ex) {
+					// never recorded: the flow no longer sends it
+				}
+			}, properties.getResult().getTtl());
+			PropertyMapper.get().from(properties.getFlow()::getTimeToLive).to(advancer::setTimeToLive);
+			return advancer;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(TaskFlows.class)
+		DefaultTaskFlows taskFlows(FlowAdvancer advancer, FlowStore flowStore, TaskMessageCodec codec) {
+			return new DefaultTaskFlows(advancer, flowStore, codec);
 		}
 
 	}
@@ -306,7 +359,8 @@ public final class GTaskAutoConfiguration {
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
-				ObjectProvider<TaskContainerCustomizer> customizers, Environment environment) {
+				ObjectProvider<TaskContainerCustomizer> customizers, ObjectProvider<FlowAdvancer> flowAdvancer,
+				ObjectProvider<ProgressStore> progressStore, Environment environment) {
 			WorkerProperties worker = properties.getWorker();
 			PropertyMapper map = PropertyMapper.get();
 			String consumerName = map.from(worker::getConsumerName)
@@ -332,6 +386,8 @@ public final class GTaskAutoConfiguration {
 				.toCall(() -> observationRegistry.ifAvailable(container::setObservationRegistry));
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
+			flowAdvancer.ifAvailable(container::setFlowAdvancer);
+			progressStore.ifAvailable(container::setProgressStore);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 			return container;
 		}

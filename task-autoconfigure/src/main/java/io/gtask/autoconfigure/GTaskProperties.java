@@ -55,6 +55,8 @@ public class GTaskProperties {
 	@NestedConfigurationProperty
 	private final PeriodicProperties periodic = new PeriodicProperties();
 
+	private final FlowProperties flow = new FlowProperties();
+
 	private final Redis redis = new Redis();
 
 	private final Message message = new Message();
@@ -119,6 +121,10 @@ public class GTaskProperties {
 
 	public PeriodicProperties getPeriodic() {
 		return this.periodic;
+	}
+
+	public FlowProperties getFlow() {
+		return this.flow;
 	}
 
 	public Redis getRedis() {

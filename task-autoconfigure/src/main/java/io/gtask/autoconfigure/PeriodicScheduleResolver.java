@@ -221,6 +221,11 @@ final class PeriodicScheduleResolver {
 			throw notRunning();
 		}
 
+		@Override
+		public void progress(double fraction, @Nullable String message, @Nullable Object detail) {
+			throw notRunning();
+		}
+
 		private IllegalStateException notRunning() {
 			return new IllegalStateException("No task is running while arguments are checked at startup");
 		}

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.ResultBackend;
@@ -18,6 +19,9 @@ import io.gtask.broker.TaskBroker;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskAwaitTimeoutException;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskFlows;
+import io.gtask.core.TaskMessageRules;
+import io.gtask.core.TaskProgress;
 import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskMessage;
@@ -27,10 +31,14 @@ import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.metrics.TaskOrigin;
+import io.gtask.progress.ProgressStore;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.log.LogAccessor;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The default {@link TaskClient}: sends tasks through a {@link TaskSender}, which records each
@@ -52,6 +60,10 @@ public class DefaultTaskClient implements TaskClient {
 	private final TaskMessageCodec codec;
 
 	private Clock clock = Clock.systemUTC();
+
+	private volatile @Nullable TaskFlows flows;
+
+	private volatile @Nullable ProgressStore progress;
 
 	/**
 	 * Create a client.
@@ -105,12 +117,74 @@ public class DefaultTaskClient implements TaskClient {
 
 	@Override
 	public Optional<TaskInfo> find(String id) {
-		return this.backend.find(id);
+		Optional<TaskInfo> found = this.backend.find(id);
+		ProgressStore progress = this.progress;
+		if (found.isEmpty() || progress == null) {
+			return found;
+		}
+		try {
+			return found.map((info) -> info.withProgress(progress.read(id).orElse(null)));
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, () -> "Could not read the progress of task " + id);
+			return found;
+		}
+	}
+
+	/**
+	 * Read and follow the progress tasks report through this client from now on.
+	 * @param progress where progress is kept
+	 */
+	public void setProgressStore(ProgressStore progress) {
+		this.progress = progress;
+	}
+
+	@Override
+	public AutoCloseable onProgress(String id, Consumer<TaskProgress> listener) {
+		ProgressStore progress = this.progress;
+		if (progress == null) {
+			throw new GTaskException("Task progress is not kept: it lives beside gtask's Redis broker, and this "
+					+ "application has a TaskBroker of its own or no Lettuce connection");
+		}
+		return progress.subscribe(TaskMessageRules.validId(id), listener);
 	}
 
 	@Override
 	public <T> @Nullable T result(String id, Class<T> type) {
 		return resultOf(info(id), type);
+	}
+
+	@Override
+	public <T> @Nullable T result(String id, ParameterizedTypeReference<T> type) {
+		return resultOf(info(id), type);
+	}
+
+	@Override
+	public <T> @Nullable T await(String id, Duration timeout, ParameterizedTypeReference<T> type) {
+		return resultOf(awaitCompletion(id, timeout), type);
+	}
+
+	@Override
+	public <T> CompletableFuture<@Nullable T> resultAsync(String id, ParameterizedTypeReference<T> type) {
+		return whenFinished(id).thenApply((info) -> resultOf(info, type));
+	}
+
+	/**
+	 * Start and read flows through this client from now on.
+	 * @param flows the flows
+	 */
+	public void setFlows(TaskFlows flows) {
+		this.flows = flows;
+	}
+
+	@Override
+	public TaskFlows flows() {
+		TaskFlows flows = this.flows;
+		if (flows == null) {
+			throw new GTaskException("Flows are not available: they keep their state with gtask's Redis broker, "
+					+ "and this application has a TaskBroker of its own or no Lettuce connection");
+		}
+		return flows;
 	}
 
 	@Override
@@ -155,7 +229,42 @@ public class DefaultTaskClient implements TaskClient {
 		return true;
 	}
 
+	private <T> @Nullable T resultOf(TaskInfo info, ParameterizedTypeReference<T> type) {
+		JsonMapper mapper = this.codec.getJsonMapper();
+		JavaType javaType = mapper.getTypeFactory().constructType(type.getType());
+		String json = finishedResult(info);
+		if (json == null) {
+			return null;
+		}
+		try {
+			return mapper.readValue(json, javaType);
+		}
+		catch (JacksonException ex) {
+			throw new GTaskException("Result of task '" + info.name() + "' (" + info.id() + ") cannot be read as "
+					+ type.getType().getTypeName() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
 	private <T> @Nullable T resultOf(TaskInfo info, Class<T> type) {
+		String json = finishedResult(info);
+		if (json == null) {
+			return null;
+		}
+		try {
+			return this.codec.getJsonMapper().readValue(json, type);
+		}
+		catch (JacksonException ex) {
+			throw new GTaskException("Result of task '" + info.name() + "' (" + info.id() + ") cannot be read as "
+					+ type.getName() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/**
+	 * The result of a task that succeeded, as JSON text.
+	 * @throws TaskFailedException if it failed
+	 * @throws TaskNotFinishedException if it has not finished
+	 */
+	private static @Nullable String finishedResult(TaskInfo info) {
 		if (info.status() == TaskStatus.FAILURE || info.status() == TaskStatus.REVOKED
 				|| info.status() == TaskStatus.EXPIRED) {
 			throw new TaskFailedException(info);
@@ -164,16 +273,7 @@ public class DefaultTaskClient implements TaskClient {
 			throw new TaskNotFinishedException(
 					"Task '" + info.name() + "' (" + info.id() + ") has not finished; it is " + info.status());
 		}
-		if (info.result() == null) {
-			return null;
-		}
-		try {
-			return this.codec.getJsonMapper().readValue(info.result(), type);
-		}
-		catch (JacksonException ex) {
-			throw new GTaskException("Result of task '" + info.name() + "' (" + info.id() + ") cannot be read as "
-					+ type.getName() + ": " + ex.getOriginalMessage(), ex);
-		}
+		return info.result();
 	}
 
 	@Override

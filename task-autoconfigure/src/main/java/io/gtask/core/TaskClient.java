@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Sends tasks and reads their state and results.
@@ -79,6 +80,19 @@ public interface TaskClient {
 	<T> @Nullable T result(String id, Class<T> type);
 
 	/**
+	 * Read the result of a finished task, converted to a generic type, such as
+	 * {@code new ParameterizedTypeReference<List<Invoice>>() {}}.
+	 * @param <T> the result type
+	 * @param id the task id
+	 * @param type the result type
+	 * @return the result, {@code null} if the handler returned {@code null} or nothing
+	 * @throws TaskNotFoundException if the id is unknown
+	 * @throws TaskNotFinishedException if the task has not finished
+	 * @throws TaskFailedException if the task failed
+	 */
+	<T> @Nullable T result(String id, ParameterizedTypeReference<T> type);
+
+	/**
 	 * Wait until a task finishes, at most the given time.
 	 * @param id the task id
 	 * @param timeout how long to wait
@@ -102,6 +116,20 @@ public interface TaskClient {
 	<T> @Nullable T await(String id, Duration timeout, Class<T> type);
 
 	/**
+	 * Wait until a task finishes, at most the given time, and return its result converted to a
+	 * generic type.
+	 * @param <T> the result type
+	 * @param id the task id
+	 * @param timeout how long to wait
+	 * @param type the result type
+	 * @return the result
+	 * @throws TaskNotFoundException if the id is unknown
+	 * @throws TaskAwaitTimeoutException if the task did not finish in time
+	 * @throws TaskFailedException if the task failed
+	 */
+	<T> @Nullable T await(String id, Duration timeout, ParameterizedTypeReference<T> type);
+
+	/**
 	 * A future completed when the task finishes (successfully or not), or completed
 	 * exceptionally with {@link TaskNotFoundException} for an unknown id.
 	 * @param id the task id
@@ -118,6 +146,16 @@ public interface TaskClient {
 	 * @return the future result
 	 */
 	<T> CompletableFuture<@Nullable T> resultAsync(String id, Class<T> type);
+
+	/**
+	 * A future of the task's result converted to a generic type.
+	 * @param <T> the result type
+	 * @param id the task id
+	 * @param type the result type
+	 * @return the future result
+	 * @see #resultAsync(String, Class)
+	 */
+	<T> CompletableFuture<@Nullable T> resultAsync(String id, ParameterizedTypeReference<T> type);
 
 	/**
 	 * Revoke a task that has not started: it never runs and ends {@link TaskStatus#REVOKED}.
@@ -150,5 +188,26 @@ public interface TaskClient {
 	 * @throws GTaskException if the backend keeps no message for the task
 	 */
 	void repush(String id);
+
+	/**
+	 * Chains, groups, chords: start flows of tasks and read or cancel them. The id of a flow is
+	 * a task id, so the methods of this client that read a task read a flow's state and result.
+	 * @return the flows
+	 * @throws GTaskException if flows are not available (they need gtask's Redis broker)
+	 */
+	TaskFlows flows();
+
+	/**
+	 * Follow the progress a running task reports ({@link TaskContext#progress(double)}): the
+	 * listener is called with the latest report at once if there is one, then with each report
+	 * as it is written, on a thread of gtask's, until the subscription is closed. Reports may be
+	 * skipped (they are written at most every 200 ms), never reordered; the final state of a task
+	 * is read with {@link #whenFinished(String)}.
+	 * @param id the task id
+	 * @param listener called with each report
+	 * @return the subscription, to close when done
+	 * @throws GTaskException if progress is not kept (it needs gtask's Redis broker)
+	 */
+	AutoCloseable onProgress(String id, java.util.function.Consumer<TaskProgress> listener);
 
 }

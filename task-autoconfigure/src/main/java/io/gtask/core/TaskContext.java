@@ -98,4 +98,40 @@ public interface TaskContext {
 	 */
 	void commitRequeue();
 
+	/**
+	 * Report how far this attempt got, for callers that read or follow the task
+	 * ({@link TaskClient#onProgress(String, java.util.function.Consumer)}), the task's
+	 * {@link TaskInfo#progress()} and the dashboard. Reports are written at most every 200 ms;
+	 * the latest one of a shorter interval is written at its end. A report that cannot be
+	 * written (Redis away) is dropped; it never fails the task.
+	 * @param fraction the part done, from 0 to 1
+	 * @throws IllegalArgumentException if the fraction is not from 0 to 1
+	 */
+	default void progress(double fraction) {
+		progress(fraction, null, null);
+	}
+
+	/**
+	 * Report how far this attempt got, and what it is doing.
+	 * @param fraction the part done, from 0 to 1
+	 * @param message what it is doing, at most {@value TaskProgress#MAX_MESSAGE_LENGTH} characters
+	 * @throws IllegalArgumentException if the fraction is not from 0 to 1 or the message is too long
+	 * @see #progress(double)
+	 */
+	default void progress(double fraction, @Nullable String message) {
+		progress(fraction, message, null);
+	}
+
+	/**
+	 * Report how far this attempt got, what it is doing, and a small detail written as JSON.
+	 * @param fraction the part done, from 0 to 1
+	 * @param message what it is doing, at most {@value TaskProgress#MAX_MESSAGE_LENGTH} characters
+	 * @param detail a value written as JSON, at most {@value TaskProgress#MAX_DETAIL_LENGTH}
+	 * characters of it
+	 * @throws IllegalArgumentException if the fraction is not from 0 to 1, the message or the
+	 * detail is too long, or the detail cannot be written as JSON
+	 * @see #progress(double)
+	 */
+	void progress(double fraction, @Nullable String message, @Nullable Object detail);
+
 }

@@ -19,6 +19,7 @@ import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.flow.FlowAdvancer;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
@@ -183,7 +184,8 @@ public class TaskReaper extends AbstractSmartLifecycle {
 					entry.getValue().stream().map(StoredTask::id).toList());
 			List<TaskSender.Resend> again = new ArrayList<>();
 			for (StoredTask task : entry.getValue()) {
-				if (heldIds.contains(task.id())) {
+				// a flow's own record ends with its last step, which the reaper looks after on its own
+				if (heldIds.contains(task.id()) || task.name().startsWith(FlowAdvancer.RECORD_PREFIX)) {
 					held++;
 					continue;
 				}

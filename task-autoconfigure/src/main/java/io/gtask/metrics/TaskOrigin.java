@@ -35,7 +35,12 @@ public enum TaskOrigin {
 	 * Sent back to its queue by its manual-commit handler, through
 	 * {@link io.gtask.core.TaskContext#commitRequeue()} after the handler returned.
 	 */
-	REQUEUE("requeue");
+	REQUEUE("requeue"),
+
+	/**
+	 * Sent by a flow, as the next step of a chain, the members of a group or a chord's callback.
+	 */
+	FLOW("flow");
 
 	private final String tagValue;
 

@@ -181,6 +181,25 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The latest progress a task reported, and the channel its new reports are published on.
+	 * @param id the task id
+	 * @return the key and channel
+	 */
+	public String progress(String id) {
+		return this.prefix + ":progress:" + id;
+	}
+
+	/**
+	 * The hash of a flow's state: its nodes, the steps sent, the outcomes and the counters of
+	 * its groups, in one hash slot of its own.
+	 * @param id the flow id
+	 * @return the key
+	 */
+	public String flow(String id) {
+		return this.prefix + ":flow:{" + id + "}";
+	}
+
+	/**
 	 * The hash describing one worker: host, pid, concurrency, queues, start and heartbeat
 	 * times.
 	 * @param consumerName the worker's consumer name

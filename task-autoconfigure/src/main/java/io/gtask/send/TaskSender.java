@@ -170,6 +170,33 @@ public class TaskSender {
 	}
 
 	/**
+	 * Send the steps of a flow: tasks whose ids the flow chose, each with the header that names
+	 * its place in the flow. The flow makes sure each is sent once, so their records are written
+	 * as new ones are, in one round trip with their messages where the backend allows.
+	 * @param requests the tasks, with their ids
+	 * @param headers the headers of each task's message
+	 */
+	public void sendFlowSteps(List<TaskRequest> requests, List<Map<String, String>> headers) {
+		Instant now = this.clock.instant();
+		List<PreparedTask> tasks = new ArrayList<>(requests.size());
+		try {
+			for (int i = 0; i < requests.size(); i++) {
+				tasks.add(this.preparer.prepare(requests.get(i), now, headers.get(i), false, isDurable()));
+			}
+			this.writer.write(tasks.stream().map(PreparedTask::record).toList(),
+					tasks.stream().map(PreparedTask::message).toList());
+			for (PreparedTask task : tasks) {
+				this.metrics.sent(task.queue(), task.name(), TaskOrigin.FLOW);
+				task.observation().stop();
+			}
+		}
+		catch (RuntimeException ex) {
+			fail(tasks, ex);
+			throw ex;
+		}
+	}
+
+	/**
 	 * Send a new task with a chosen id that may be recorded already, queued by a step of its
 	 * own: the task of a periodic schedule's tick, which every instance records and exactly one
 	 * queues. The record keeps no message.

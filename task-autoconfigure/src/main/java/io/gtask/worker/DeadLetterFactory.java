@@ -100,7 +100,7 @@ final class DeadLetterFactory {
 				PoisonTaskException.class.getName(), (message != null) ? message.attempt() : 0, delivery.deliveryCount(),
 				at, payload(delivery));
 		Outcome outcome = Outcome.dead(change, delivery, letter);
-		return (message != null) ? outcome.releasing(message) : outcome;
+		return (message != null) ? outcome.releasing(message).inFlow(message) : outcome;
 	}
 
 	private @Nullable TaskMessage read(Delivery delivery) {

@@ -26,9 +26,12 @@ final class DefaultTaskContext implements TaskContext {
 
 	private final @Nullable ManualCommit manualCommit;
 
+	private final ProgressReporter.@Nullable Attempt progress;
+
 	DefaultTaskContext(String id, String name, String queue, int attempt, int maxRetries, Instant deadline,
-			@Nullable ManualCommit manualCommit) {
+			@Nullable ManualCommit manualCommit, ProgressReporter.@Nullable Attempt progress) {
 		this.manualCommit = manualCommit;
+		this.progress = progress;
 		this.id = id;
 		this.name = name;
 		this.queue = queue;
@@ -70,6 +73,13 @@ final class DefaultTaskContext implements TaskContext {
 	@Override
 	public boolean isCancelled() {
 		return this.cancelled;
+	}
+
+	@Override
+	public void progress(double fraction, @Nullable String message, @Nullable Object detail) {
+		if (this.progress != null) {
+			this.progress.report(fraction, message, detail);
+		}
 	}
 
 	@Override

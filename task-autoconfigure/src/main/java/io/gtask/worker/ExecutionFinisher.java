@@ -57,7 +57,7 @@ final class ExecutionFinisher {
 
 	void succeeded(Delivery delivery, TaskMessage message, String json) {
 		complete(Outcome.finish(TaskStateChange.success(message.id(), message.name(), message.queue(),
-				this.clock.instant(), message.attempt(), json), delivery).releasing(message));
+				this.clock.instant(), message.attempt(), json), delivery).releasing(message).inFlow(message));
 	}
 
 	/**
@@ -73,17 +73,17 @@ final class ExecutionFinisher {
 	 */
 	void failed(Delivery delivery, TaskMessage message, TaskError error, int attempts, Instant at) {
 		this.metrics.deadLettered(message.queue(), message.name());
-		complete(this.deadLetters.failed(delivery, message, error, attempts, at));
+		complete(this.deadLetters.failed(delivery, message, error, attempts, at).inFlow(message));
 	}
 
 	void revoked(Delivery delivery, TaskMessage message, TaskError error, int attempts, Instant at) {
 		complete(Outcome.finish(TaskStateChange.revoked(message.id(), message.name(), message.queue(), at, attempts,
-				error), delivery).releasing(message));
+				error), delivery).releasing(message).inFlow(message));
 	}
 
 	void expired(Delivery delivery, TaskMessage message, TaskError error, Instant at) {
 		complete(Outcome.finish(TaskStateChange.expired(message.id(), message.name(), message.queue(), at,
-				message.attempt() - 1, error), delivery).releasing(message));
+				message.attempt() - 1, error), delivery).releasing(message).inFlow(message));
 	}
 
 	/**

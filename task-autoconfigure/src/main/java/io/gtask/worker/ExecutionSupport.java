@@ -24,11 +24,12 @@ import org.springframework.util.unit.DataSize;
  * @param timer runs timeouts and the checks for handlers that ignore their interrupt
  * @param abandonedThreads counts handlers that ignored their interrupt
  * @param metrics told how attempts end
+ * @param progress writes the progress handlers report
  * @param clock the clock
  */
 record ExecutionSupport(TaskMessageCodec codec, DataSize maxPayloadSize, TaskRegistry registry, TaskDefaults defaults,
 		TaskRetryPolicy retryPolicy, HandlerInvoker invoker, ExecutionFinisher finisher,
 		CancellationRegistry cancellations, ManualCommitWriter commits, ScheduledExecutorService timer,
-		AbandonedThreads abandonedThreads, TaskMetrics metrics, Clock clock) {
+		AbandonedThreads abandonedThreads, TaskMetrics metrics, ProgressReporter progress, Clock clock) {
 
 }

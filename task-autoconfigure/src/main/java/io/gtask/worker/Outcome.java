@@ -7,6 +7,7 @@ import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.TaskMessage;
+import io.gtask.flow.FlowAdvancer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +16,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @param change the state change, or {@code null}
  * @param settlement how the delivery leaves the in-flight state, or {@code null} while it stays
+ * @param flowStep the {@link FlowAdvancer#HEADER} of a task that is a step of a flow, which goes on
+ * once its final state is written, or {@code null}
  */
-record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement) {
+record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement, @Nullable String flowStep) {
+
+	Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement) {
+		this(change, settlement, null);
+	}
 
 	static Outcome state(TaskStateChange change) {
 		return new Outcome(change, null);
@@ -39,7 +46,18 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 	 */
 	Outcome releasing(TaskMessage message) {
 		return (this.settlement != null)
-				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id())) : this;
+				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id()), this.flowStep)
+				: this;
+	}
+
+	/**
+	 * The same outcome, going on with the flow of the task if it is a step of one and the
+	 * outcome ends it.
+	 */
+	Outcome inFlow(TaskMessage message) {
+		String step = message.headers().get(FlowAdvancer.HEADER);
+		return (step != null && this.change != null && this.change.status().isFinished())
+				? new Outcome(this.change, this.settlement, step) : this;
 	}
 
 }

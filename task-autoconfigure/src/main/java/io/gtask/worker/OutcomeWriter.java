@@ -20,6 +20,8 @@ import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskStatus;
+import io.gtask.flow.FlowAdvancer;
+import io.gtask.flow.FlowStateException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
@@ -59,11 +61,22 @@ final class OutcomeWriter implements Runnable {
 
 	private final WriteFailureClassifier classifier = new WriteFailureClassifier();
 
+	private volatile @Nullable FlowAdvancer flows;
+
 	OutcomeWriter(ResultBackend backend, TaskBroker broker, Consumer<Delivery> settled, Supplier<Instant> clock) {
 		this.backend = backend;
 		this.broker = broker;
 		this.settled = settled;
 		this.clock = clock;
+	}
+
+	/**
+	 * Go on with the flows of the steps whose final state is written, before their deliveries
+	 * are acknowledged.
+	 * @param flows the advancer of flows
+	 */
+	void setFlows(@Nullable FlowAdvancer flows) {
+		this.flows = flows;
 	}
 
 	void add(Outcome outcome) {
@@ -186,6 +199,7 @@ final class OutcomeWriter implements Runnable {
 						new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
 				return;
 			}
+			advance(outcome.flowStep(), change);
 		}
 		Settlement settlement = outcome.settlement();
 		if (settlement == null) {
@@ -223,6 +237,7 @@ final class OutcomeWriter implements Runnable {
 			try {
 				this.backend.update(List.of(failure));
 				recorded = true;
+				advance(refused.flowStep(), failure);
 			}
 			catch (RuntimeException ex) {
 				if (!this.classifier.isPermanent(ex)) {
@@ -269,10 +284,33 @@ final class OutcomeWriter implements Runnable {
 		}
 	}
 
+	/**
+	 * Go on with the flow of a step whose final state is written. Redis away is thrown, for the
+	 * batch to be written again (going on is safe to repeat); a flow whose state is not valid
+	 * ended as FAILURE, and the step's own outcome stands.
+	 */
+	private void advance(@Nullable String flowStep, TaskStateChange change) {
+		FlowAdvancer flows = this.flows;
+		if (flows == null || flowStep == null) {
+			return;
+		}
+		try {
+			flows.finished(flowStep, change);
+		}
+		catch (RuntimeException ex) {
+			if (!(ex instanceof FlowStateException) && !this.classifier.isPermanent(ex)) {
+				throw ex;
+			}
+			logger.warn(ex, () -> "The flow of task " + change.id() + " (step " + flowStep + ") cannot go on: "
+					+ WriteFailureClassifier.reason(ex));
+		}
+	}
+
 	private void write(List<Outcome> batch) {
 		List<@Nullable TaskStateChange> changes = new ArrayList<>(batch.size());
 		Map<String, Integer> started = new HashMap<>();
 		List<Settlement> settlements = new ArrayList<>(batch.size());
+		List<Map.Entry<String, TaskStateChange>> steps = new ArrayList<>();
 		for (Outcome outcome : batch) {
 			TaskStateChange change = outcome.change();
 			if (change != null) {
@@ -286,6 +324,9 @@ final class OutcomeWriter implements Runnable {
 					started.put(change.id(), changes.size());
 				}
 				changes.add(change);
+				if (outcome.flowStep() != null) {
+					steps.add(Map.entry(outcome.flowStep(), change));
+				}
 			}
 			if (outcome.settlement() != null) {
 				settlements.add(outcome.settlement());
@@ -293,6 +334,9 @@ final class OutcomeWriter implements Runnable {
 		}
 		changes.removeIf(Objects::isNull);
 		this.backend.update(changes);
+		for (Map.Entry<String, TaskStateChange> step : steps) {
+			advance(step.getKey(), step.getValue());
+		}
 		this.broker.settle(settlements);
 		for (Settlement settlement : settlements) {
 			this.settled.accept(settlement.delivery());

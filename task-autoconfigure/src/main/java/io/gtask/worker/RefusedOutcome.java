@@ -24,6 +24,14 @@ import org.jspecify.annotations.Nullable;
 record RefusedOutcome(Outcome outcome, String reason, String errorType) {
 
 	/**
+	 * The flow step of the task, if it is one.
+	 */
+	@Nullable String flowStep() {
+		return this.outcome.flowStep();
+	}
+
+
+	/**
 	 * The most characters of an error message written in place of a refused one.
 	 */
 	static final int MAX_MESSAGE_LENGTH = 4000;

@@ -15,8 +15,10 @@ import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
+import io.gtask.flow.FlowAdvancer;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskMetrics;
+import io.gtask.progress.ProgressStore;
 import io.gtask.registry.TaskRegistry;
 import io.gtask.send.TaskSender;
 import io.micrometer.observation.ObservationRegistry;
@@ -65,6 +67,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	private final TaskDefaults defaults;
 
 	private final OutcomeWriter writer;
+
+	private @Nullable ProgressStore progressStore;
 
 	private final WorkerSlots slots;
 
@@ -226,6 +230,22 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	}
 
 	/**
+	 * Keep the progress handlers report ({@link io.gtask.core.TaskContext#progress(double)}).
+	 * @param progressStore where progress is kept
+	 */
+	public void setProgressStore(ProgressStore progressStore) {
+		this.progressStore = progressStore;
+	}
+
+	/**
+	 * Go on with flows: when a task that is a step of a flow ends, send what comes next.
+	 * @param flows the advancer of flows
+	 */
+	public void setFlowAdvancer(FlowAdvancer flows) {
+		this.writer.setFlows(flows);
+	}
+
+	/**
 	 * Set how long the application context waits for this container to stop before it goes on
 	 * to close the Redis connection ({@code spring.lifecycle.timeout-per-shutdown-phase}), so
 	 * that waiting for running tasks leaves time to hand back those still running.
@@ -295,7 +315,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 				new TaskRetryPolicy(this.defaults),
 				new HandlerInvoker(this.interceptors, this.mdcEnabled, this.observationRegistry), finisher,
 				this.cancellations, new ManualCommitWriter(this.backend, this.sender, this.codec, getClock()), timer,
-				this.abandonedThreads, this.metrics, getClock());
+				this.abandonedThreads, this.metrics,
+				new ProgressReporter(this.progressStore, this.codec.getJsonMapper(), timer, getClock()), getClock());
 	}
 
 	@Override

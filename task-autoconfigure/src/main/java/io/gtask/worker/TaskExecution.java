@@ -175,7 +175,8 @@ final class TaskExecution implements Runnable {
 				? new ManualCommit(message, now, this.guard::isFinished, this.support.commits()) : null;
 		this.manualCommit = manualCommit;
 		DefaultTaskContext context = new DefaultTaskContext(message.id(), message.name(), message.queue(),
-				message.attempt(), maxRetries, now.plus(timeout), manualCommit);
+				message.attempt(), maxRetries, now.plus(timeout), manualCommit,
+				this.support.progress().attempt(message.id(), message.name()));
 		this.context = context;
 		this.guard.setContext(context);
 		this.finisher.started(message, now);

@@ -408,6 +408,10 @@ class ReliabilitySuiteTests {
 			return new Worker(number, process, log);
 		}
 
+		int number() {
+			return this.number;
+		}
+
 		void awaitStarted() throws IOException, InterruptedException {
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 			while (!Files.readString(this.log).contains("Started task container")) {

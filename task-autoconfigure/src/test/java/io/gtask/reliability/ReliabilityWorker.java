@@ -106,6 +106,37 @@ public class ReliabilityWorker {
 			return n * 2;
 		}
 
+		/**
+		 * A member of a flow of the flow chaos test: logs its run as step {@code n}.
+		 */
+		@TaskHandler(value = "flowMember", maxRetries = 1000, backoff = "50ms")
+		long flowMember(long n, long sleepMillis) throws InterruptedException {
+			return logged(n, sleepMillis, n);
+		}
+
+		/**
+		 * A link of a chain of the flow chaos test: the result of the link before, plus one.
+		 */
+		@TaskHandler(value = "flowLink", maxRetries = 1000, backoff = "50ms")
+		long flowLink(long input, long n, long sleepMillis) throws InterruptedException {
+			return logged(n, sleepMillis, input + 1);
+		}
+
+		/**
+		 * The callback of a chord of the flow chaos test: the sum of the members' results.
+		 */
+		@TaskHandler(value = "flowCallback", maxRetries = 1000, backoff = "50ms")
+		long flowCallback(java.util.List<Long> results, long n, long sleepMillis) throws InterruptedException {
+			return logged(n, sleepMillis, results.stream().mapToLong(Long::longValue).sum());
+		}
+
+		private long logged(long n, long sleepMillis, long result) throws InterruptedException {
+			this.connection.sync().rpush(this.key, n + " s " + this.worker + " " + System.currentTimeMillis());
+			Thread.sleep(sleepMillis);
+			this.connection.sync().rpush(this.key, n + " e " + this.worker + " " + System.currentTimeMillis());
+			return result;
+		}
+
 		@Override
 		public void close() {
 			if (this.client != null) {

@@ -58,6 +58,14 @@ public final class RedisBrokerContext {
 		return this.redis;
 	}
 
+	/**
+	 * The Redis connection the broker uses, for the state that lives beside its queues.
+	 * @return the connection
+	 */
+	public RedisAsync getRedis() {
+		return this.redis;
+	}
+
 	RedisKeyspace keys() {
 		return this.keys;
 	}

@@ -1,0 +1,469 @@
+package io.gtask.flow;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.gtask.core.TaskFlow;
+import io.gtask.backend.NewTask;
+import io.gtask.backend.ResultBackend;
+import io.gtask.backend.TaskStateChange;
+import io.gtask.core.MalformedTaskMessageException;
+import io.gtask.core.PayloadTooLargeException;
+import io.gtask.core.TaskError;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskRevokedException;
+import io.gtask.core.TaskStatus;
+import io.gtask.send.TaskSender;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogAccessor;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs flows with no coordinator: a flow is started by laying it out in its {@link FlowStore}
+ * and sending its first steps; afterwards the worker that records the end of a step calls
+ * {@link #finished(String, TaskStateChange)}, which records it in the flow and sends what comes
+ * next, or ends the flow.
+ * <p>
+ * Every step of that is safe to repeat, so that a worker killed half way is made good by the
+ * next delivery of the same step: the first outcome recorded for a node stands, a group counts a
+ * member once, steps are marked sent before they are sent and sent again after a crash only if
+ * their task was never recorded, and a flow ends once.
+ */
+public class FlowAdvancer {
+
+	/**
+	 * The header of a step's message that names its flow and node: {@code <flow id>#<node id>}.
+	 */
+	public static final String HEADER = "gtask-flow";
+
+	/**
+	 * Names of the records of flows start with this; they are not tasks a handler runs.
+	 */
+	public static final String RECORD_PREFIX = "gtask.";
+
+	private static final LogAccessor logger = new LogAccessor(FlowAdvancer.class);
+
+	private final FlowStore store;
+
+	private final TaskSender sender;
+
+	private final ResultBackend backend;
+
+	private final TaskMessageCodec codec;
+
+	private final JsonMapper mapper;
+
+	private final FlowNodeCodec nodes;
+
+	private final StepCanceller canceller;
+
+	private final Duration resultTimeToLive;
+
+	private Duration timeToLive = Duration.ofDays(7);
+
+	private Clock clock = Clock.systemUTC();
+
+	/**
+	 * Create an advancer.
+	 * @param store the state of flows
+	 * @param sender sends the steps
+	 * @param backend records the flow itself as a task
+	 * @param codec converts arguments and results
+	 * @param canceller cancels the steps of a cancelled flow
+	 * @param resultTimeToLive how long the state of an ended flow is kept, as results are
+	 */
+	public FlowAdvancer(FlowStore store, TaskSender sender, ResultBackend backend, TaskMessageCodec codec,
+			StepCanceller canceller, Duration resultTimeToLive) {
+		this.store = store;
+		this.sender = sender;
+		this.backend = backend;
+		this.codec = codec;
+		this.mapper = codec.getJsonMapper();
+		this.nodes = new FlowNodeCodec(this.mapper);
+		this.canceller = canceller;
+		this.resultTimeToLive = resultTimeToLive;
+	}
+
+	/**
+	 * Set how long the state of a flow is kept while it runs; a flow must end within it.
+	 * @param timeToLive the time (7 days by default)
+	 */
+	public void setTimeToLive(Duration timeToLive) {
+		this.timeToLive = timeToLive;
+	}
+
+	public void setClock(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Start a flow: record it, lay it out and send its first steps.
+	 * @param flow the flow
+	 * @return the flow's id, a task id
+	 */
+	public String start(TaskFlow flow) {
+		String flowId = java.util.UUID.randomUUID().toString();
+		List<FlowNode> planned = FlowPlan.of(flowId, flow, this.codec);
+		FlowNode root = planned.get(0);
+		FlowStep first = firstStep(planned);
+		String name = RECORD_PREFIX + root.label();
+		String queue = this.sender.getRouter().queueOf(first.name(), first.queue());
+		Instant now = this.clock.instant();
+		List<String> texts = new ArrayList<>(planned.size());
+		Map<Integer, Integer> groups = new HashMap<>();
+		for (FlowNode node : planned) {
+			texts.add(this.nodes.write(node));
+			if (node.kind() == FlowNode.Kind.GROUP) {
+				groups.put(node.id(), node.children().size());
+			}
+		}
+		this.backend.create(List.of(new NewTask(flowId, name, queue, now, true))).join();
+		this.backend.update(List.of(TaskStateChange.started(flowId, name, queue, now, 1)));
+		this.store.create(flowId, name, queue, texts, groups, now, this.timeToLive);
+		Nodes loader = new Nodes(flowId);
+		planned.forEach(loader::put);
+		begin(flowId, root, null, loader);
+		return flowId;
+	}
+
+	/**
+	 * Record the end of a step and go on with its flow. Called by the worker once the step's
+	 * own state is written and before its delivery is acknowledged, so that a worker that dies
+	 * in between leaves a delivery that comes again and calls this again.
+	 * @param reference the value of the step's {@link #HEADER}
+	 * @param change the final state of the step's task
+	 * @throws FlowStateException if the flow's state in Redis is not valid; the flow is ended
+	 * as FAILURE first, if it can be
+	 * @throws org.springframework.dao.DataAccessException if Redis failed; calling again is safe
+	 */
+	public void finished(String reference, TaskStateChange change) {
+		if (!change.status().isFinished()) {
+			return;
+		}
+		int split = reference.lastIndexOf('#');
+		int node = -1;
+		try {
+			node = (split > 0) ? Integer.parseInt(reference.substring(split + 1)) : -1;
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		if (node < 0 || node > FlowNodeCodec.MAX_NODES) {
+			logger.warn(() -> "Task " + change.id() + " names a flow step '" + reference
+					+ "' that is not one gtask writes; no flow goes on from it");
+			return;
+		}
+		String flowId = reference.substring(0, split);
+		FlowOutcome outcome = (change.status() == TaskStatus.SUCCESS) ? FlowOutcome.succeeded(change.result())
+				: FlowOutcome.failed(stepError(change));
+		try {
+			Nodes loader = new Nodes(flowId);
+			FlowNode step = loader.find(node);
+			if (step == null) {
+				logger.debug(() -> "Flow " + flowId + " of task " + change.id() + " is no longer known");
+				return;
+			}
+			complete(flowId, step, outcome, loader);
+		}
+		catch (FlowStateException ex) {
+			abort(flowId, ex);
+			throw ex;
+		}
+		catch (PayloadTooLargeException | MalformedTaskMessageException | IllegalArgumentException ex) {
+			// the next step cannot be sent as it is, now or later: a result too large to pass on
+			FlowStateException stopped = new FlowStateException("Flow " + flowId + " cannot go on after task "
+					+ change.id() + ": " + ex.getMessage(), ex);
+			abort(flowId, stopped);
+			throw stopped;
+		}
+	}
+
+	/**
+	 * Cancel a running flow: it ends REVOKED, nothing more of it is sent, and its steps that
+	 * were sent are revoked, or cancelled if they run.
+	 * @param flowId the flow id
+	 * @return whether the flow was running
+	 */
+	public boolean cancel(String flowId) {
+		TaskRevokedException ex = new TaskRevokedException("Flow " + flowId + " was cancelled on request");
+		FlowStore.Ended ended = end(flowId, TaskStatus.REVOKED, FlowOutcome.failed(TaskError.of(ex)));
+		if (ended == null || !ended.now()) {
+			return false;
+		}
+		for (String field : this.store.read(flowId).keySet()) {
+			if (field.startsWith("s:")) {
+				try {
+					this.canceller.cancel(FlowPlan.taskId(flowId, Integer.parseInt(field.substring(2))));
+				}
+				catch (NumberFormatException notStep) {
+					// not a field gtask writes: nothing was sent for it
+				}
+			}
+		}
+		return true;
+	}
+
+	private void complete(String flowId, FlowNode finished, FlowOutcome outcome, Nodes loader) {
+		FlowNode node = finished;
+		FlowOutcome current = outcome;
+		while (!node.isRoot()) {
+			if (node.parentKind() == FlowNode.Kind.GROUP) {
+				FlowStore.MemberCount count = this.store.member(flowId, node.parent(), node.position(),
+						node.parentSize(), current.write(this.mapper));
+				if (count == null || count.left() > 0) {
+					return;
+				}
+				FlowNode group = loader.get(node.parent());
+				current = joined(flowId, group, count.outcomes(), loader);
+				node = group;
+				continue;
+			}
+			String recorded = this.store.record(flowId, node.id(), current.write(this.mapper));
+			if (recorded == null) {
+				return;
+			}
+			current = FlowOutcome.read(this.mapper, flowId, recorded);
+			if (current.success() && node.next() >= 0) {
+				begin(flowId, loader.get(node.next()), current.result(), loader);
+				return;
+			}
+			FlowNode chain = loader.get(node.parent());
+			if (!current.success()) {
+				current = FlowOutcome.failed(new TaskError(current.error().type(), "Link " + (node.position() + 1)
+						+ " of " + node.parentSize() + " of the " + chain.label() + " failed: " + current.error().message()));
+			}
+			node = chain;
+		}
+		end(flowId, current.success() ? TaskStatus.SUCCESS : TaskStatus.FAILURE, current);
+	}
+
+	/**
+	 * The outcome of a group from those of its members: the list of their results, or the
+	 * failures; a tolerant group lists a failure in the place of its member's result.
+	 */
+	private FlowOutcome joined(String flowId, FlowNode group, List<@Nullable String> outcomes, Nodes loader) {
+		List<FlowOutcome> members = new ArrayList<>(outcomes.size());
+		for (String text : outcomes) {
+			if (text == null) {
+				throw new FlowStateException("Group " + group.id() + " of flow " + flowId
+						+ " counted all its members ended, but not every one has an outcome");
+			}
+			members.add(FlowOutcome.read(this.mapper, flowId, text));
+		}
+		StringBuilder results = new StringBuilder("[");
+		int failed = 0;
+		FlowOutcome firstFailure = null;
+		int firstFailed = -1;
+		for (int i = 0; i < members.size(); i++) {
+			FlowOutcome member = members.get(i);
+			if (!member.success()) {
+				failed++;
+				if (firstFailure == null) {
+					firstFailure = member;
+					firstFailed = i;
+				}
+			}
+			if (i > 0) {
+				results.append(',');
+			}
+			if (member.success() || group.tolerant()) {
+				FlowStep step = member.success() ? null : loader.get(group.children().get(i)).step();
+				results.append(member.element(this.mapper, (step != null) ? step.taskId() : null,
+						(step != null) ? step.name() : null));
+			}
+		}
+		if (failed == 0 || group.tolerant()) {
+			return FlowOutcome.succeeded(results.append(']').toString());
+		}
+		return FlowOutcome.failed(new TaskError(firstFailure.error().type(), failed + " of " + members.size()
+				+ " members of the group failed; member " + (firstFailed + 1) + ": " + firstFailure.error().message()));
+	}
+
+	/**
+	 * Send the steps that start a node, given the result of the node before it.
+	 */
+	private void begin(String flowId, FlowNode node, @Nullable String input, Nodes loader) {
+		List<FlowNode> steps = new ArrayList<>();
+		collectSteps(node, loader, steps);
+		List<Integer> ids = steps.stream().map(FlowNode::id).toList();
+		List<Boolean> first = this.store.begin(flowId, ids);
+		if (first == null) {
+			logger.debug(() -> "Flow " + flowId + " no longer runs; not sending node " + node.id());
+			return;
+		}
+		List<io.gtask.core.TaskRequest> requests = new ArrayList<>(steps.size());
+		List<Map<String, String>> headers = new ArrayList<>(steps.size());
+		for (int i = 0; i < steps.size(); i++) {
+			FlowStep step = steps.get(i).step();
+			// marked before: a delivery of the step before was made again after its worker died
+			if (!first.get(i) && this.backend.find(step.taskId()).isPresent()) {
+				continue;
+			}
+			requests.add(FlowRequests.request(step, input, this.mapper));
+			headers.add(Map.of(HEADER, flowId + "#" + steps.get(i).id()));
+		}
+		if (requests.isEmpty()) {
+			return;
+		}
+		this.sender.sendFlowSteps(requests, headers);
+		if (!this.store.isRunning(flowId)) {
+			// cancelled while these were sent, after its steps were revoked
+			requests.forEach((request) -> this.canceller.cancel(request.id()));
+		}
+	}
+
+	private void collectSteps(FlowNode node, Nodes loader, List<FlowNode> steps) {
+		switch (node.kind()) {
+			case STEP -> steps.add(node);
+			case CHAIN -> collectSteps(loader.get(node.children().get(0)), loader, steps);
+			case GROUP -> {
+				loader.load(node.children());
+				for (int child : node.children()) {
+					collectSteps(loader.get(child), loader, steps);
+				}
+			}
+		}
+	}
+
+	/**
+	 * End a flow once: its state in the store, then its record.
+	 * @return how it ended, {@code null} if it had ended otherwise before
+	 */
+	private FlowStore.@Nullable Ended end(String flowId, TaskStatus status, FlowOutcome outcome) {
+		Instant now = this.clock.instant();
+		FlowStore.Ended ended = this.store.finish(flowId, status.name(), outcome.write(this.mapper), now,
+				this.resultTimeToLive);
+		if (ended == null) {
+			return null;
+		}
+		String name = ended.name();
+		String queue = ended.queue();
+		TaskStateChange change = switch (status) {
+			case SUCCESS -> TaskStateChange.success(flowId, name, queue, now, 1, outcome.result());
+			case REVOKED -> TaskStateChange.revoked(flowId, name, queue, now, 1, outcome.error());
+			default -> TaskStateChange.failure(flowId, name, queue, now, 1, outcome.error());
+		};
+		// written again on a repeat: the worker that ended it may have died before it wrote this
+		this.backend.update(List.of(change));
+		return ended;
+	}
+
+	/**
+	 * End a flow whose state is not valid as FAILURE, naming what is wrong.
+	 */
+	private void abort(String flowId, RuntimeException ex) {
+		logger.warn(() -> "Flow " + flowId + " cannot go on: " + ex.getMessage());
+		TaskError error = TaskError.of(ex);
+		try {
+			end(flowId, TaskStatus.FAILURE, FlowOutcome.failed(error));
+			return;
+		}
+		catch (RuntimeException failed) {
+			logger.debug(failed, () -> "Could not end flow " + flowId + " as FAILURE in its own state");
+		}
+		try {
+			// its own state cannot be written: its record tells the failure
+			this.backend.find(flowId)
+				.filter((info) -> !info.isFinished())
+				.ifPresent((info) -> this.backend.update(List.of(TaskStateChange.failure(flowId, info.name(),
+						info.queue(), this.clock.instant(), 1, error))));
+		}
+		catch (RuntimeException failed) {
+			logger.debug(failed, () -> "Could not record flow " + flowId + " as FAILURE");
+		}
+	}
+
+	private static TaskError stepError(TaskStateChange change) {
+		TaskError error = change.error();
+		String message = (error != null) ? error.message() : "no error recorded";
+		return new TaskError((error != null) ? error.type() : TaskStatus.class.getName(),
+				"task '" + change.name() + "' (" + change.id() + ") ended " + change.status() + ": " + message);
+	}
+
+	private static FlowStep firstStep(List<FlowNode> planned) {
+		for (FlowNode node : planned) {
+			if (node.step() != null) {
+				return node.step();
+			}
+		}
+		throw new IllegalStateException("A flow without a step");
+	}
+
+	/**
+	 * Cancels a step's task: revokes it if it has not started, or asks its worker to cancel it.
+	 */
+	@FunctionalInterface
+	public interface StepCanceller {
+
+		/**
+		 * Cancel a task; one that is unknown or ended is left alone.
+		 * @param taskId the task id
+		 */
+		void cancel(String taskId);
+
+	}
+
+	/**
+	 * The nodes of one flow read so far, read from the store as they are needed.
+	 */
+	private final class Nodes {
+
+		private final String flowId;
+
+		private final Map<Integer, FlowNode> known = new HashMap<>();
+
+		Nodes(String flowId) {
+			this.flowId = flowId;
+		}
+
+		void put(FlowNode node) {
+			this.known.put(node.id(), node);
+		}
+
+		/**
+		 * The node, or {@code null} if the flow is unknown.
+		 */
+		@Nullable FlowNode find(int id) {
+			FlowNode node = this.known.get(id);
+			if (node != null) {
+				return node;
+			}
+			String text = FlowAdvancer.this.store.nodes(this.flowId, List.of(id)).get(0);
+			if (text == null) {
+				return null;
+			}
+			node = FlowAdvancer.this.nodes.read(this.flowId, id, text);
+			put(node);
+			return node;
+		}
+
+		FlowNode get(int id) {
+			FlowNode node = find(id);
+			if (node == null) {
+				throw new FlowStateException("Flow " + this.flowId + " has no node " + id);
+			}
+			return node;
+		}
+
+		/**
+		 * Read the nodes not read yet in one round trip.
+		 */
+		void load(List<Integer> ids) {
+			List<Integer> missing = ids.stream().filter((id) -> !this.known.containsKey(id)).toList();
+			if (missing.isEmpty()) {
+				return;
+			}
+			List<@Nullable String> texts = FlowAdvancer.this.store.nodes(this.flowId, missing);
+			for (int i = 0; i < missing.size(); i++) {
+				put(FlowAdvancer.this.nodes.read(this.flowId, missing.get(i), texts.get(i)));
+			}
+		}
+
+	}
+
+}
