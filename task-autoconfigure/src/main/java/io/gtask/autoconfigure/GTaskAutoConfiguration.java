@@ -26,25 +26,21 @@ import io.gtask.client.DefaultDeadLetters;
 import io.gtask.client.DefaultTaskQueues;
 import io.gtask.client.DefaultTaskClient;
 import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskBatches;
 import io.gtask.core.TaskFlows;
-import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskLimit;
 import io.gtask.durable.LeaderLock;
 import io.gtask.durable.TaskReaper;
 import io.gtask.durable.redis.RedisLeaderLock;
-import io.gtask.flow.DefaultTaskFlows;
+import io.gtask.flow.BatchTracker;
 import io.gtask.flow.FlowAdvancer;
-import io.gtask.flow.FlowStore;
-import io.gtask.flow.redis.RedisFlowStore;
 import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.metrics.TaskMetrics;
-import io.gtask.progress.ProgressCodec;
 import io.gtask.progress.ProgressStore;
-import io.gtask.progress.redis.RedisProgressStore;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
@@ -155,9 +151,10 @@ public final class GTaskAutoConfiguration {
 	@ConditionalOnMissingBean(TaskClient.class)
 	DefaultTaskClient taskClient(TaskSender sender, TaskBroker taskBroker, QueueAdmin queueAdmin,
 			ResultBackend resultBackend, TaskMessageCodec codec, ObjectProvider<TaskFlows> flows,
-			ObjectProvider<ProgressStore> progress) {
+			ObjectProvider<ProgressStore> progress, ObjectProvider<TaskBatches> batches) {
 		DefaultTaskClient client = new DefaultTaskClient(sender, taskBroker, queueAdmin, resultBackend, codec);
 		flows.ifAvailable(client::setFlows);
+		batches.ifAvailable(client::setBatches);
 		progress.ifAvailable(client::setProgressStore);
 		return client;
 	}
@@ -240,46 +237,6 @@ public final class GTaskAutoConfiguration {
 			return new RedisDeadLetterStore(context);
 		}
 
-		@Bean
-		@ConditionalOnMissingBean(ProgressStore.class)
-		RedisProgressStore gtaskProgressStore(RedisBrokerContext context, TaskMessageCodec codec,
-				GTaskProperties properties) {
-			return new RedisProgressStore(context.getRedis(), context.getKeyspace(), properties.getResult().getTtl(),
-					new ProgressCodec(codec.getJsonMapper()));
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(FlowStore.class)
-		RedisFlowStore gtaskFlowStore(RedisBrokerContext context, GTaskProperties properties) {
-			return new RedisFlowStore(context.getRedis(), context.getKeyspace());
-		}
-
-		/**
-		 * Runs flows; a step of a cancelled flow is cancelled through the client, looked up when
-		 * it is needed, since the client starts flows through this.
-		 */
-		@Bean
-		@ConditionalOnMissingBean
-		FlowAdvancer gtaskFlowAdvancer(FlowStore flowStore, TaskSender sender, ResultBackend resultBackend,
-				TaskMessageCodec codec, ObjectProvider<TaskClient> client, GTaskProperties properties) {
-			FlowAdvancer advancer = new FlowAdvancer(flowStore, sender, resultBackend, codec, (taskId) -> {
-				try {
-					client.getObject().cancel(taskId);
-				}
-				catch (TaskNotFoundException ex) {
-					// never recorded: the flow no longer sends it
-				}
-			}, properties.getResult().getTtl());
-			PropertyMapper.get().from(properties.getFlow()::getTimeToLive).to(advancer::setTimeToLive);
-			return advancer;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(TaskFlows.class)
-		DefaultTaskFlows taskFlows(FlowAdvancer advancer, FlowStore flowStore, TaskMessageCodec codec) {
-			return new DefaultTaskFlows(advancer, flowStore, codec);
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -360,7 +317,8 @@ public final class GTaskAutoConfiguration {
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
 				ObjectProvider<TaskContainerCustomizer> customizers, ObjectProvider<FlowAdvancer> flowAdvancer,
-				ObjectProvider<ProgressStore> progressStore, Environment environment) {
+				ObjectProvider<ProgressStore> progressStore, ObjectProvider<BatchTracker> batchTracker,
+				Environment environment) {
 			WorkerProperties worker = properties.getWorker();
 			PropertyMapper map = PropertyMapper.get();
 			String consumerName = map.from(worker::getConsumerName)
@@ -387,6 +345,7 @@ public final class GTaskAutoConfiguration {
 			workerExecutor.ifAvailable(container::setWorkerExecutor);
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			flowAdvancer.ifAvailable(container::setFlowAdvancer);
+			batchTracker.ifAvailable(container::setBatchTracker);
 			progressStore.ifAvailable(container::setProgressStore);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 			return container;

@@ -18,6 +18,7 @@ import io.gtask.broker.QueueAdmin;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskAwaitTimeoutException;
+import io.gtask.core.TaskBatches;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFlows;
 import io.gtask.core.TaskMessageRules;
@@ -62,6 +63,8 @@ public class DefaultTaskClient implements TaskClient {
 	private Clock clock = Clock.systemUTC();
 
 	private volatile @Nullable TaskFlows flows;
+
+	private volatile @Nullable TaskBatches batches;
 
 	private volatile @Nullable ProgressStore progress;
 
@@ -167,6 +170,24 @@ public class DefaultTaskClient implements TaskClient {
 	@Override
 	public <T> CompletableFuture<@Nullable T> resultAsync(String id, ParameterizedTypeReference<T> type) {
 		return whenFinished(id).thenApply((info) -> resultOf(info, type));
+	}
+
+	/**
+	 * Send and read batches through this client from now on.
+	 * @param batches the batches
+	 */
+	public void setBatches(TaskBatches batches) {
+		this.batches = batches;
+	}
+
+	@Override
+	public TaskBatches batches() {
+		TaskBatches batches = this.batches;
+		if (batches == null) {
+			throw new GTaskException("Batches are not available: they keep their state with gtask's Redis broker, "
+					+ "and this application has a TaskBroker of its own or no Lettuce connection");
+		}
+		return batches;
 	}
 
 	/**

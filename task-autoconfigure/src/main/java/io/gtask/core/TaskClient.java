@@ -198,6 +198,15 @@ public interface TaskClient {
 	TaskFlows flows();
 
 	/**
+	 * Batches: many tasks sent as one, counted as they end, with callbacks that run once. The
+	 * id of a batch is a task id, so the methods of this client that read a task read a batch's
+	 * state.
+	 * @return the batches
+	 * @throws GTaskException if batches are not available (they need gtask's Redis broker)
+	 */
+	TaskBatches batches();
+
+	/**
 	 * Follow the progress a running task reports ({@link TaskContext#progress(double)}): the
 	 * listener is called with the latest report at once if there is one, then with each report
 	 * as it is written, on a thread of gtask's, until the subscription is closed. Reports may be

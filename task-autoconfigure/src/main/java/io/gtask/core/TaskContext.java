@@ -33,6 +33,15 @@ public interface TaskContext {
 	String queue();
 
 	/**
+	 * The batch the task is a member of ({@link TaskBatches}), so that a member can add more
+	 * tasks to its own batch while it runs.
+	 * @return the batch id, or {@code null} if the task is not a member of a batch
+	 */
+	default @Nullable String batchId() {
+		return null;
+	}
+
+	/**
 	 * Number of this attempt, starting at 1.
 	 * @return the attempt number
 	 */

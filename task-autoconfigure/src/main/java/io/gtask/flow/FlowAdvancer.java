@@ -18,6 +18,7 @@ import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
@@ -195,16 +196,18 @@ public class FlowAdvancer {
 		if (ended == null || !ended.now()) {
 			return false;
 		}
+		List<String> sent = new ArrayList<>();
 		for (String field : this.store.read(flowId).keySet()) {
 			if (field.startsWith("s:")) {
 				try {
-					this.canceller.cancel(FlowPlan.taskId(flowId, Integer.parseInt(field.substring(2))));
+					sent.add(FlowPlan.taskId(flowId, Integer.parseInt(field.substring(2))));
 				}
 				catch (NumberFormatException notStep) {
 					// not a field gtask writes: nothing was sent for it
 				}
 			}
 		}
+		this.canceller.cancel(sent);
 		return true;
 	}
 
@@ -310,10 +313,10 @@ public class FlowAdvancer {
 		if (requests.isEmpty()) {
 			return;
 		}
-		this.sender.sendFlowSteps(requests, headers);
+		this.sender.sendChosen(requests, headers, TaskOrigin.FLOW);
 		if (!this.store.isRunning(flowId)) {
 			// cancelled while these were sent, after its steps were revoked
-			requests.forEach((request) -> this.canceller.cancel(request.id()));
+			this.canceller.cancel(requests.stream().map(io.gtask.core.TaskRequest::id).toList());
 		}
 	}
 
@@ -395,16 +398,18 @@ public class FlowAdvancer {
 	}
 
 	/**
-	 * Cancels a step's task: revokes it if it has not started, or asks its worker to cancel it.
+	 * Cancels the tasks of a cancelled flow or batch: revokes those that have not started, then
+	 * asks the workers running the others to cancel them, so that no revoked task takes the
+	 * slot a cancelled one frees.
 	 */
 	@FunctionalInterface
 	public interface StepCanceller {
 
 		/**
-		 * Cancel a task; one that is unknown or ended is left alone.
-		 * @param taskId the task id
+		 * Cancel tasks; those unknown or ended are left alone.
+		 * @param taskIds the task ids
 		 */
-		void cancel(String taskId);
+		void cancel(List<String> taskIds);
 
 	}
 

@@ -112,9 +112,14 @@ final class FlowPlan {
 	}
 
 	private FlowStep step(int id, TaskFlow.Step step) {
-		TaskRequest request = step.request();
-		String taskId = TaskMessageRules.validId(taskId(this.flowId, id));
-		return new FlowStep(taskId, request.name(), this.codec.toArgs(request.args()), step.withoutInput(),
+		return step(TaskMessageRules.validId(taskId(this.flowId, id)), step.request(), step.withoutInput(), this.codec);
+	}
+
+	/**
+	 * The step that sends a request as a task of the given id.
+	 */
+	static FlowStep step(String taskId, TaskRequest request, boolean withoutInput, TaskMessageCodec codec) {
+		return new FlowStep(taskId, request.name(), codec.toArgs(request.args()), withoutInput,
 				request.queue(), millis(request.timeout()), request.maxRetries(), millis(request.backoff()),
 				(request.eta() != null) ? request.eta().toEpochMilli() : null, request.priority(),
 				(request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null);

@@ -40,7 +40,12 @@ public enum TaskOrigin {
 	/**
 	 * Sent by a flow, as the next step of a chain, the members of a group or a chord's callback.
 	 */
-	FLOW("flow");
+	FLOW("flow"),
+
+	/**
+	 * Sent as a member or a callback of a batch.
+	 */
+	BATCH("batch");
 
 	private final String tagValue;
 

@@ -190,6 +190,15 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The hash of a batch's state: its counts, callbacks and members, in one hash slot of its own.
+	 * @param id the batch id
+	 * @return the key
+	 */
+	public String batch(String id) {
+		return this.prefix + ":batch:{" + id + "}";
+	}
+
+	/**
 	 * The hash of a flow's state: its nodes, the steps sent, the outcomes and the counters of
 	 * its groups, in one hash slot of its own.
 	 * @param id the flow id

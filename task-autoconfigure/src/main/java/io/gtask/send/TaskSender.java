@@ -170,13 +170,14 @@ public class TaskSender {
 	}
 
 	/**
-	 * Send the steps of a flow: tasks whose ids the flow chose, each with the header that names
-	 * its place in the flow. The flow makes sure each is sent once, so their records are written
-	 * as new ones are, in one round trip with their messages where the backend allows.
+	 * Send tasks whose ids a flow or a batch chose, each with the headers that tie it to them.
+	 * The flow or batch makes sure each is sent once, so their records are written as new ones
+	 * are, in one round trip with their messages where the backend allows.
 	 * @param requests the tasks, with their ids
 	 * @param headers the headers of each task's message
+	 * @param origin what sends them
 	 */
-	public void sendFlowSteps(List<TaskRequest> requests, List<Map<String, String>> headers) {
+	public void sendChosen(List<TaskRequest> requests, List<Map<String, String>> headers, TaskOrigin origin) {
 		Instant now = this.clock.instant();
 		List<PreparedTask> tasks = new ArrayList<>(requests.size());
 		try {
@@ -186,7 +187,7 @@ public class TaskSender {
 			this.writer.write(tasks.stream().map(PreparedTask::record).toList(),
 					tasks.stream().map(PreparedTask::message).toList());
 			for (PreparedTask task : tasks) {
-				this.metrics.sent(task.queue(), task.name(), TaskOrigin.FLOW);
+				this.metrics.sent(task.queue(), task.name(), origin);
 				task.observation().stop();
 			}
 		}

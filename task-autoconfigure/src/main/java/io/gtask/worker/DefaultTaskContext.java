@@ -28,10 +28,13 @@ final class DefaultTaskContext implements TaskContext {
 
 	private final ProgressReporter.@Nullable Attempt progress;
 
+	private final @Nullable String batchId;
+
 	DefaultTaskContext(String id, String name, String queue, int attempt, int maxRetries, Instant deadline,
-			@Nullable ManualCommit manualCommit, ProgressReporter.@Nullable Attempt progress) {
+			@Nullable ManualCommit manualCommit, ProgressReporter.@Nullable Attempt progress, @Nullable String batchId) {
 		this.manualCommit = manualCommit;
 		this.progress = progress;
+		this.batchId = batchId;
 		this.id = id;
 		this.name = name;
 		this.queue = queue;
@@ -68,6 +71,20 @@ final class DefaultTaskContext implements TaskContext {
 	@Override
 	public Instant deadline() {
 		return this.deadline;
+	}
+
+	/**
+	 * Write the progress report still waiting for its interval, as the handler returned.
+	 */
+	void flushProgress() {
+		if (this.progress != null) {
+			this.progress.finish();
+		}
+	}
+
+	@Override
+	public @Nullable String batchId() {
+		return this.batchId;
 	}
 
 	@Override

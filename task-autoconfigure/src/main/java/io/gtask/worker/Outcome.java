@@ -7,6 +7,7 @@ import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.TaskMessage;
+import io.gtask.flow.BatchTracker;
 import io.gtask.flow.FlowAdvancer;
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +19,14 @@ import org.jspecify.annotations.Nullable;
  * @param settlement how the delivery leaves the in-flight state, or {@code null} while it stays
  * @param flowStep the {@link FlowAdvancer#HEADER} of a task that is a step of a flow, which goes on
  * once its final state is written, or {@code null}
+ * @param batch the {@link BatchTracker#HEADER} of a task that is a member of a batch, which counts
+ * it once its final state is written, or {@code null}
  */
-record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement, @Nullable String flowStep) {
+record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement, @Nullable String flowStep,
+		@Nullable String batch) {
 
 	Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement) {
-		this(change, settlement, null);
+		this(change, settlement, null, null);
 	}
 
 	static Outcome state(TaskStateChange change) {
@@ -46,18 +50,27 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 	 */
 	Outcome releasing(TaskMessage message) {
 		return (this.settlement != null)
-				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id()), this.flowStep)
+				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id()), this.flowStep,
+						this.batch)
 				: this;
 	}
 
 	/**
-	 * The same outcome, going on with the flow of the task if it is a step of one and the
+	 * The same outcome, going on with the flow or batch of the task if it is part of one and the
 	 * outcome ends it.
 	 */
 	Outcome inFlow(TaskMessage message) {
 		String step = message.headers().get(FlowAdvancer.HEADER);
-		return (step != null && this.change != null && this.change.status().isFinished())
-				? new Outcome(this.change, this.settlement, step) : this;
+		String batch = message.headers().get(BatchTracker.HEADER);
+		return ((step != null || batch != null) && this.change != null && this.change.status().isFinished())
+				? new Outcome(this.change, this.settlement, step, batch) : this;
+	}
+
+	/**
+	 * Whether the flow or batch of the task goes on from this outcome.
+	 */
+	boolean continues() {
+		return this.flowStep != null || this.batch != null;
 	}
 
 }

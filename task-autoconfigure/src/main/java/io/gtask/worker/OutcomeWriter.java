@@ -20,6 +20,7 @@ import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskStatus;
+import io.gtask.flow.BatchTracker;
 import io.gtask.flow.FlowAdvancer;
 import io.gtask.flow.FlowStateException;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +64,8 @@ final class OutcomeWriter implements Runnable {
 
 	private volatile @Nullable FlowAdvancer flows;
 
+	private volatile @Nullable BatchTracker batches;
+
 	OutcomeWriter(ResultBackend backend, TaskBroker broker, Consumer<Delivery> settled, Supplier<Instant> clock) {
 		this.backend = backend;
 		this.broker = broker;
@@ -77,6 +80,15 @@ final class OutcomeWriter implements Runnable {
 	 */
 	void setFlows(@Nullable FlowAdvancer flows) {
 		this.flows = flows;
+	}
+
+	/**
+	 * Count the members of batches whose final state is written, before their deliveries are
+	 * acknowledged.
+	 * @param batches the tracker of batches
+	 */
+	void setBatches(@Nullable BatchTracker batches) {
+		this.batches = batches;
 	}
 
 	void add(Outcome outcome) {
@@ -199,7 +211,7 @@ final class OutcomeWriter implements Runnable {
 						new RefusedOutcome(outcome, WriteFailureClassifier.reason(ex), WriteFailureClassifier.type(ex)));
 				return;
 			}
-			advance(outcome.flowStep(), change);
+			advance(outcome, change);
 		}
 		Settlement settlement = outcome.settlement();
 		if (settlement == null) {
@@ -237,7 +249,7 @@ final class OutcomeWriter implements Runnable {
 			try {
 				this.backend.update(List.of(failure));
 				recorded = true;
-				advance(refused.flowStep(), failure);
+				advance(refused.refused(), failure);
 			}
 			catch (RuntimeException ex) {
 				if (!this.classifier.isPermanent(ex)) {
@@ -285,23 +297,26 @@ final class OutcomeWriter implements Runnable {
 	}
 
 	/**
-	 * Go on with the flow of a step whose final state is written. Redis away is thrown, for the
-	 * batch to be written again (going on is safe to repeat); a flow whose state is not valid
-	 * ended as FAILURE, and the step's own outcome stands.
+	 * Go on with the flow or batch of a task whose final state is written. Redis away is thrown,
+	 * for the batch of outcomes to be written again (going on is safe to repeat); a flow or batch
+	 * whose state is not valid is told in the log, and the task's own outcome stands.
 	 */
-	private void advance(@Nullable String flowStep, TaskStateChange change) {
+	private void advance(Outcome outcome, TaskStateChange change) {
 		FlowAdvancer flows = this.flows;
-		if (flows == null || flowStep == null) {
-			return;
-		}
+		BatchTracker batches = this.batches;
 		try {
-			flows.finished(flowStep, change);
+			if (flows != null && outcome.flowStep() != null) {
+				flows.finished(outcome.flowStep(), change);
+			}
+			if (batches != null && outcome.batch() != null) {
+				batches.finished(outcome.batch(), change);
+			}
 		}
 		catch (RuntimeException ex) {
 			if (!(ex instanceof FlowStateException) && !this.classifier.isPermanent(ex)) {
 				throw ex;
 			}
-			logger.warn(ex, () -> "The flow of task " + change.id() + " (step " + flowStep + ") cannot go on: "
+			logger.warn(ex, () -> "The flow or batch of task " + change.id() + " cannot go on: "
 					+ WriteFailureClassifier.reason(ex));
 		}
 	}
@@ -310,7 +325,7 @@ final class OutcomeWriter implements Runnable {
 		List<@Nullable TaskStateChange> changes = new ArrayList<>(batch.size());
 		Map<String, Integer> started = new HashMap<>();
 		List<Settlement> settlements = new ArrayList<>(batch.size());
-		List<Map.Entry<String, TaskStateChange>> steps = new ArrayList<>();
+		List<Map.Entry<Outcome, TaskStateChange>> steps = new ArrayList<>();
 		for (Outcome outcome : batch) {
 			TaskStateChange change = outcome.change();
 			if (change != null) {
@@ -324,8 +339,8 @@ final class OutcomeWriter implements Runnable {
 					started.put(change.id(), changes.size());
 				}
 				changes.add(change);
-				if (outcome.flowStep() != null) {
-					steps.add(Map.entry(outcome.flowStep(), change));
+				if (outcome.continues()) {
+					steps.add(Map.entry(outcome, change));
 				}
 			}
 			if (outcome.settlement() != null) {
@@ -334,7 +349,7 @@ final class OutcomeWriter implements Runnable {
 		}
 		changes.removeIf(Objects::isNull);
 		this.backend.update(changes);
-		for (Map.Entry<String, TaskStateChange> step : steps) {
+		for (Map.Entry<Outcome, TaskStateChange> step : steps) {
 			advance(step.getKey(), step.getValue());
 		}
 		this.broker.settle(settlements);

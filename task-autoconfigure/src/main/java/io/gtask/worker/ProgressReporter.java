@@ -116,6 +116,14 @@ final class ProgressReporter {
 			}
 		}
 
+		/**
+		 * Write at once the report still waiting for its interval, when the handler returned, so
+		 * that the task's final state never comes before its last progress.
+		 */
+		void finish() {
+			flush();
+		}
+
 		private void flush() {
 			TaskProgress progress;
 			synchronized (this) {

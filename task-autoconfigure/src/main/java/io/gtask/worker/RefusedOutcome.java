@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
 record RefusedOutcome(Outcome outcome, String reason, String errorType) {
 
 	/**
-	 * The flow step of the task, if it is one.
+	 * The outcome refused, which tells the flow or batch of the task.
 	 */
-	@Nullable String flowStep() {
-		return this.outcome.flowStep();
+	Outcome refused() {
+		return this.outcome;
 	}
 
 

@@ -15,6 +15,7 @@ import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
+import io.gtask.flow.BatchTracker;
 import io.gtask.flow.FlowAdvancer;
 import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskMetrics;
@@ -243,6 +244,15 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	 */
 	public void setFlowAdvancer(FlowAdvancer flows) {
 		this.writer.setFlows(flows);
+	}
+
+	/**
+	 * Count the members of batches: when a task that is a member of a batch ends, count it, and
+	 * end the batch if it was the last.
+	 * @param batches the tracker of batches
+	 */
+	public void setBatchTracker(BatchTracker batches) {
+		this.writer.setBatches(batches);
 	}
 
 	/**

@@ -14,6 +14,7 @@ import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskTimeoutException;
 import io.gtask.core.UnknownTaskException;
+import io.gtask.flow.BatchTracker;
 import io.gtask.metrics.TaskOutcome;
 import io.gtask.registry.TaskHandlerMethod;
 import org.jspecify.annotations.Nullable;
@@ -176,7 +177,8 @@ final class TaskExecution implements Runnable {
 		this.manualCommit = manualCommit;
 		DefaultTaskContext context = new DefaultTaskContext(message.id(), message.name(), message.queue(),
 				message.attempt(), maxRetries, now.plus(timeout), manualCommit,
-				this.support.progress().attempt(message.id(), message.name()));
+				this.support.progress().attempt(message.id(), message.name()),
+				message.headers().get(BatchTracker.HEADER));
 		this.context = context;
 		this.guard.setContext(context);
 		this.finisher.started(message, now);
@@ -186,7 +188,12 @@ final class TaskExecution implements Runnable {
 		Object result;
 		try {
 			Object[] values = handler.bind(this.support.codec().getJsonMapper(), message.args(), context);
-			result = this.support.invoker().invoke(handler, context, values, message);
+			try {
+				result = this.support.invoker().invoke(handler, context, values, message);
+			}
+			finally {
+				context.flushProgress();
+			}
 		}
 		catch (ArgumentBindingException ex) {
 			if (this.guard.claim()) {

@@ -3,6 +3,7 @@ package io.gtask.it;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskFlowAutoConfiguration;
 import io.gtask.test.TestRedis;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -21,7 +22,8 @@ final class GTaskTestSupport {
 	static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
-					GTaskAutoConfiguration.class))
+					GTaskAutoConfiguration.class,
+					GTaskFlowAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.url=" + TestRedis.get().url(),
 					"gtask.key-prefix=gtask-test-" + UUID.randomUUID().toString().substring(0, 8),
 					"gtask.worker.poll-timeout=200ms", "gtask.worker.shutdown-timeout=2s");

@@ -123,6 +123,10 @@ class MalformedMessageIntegrationTests {
 				String over = message("over-1", "add", "default", "x");
 				redis.opsForStream().add(stream, Map.of("m", message("over-1", "add", "default",
 						"x".repeat(2048 + 8192 - over.length() + 1))));
+				// written straight into the stream, these tasks have no record until the worker reads them
+				await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> client.find("retried-1").isPresent() && client.find("over-1").isPresent());
 				assertThat(client.await("retried-1", Duration.ofSeconds(10), Integer.class)).isEqualTo(3);
 				TaskInfo setAside = client.awaitCompletion("over-1", Duration.ofSeconds(10));
 				assertThat(setAside.status()).isEqualTo(TaskStatus.FAILURE);

@@ -9,9 +9,13 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskFlowAutoConfiguration;
+import io.gtask.core.BatchInfo;
+import io.gtask.core.BatchRequest;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFlow;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.test.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -30,9 +34,9 @@ import static io.gtask.core.TaskFlow.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Chords and chains run by three worker JVMs, one of which is killed with SIGKILL every two
- * seconds and replaced: every flow ends SUCCESS with the right result, every step and every
- * callback ran, and none ran twice unless a kill cut its run short.
+ * Chords, chains and batches run by three worker JVMs, one of which is killed with SIGKILL
+ * every two seconds and replaced: every flow and batch ends SUCCESS with the right result and
+ * counts, every step and every callback ran, and none ran twice unless a kill cut its run short.
  */
 @Tag("reliability")
 class FlowChaosTests {
@@ -44,6 +48,8 @@ class FlowChaosTests {
 	private static final int CHAINS = 16;
 
 	private static final int LINKS = 5;
+
+	private static final int BATCHES = 6;
 
 	private static final Duration DEADLINE = Duration.ofMinutes(3);
 
@@ -68,7 +74,8 @@ class FlowChaosTests {
 			}
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-						JacksonAutoConfiguration.class, GTaskAutoConfiguration.class))
+						JacksonAutoConfiguration.class, GTaskAutoConfiguration.class,
+					GTaskFlowAutoConfiguration.class))
 				.withPropertyValues("spring.data.redis.url=" + url, "gtask.key-prefix=" + this.prefix,
 						"gtask.worker.enabled=false")
 				.run((context) -> {
@@ -100,6 +107,22 @@ class FlowChaosTests {
 						}
 						expected.put(client.flows().start(chain(links)), first + LINKS - 1);
 					}
+					Map<String, Long> batches = new LinkedHashMap<>();
+					for (int b = 0; b < BATCHES; b++) {
+						List<TaskRequest> members = new ArrayList<>();
+						for (int m = 0; m < MEMBERS; m++) {
+							long n = 200_000L + b * 1000L + m;
+							members.add(TaskRequest.of("flowMember").args(n, 100L + random.nextInt(300)).build());
+							steps.add(n);
+						}
+						long callback = 200_000L + b * 1000L + 999;
+						steps.add(callback);
+						String id = client.batches()
+							.start(BatchRequest.of(members)
+								.onComplete(TaskRequest.of("batchCallback").args(callback, 300L).build()));
+						batches.put(id, (long) MEMBERS);
+						expected.put(id, -1L);
+					}
 					long deadline = System.nanoTime() + DEADLINE.toNanos();
 					int kills = 0;
 					Map<String, TaskInfo> ended = new LinkedHashMap<>();
@@ -121,7 +144,14 @@ class FlowChaosTests {
 					expected.forEach((id, result) -> {
 						TaskInfo info = ended.get(id);
 						assertThat(info.status()).as("state of flow " + id + ": " + info.error()).isEqualTo(TaskStatus.SUCCESS);
-						assertThat(info.result()).as("result of flow " + id).isEqualTo(Long.toString(result));
+						if (result >= 0) {
+							assertThat(info.result()).as("result of flow " + id).isEqualTo(Long.toString(result));
+						}
+					});
+					batches.forEach((id, members) -> {
+						BatchInfo batch = client.batches().info(id);
+						assertThat(batch.succeeded()).as("members of batch " + id).isEqualTo(members);
+						assertThat(batch.total()).isEqualTo(members);
 					});
 					try (RedisClient redis = RedisClient.create(url);
 							StatefulRedisConnection<String, String> connection = redis.connect()) {

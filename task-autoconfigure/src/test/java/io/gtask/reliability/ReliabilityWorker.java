@@ -130,6 +130,14 @@ public class ReliabilityWorker {
 			return logged(n, sleepMillis, results.stream().mapToLong(Long::longValue).sum());
 		}
 
+		/**
+		 * The callback of a batch of the flow chaos test.
+		 */
+		@TaskHandler(value = "batchCallback", maxRetries = 1000, backoff = "50ms")
+		long batchCallback(String batchId, long n, long sleepMillis) throws InterruptedException {
+			return logged(n, sleepMillis, n);
+		}
+
 		private long logged(long n, long sleepMillis, long result) throws InterruptedException {
 			this.connection.sync().rpush(this.key, n + " s " + this.worker + " " + System.currentTimeMillis());
 			Thread.sleep(sleepMillis);

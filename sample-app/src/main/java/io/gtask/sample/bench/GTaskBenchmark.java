@@ -549,6 +549,22 @@ public final class GTaskBenchmark {
 			return "ok";
 		}
 
+		/**
+		 * The callback of the flow benchmark's chord: the number of results it was given.
+		 */
+		@TaskHandler(FlowBenchmark.CALLBACK)
+		public int count(java.util.List<Object> results) {
+			return results.size();
+		}
+
+		/**
+		 * The callback of the flow benchmark's batch.
+		 */
+		@TaskHandler(FlowBenchmark.BATCH_CALLBACK)
+		public String batchDone(String batchId) {
+			return batchId;
+		}
+
 	}
 
 }
