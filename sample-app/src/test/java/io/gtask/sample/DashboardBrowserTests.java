@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
+import io.gtask.core.BatchRequest;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskFlow;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
@@ -264,6 +266,39 @@ class DashboardBrowserTests {
 		wait.until((driver) -> driver.findElement(By.cssSelector("[data-testid=task-status]")).getText().equals("SUCCESS"));
 		assertThat(text(wait, By.cssSelector("[data-testid=task-args]"))).isEqualTo("redacted");
 		assertThat(text(wait, By.cssSelector("[data-testid=task-result]"))).isEqualTo("redacted");
+	}
+
+	@Test
+	@Order(5)
+	void adminFollowsAChordItsStepsABatchAndProgress() {
+		String chord = this.client.flows()
+			.start(TaskFlow.chord(TaskFlow.group(TaskFlow.task("add", 1, 2), TaskFlow.task("add", 3, 4)),
+					TaskFlow.task("sum")));
+		assertThat(this.client.await(chord, TIMEOUT, Integer.class)).isEqualTo(10);
+		String batch = this.client.batches()
+			.start(BatchRequest.of(TaskRequest.of("add").args(1, 1).build(), TaskRequest.of("add").args(2, 2).build())
+				.onComplete(TaskRequest.of("batch-report").build())
+				.description("two sums"));
+		this.client.batches().await(batch, TIMEOUT);
+		String crunch = this.client.send("crunch", 4, 10L);
+		this.client.awaitCompletion(crunch, TIMEOUT);
+
+		WebDriver browser = signIn("admin", "admin");
+		WebDriverWait wait = waitFor(browser);
+		browser.get(base() + "#/tasks/" + chord);
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=flow-nodes] tbody tr")));
+		String nodes = text(wait, By.cssSelector("[data-testid=flow-nodes]"));
+		assertThat(nodes).contains("chord", "group", "step add", "step sum", chord + ".2", "SUCCESS");
+		screenshot(browser, "dashboard-flow");
+		browser.get(base() + "#/tasks/" + chord + ".2");
+		assertThat(text(wait, By.cssSelector("[data-testid=task-flow]"))).isEqualTo("flow " + chord + " (step 2)");
+
+		browser.get(base() + "#/tasks/" + batch);
+		assertThat(text(wait, By.cssSelector("[data-testid=batch]"))).contains("Members", "2", "Succeeded",
+				batch + ".complete");
+
+		browser.get(base() + "#/tasks/" + crunch);
+		assertThat(text(wait, By.cssSelector("[data-testid=task-progress]"))).contains("100 %", "chunk 4 of 4");
 	}
 
 	private WebDriver signIn(String user, String password) {

@@ -108,16 +108,19 @@ public class GTaskEndpoint {
 	}
 
 	/**
-	 * A queue ({@code queues/{queue}}) or a task ({@code tasks/{id}}).
-	 * @param kind {@code queues} or {@code tasks}
-	 * @param name the queue or the task id
-	 * @return the queue info or the task info, {@code null} for an unknown task
+	 * A queue ({@code queues/{queue}}), a task ({@code tasks/{id}}), a flow and its steps
+	 * ({@code flows/{id}}) or a batch and its counts ({@code batches/{id}}).
+	 * @param kind {@code queues}, {@code tasks}, {@code flows} or {@code batches}
+	 * @param name the queue, or the id
+	 * @return the queue, task, flow or batch, {@code null} for an unknown id
 	 */
 	@ReadOperation
 	public @Nullable Object item(@Selector String kind, @Selector String name) {
 		return switch (kind) {
 			case QUEUES -> this.queues.info(valid(name));
 			case TASKS -> this.client.find(name).orElse(null);
+			case "flows" -> this.client.flows().find(name).orElse(null);
+			case "batches" -> this.client.batches().find(name).orElse(null);
 			default -> throw invalid(kind);
 		};
 	}

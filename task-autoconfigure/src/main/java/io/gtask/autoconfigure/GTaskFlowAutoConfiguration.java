@@ -16,8 +16,10 @@ import io.gtask.flow.DefaultTaskBatches;
 import io.gtask.flow.DefaultTaskFlows;
 import io.gtask.flow.FlowAdvancer;
 import io.gtask.flow.FlowStore;
+import io.gtask.flow.StepCanceller;
 import io.gtask.flow.redis.RedisBatchStore;
 import io.gtask.flow.redis.RedisFlowStore;
+import io.gtask.metrics.TaskMetrics;
 import io.gtask.progress.ProgressCodec;
 import io.gtask.progress.ProgressStore;
 import io.gtask.progress.redis.RedisProgressStore;
@@ -91,7 +93,7 @@ public class GTaskFlowAutoConfiguration {
 	 * Cancels a step of a cancelled flow or batch through the client, looked up when it is
 	 * needed, since the client starts flows and batches through their beans.
 	 */
-	private static FlowAdvancer.StepCanceller canceller(ObjectProvider<TaskClient> client) {
+	private static StepCanceller canceller(ObjectProvider<TaskClient> client) {
 		return (taskIds) -> {
 			List<String> started = new ArrayList<>();
 			for (String taskId : taskIds) {

@@ -20,6 +20,18 @@ public interface TaskFlows {
 	String start(TaskFlow flow);
 
 	/**
+	 * Start a flow under a chosen id, once: a second start under the same id sends only what
+	 * the first left unsent (if its process died half way) and returns the id. A periodic task
+	 * starts a flow per tick this way with {@code start(context.id() + ".flow", flow)}, and a
+	 * run of it made again starts nothing twice.
+	 * @param id the flow id, a valid task id not used by another task
+	 * @param flow the flow
+	 * @return the id
+	 * @throws TaskSendException if its first steps could not be sent
+	 */
+	String start(String id, TaskFlow flow);
+
+	/**
 	 * Read a flow and its steps.
 	 * @param id the flow id
 	 * @return the flow

@@ -11,6 +11,8 @@ import io.gtask.core.DeadLetters;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
+import io.gtask.core.BatchInfo;
+import io.gtask.core.FlowInfo;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
@@ -172,6 +174,30 @@ public class DashboardApiController {
 		view(request);
 		TaskInfo task = this.client.find(id).orElseThrow(() -> new TaskNotFoundException(id));
 		return redacts(request) ? PayloadRedaction.redact(task) : task;
+	}
+
+	/**
+	 * A flow and its nodes, with the task id and state of each step.
+	 * @param id the flow id
+	 * @param request the request
+	 * @return the flow
+	 */
+	@GetMapping("/flows/{id}")
+	public FlowInfo flow(@PathVariable String id, HttpServletRequest request) {
+		view(request);
+		return this.client.flows().info(id);
+	}
+
+	/**
+	 * A batch and its counts.
+	 * @param id the batch id
+	 * @param request the request
+	 * @return the batch
+	 */
+	@GetMapping("/batches/{id}")
+	public BatchInfo batch(@PathVariable String id, HttpServletRequest request) {
+		view(request);
+		return this.client.batches().info(id);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import io.gtask.core.DeadLetterView;
 import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskProgress;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +26,12 @@ final class PayloadRedaction {
 	static TaskInfo redact(TaskInfo task) {
 		return new TaskInfo(task.id(), task.name(), task.queue(), task.status(), redact(task.result()), task.error(),
 				task.attempts(), task.createdAt(), task.startedAt(), task.finishedAt(), task.nextAttemptAt(),
-				redact(task.args()), task.history());
+				redact(task.args()), task.history(), redact(task.progress()));
+	}
+
+	private static @Nullable TaskProgress redact(@Nullable TaskProgress progress) {
+		return (progress != null && progress.detail() != null)
+				? new TaskProgress(progress.fraction(), progress.message(), "\"" + REDACTED + "\"", progress.at()) : progress;
 	}
 
 	static @Nullable QueuedTask redact(@Nullable QueuedTask task) {

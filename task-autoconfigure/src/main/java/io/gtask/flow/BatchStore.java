@@ -94,8 +94,10 @@ public interface BatchStore {
 	 * @param total the members added
 	 * @param succeeded the members that succeeded
 	 * @param failed the members that failed
+	 * @param createdAt when it was started, once it ended
+	 * @param endedNow whether this change ended it
 	 */
-	record Standing(String state, long total, long succeeded, long failed) {
+	record Standing(String state, long total, long succeeded, long failed, Instant createdAt, boolean endedNow) {
 
 		/**
 		 * Whether every member ended and it was sealed.

@@ -20,6 +20,7 @@ import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
@@ -60,13 +61,15 @@ public class BatchTracker {
 
 	private final FlowNodeCodec nodes;
 
-	private final FlowAdvancer.StepCanceller canceller;
+	private final StepCanceller canceller;
 
 	private final Duration resultTimeToLive;
 
 	private Duration timeToLive = Duration.ofDays(7);
 
 	private Clock clock = Clock.systemUTC();
+
+	private TaskMetrics metrics = TaskMetrics.NONE;
 
 	/**
 	 * Create a tracker.
@@ -78,7 +81,7 @@ public class BatchTracker {
 	 * @param resultTimeToLive how long the state of an ended batch is kept
 	 */
 	public BatchTracker(BatchStore store, TaskSender sender, ResultBackend backend, TaskMessageCodec codec,
-			FlowAdvancer.StepCanceller canceller, Duration resultTimeToLive) {
+			StepCanceller canceller, Duration resultTimeToLive) {
 		this.store = store;
 		this.sender = sender;
 		this.backend = backend;
@@ -101,6 +104,14 @@ public class BatchTracker {
 	}
 
 	/**
+	 * Count batches started and time those that end.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	/**
 	 * Record a batch, send its first members, and seal it if asked.
 	 * @param request the members and callbacks
 	 * @param seal whether no more members come
@@ -117,6 +128,7 @@ public class BatchTracker {
 		this.backend.update(List.of(TaskStateChange.started(batchId, RECORD_NAME, queue, now, 1)));
 		this.store.create(batchId, queue, request.description(), false, callback(batchId, "complete", request.onComplete()),
 				callback(batchId, "success", request.onSuccess()), now, this.timeToLive);
+		this.metrics.flowStarted("batch");
 		if (!request.members().isEmpty()) {
 			add(batchId, request.members());
 		}
@@ -233,7 +245,9 @@ public class BatchTracker {
 		if (open == null) {
 			return false;
 		}
-		String queue = this.store.fields(batchId, List.of("queue")).get(0);
+		List<@Nullable String> fields = this.store.fields(batchId, List.of("queue", "created"));
+		String queue = fields.get(0);
+		this.metrics.flowFinished("batch", "REVOKED", Duration.between(createdAt(fields.get(1)), now).toNanos());
 		this.backend.update(List.of(TaskStateChange.revoked(batchId, RECORD_NAME, (queue != null) ? queue : "", now, 1,
 				TaskError.of(new TaskRevokedException("Batch " + batchId + " was cancelled on request")))));
 		this.canceller.cancel(open);
@@ -266,6 +280,9 @@ public class BatchTracker {
 			this.sender.sendChosen(callbacks, Collections.nCopies(callbacks.size(), Map.of()), TaskOrigin.BATCH);
 		}
 		Instant now = this.clock.instant();
+		if (standing.endedNow()) {
+			this.metrics.flowFinished("batch", standing.state(), Duration.between(standing.createdAt(), now).toNanos());
+		}
 		String counts = "{\"total\":" + standing.total() + ",\"succeeded\":" + standing.succeeded() + ",\"failed\":"
 				+ standing.failed() + "}";
 		this.backend.update(List.of("SUCCESS".equals(standing.state())
@@ -301,6 +318,15 @@ public class BatchTracker {
 		}
 		FlowStep step = FlowPlan.step(batchId + "." + kind, request, false, this.codec);
 		return this.nodes.write(new FlowNode(0, FlowNode.Kind.STEP, -1, null, 0, 0, -1, List.of(), false, false, step));
+	}
+
+	private static Instant createdAt(@Nullable String millis) {
+		try {
+			return (millis != null) ? Instant.ofEpochMilli(Long.parseLong(millis)) : Instant.EPOCH;
+		}
+		catch (NumberFormatException | java.time.DateTimeException ex) {
+			return Instant.EPOCH;
+		}
 	}
 
 	private RuntimeException notRunning(String batchId) {

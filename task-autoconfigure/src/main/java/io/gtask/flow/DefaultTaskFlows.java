@@ -44,6 +44,11 @@ public class DefaultTaskFlows implements TaskFlows {
 	}
 
 	@Override
+	public String start(String id, TaskFlow flow) {
+		return this.advancer.start(id, flow);
+	}
+
+	@Override
 	public FlowInfo info(String id) {
 		return find(id).orElseThrow(() -> new TaskNotFoundException(id));
 	}

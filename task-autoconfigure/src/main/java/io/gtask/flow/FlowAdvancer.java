@@ -12,12 +12,15 @@ import io.gtask.core.TaskFlow;
 import io.gtask.backend.NewTask;
 import io.gtask.backend.ResultBackend;
 import io.gtask.backend.TaskStateChange;
+import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.MalformedTaskMessageException;
 import io.gtask.core.PayloadTooLargeException;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
@@ -69,6 +72,8 @@ public class FlowAdvancer {
 
 	private Clock clock = Clock.systemUTC();
 
+	private TaskMetrics metrics = TaskMetrics.NONE;
+
 	/**
 	 * Create an advancer.
 	 * @param store the state of flows
@@ -103,12 +108,31 @@ public class FlowAdvancer {
 	}
 
 	/**
+	 * Count flows started and time those that end.
+	 * @param metrics the metrics
+	 */
+	public void setMetrics(TaskMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	/**
 	 * Start a flow: record it, lay it out and send its first steps.
 	 * @param flow the flow
 	 * @return the flow's id, a task id
 	 */
 	public String start(TaskFlow flow) {
-		String flowId = java.util.UUID.randomUUID().toString();
+		return start(java.util.UUID.randomUUID().toString(), flow);
+	}
+
+	/**
+	 * Start a flow under a chosen id, once: if a flow was started under that id already, only
+	 * what its start left unsent (its worker died half way) is sent, as that flow lays it out.
+	 * @param flowId the id
+	 * @param flow the flow
+	 * @return the id
+	 */
+	public String start(String flowId, TaskFlow flow) {
+		TaskMessageRules.validId(flowId);
 		List<FlowNode> planned = FlowPlan.of(flowId, flow, this.codec);
 		FlowNode root = planned.get(0);
 		FlowStep first = firstStep(planned);
@@ -123,12 +147,21 @@ public class FlowAdvancer {
 				groups.put(node.id(), node.children().size());
 			}
 		}
-		this.backend.create(List.of(new NewTask(flowId, name, queue, now, true))).join();
-		this.backend.update(List.of(TaskStateChange.started(flowId, name, queue, now, 1)));
-		this.store.create(flowId, name, queue, texts, groups, now, this.timeToLive);
-		Nodes loader = new Nodes(flowId);
-		planned.forEach(loader::put);
-		begin(flowId, root, null, loader);
+		// refused when the id is known: a start made again, or a task of another kind
+		if (!this.backend.create(List.of(new NewTask(flowId, name, queue, now, true))).join().isEmpty()) {
+			String known = this.backend.find(flowId).map(io.gtask.core.TaskInfo::name).orElse(name);
+			if (!known.startsWith(RECORD_PREFIX) || known.equals(BatchTracker.RECORD_NAME)) {
+				throw new DuplicateTaskException("Task id '" + flowId + "' is in use by task '" + known
+						+ "'; a flow cannot be started under it", flowId);
+			}
+		}
+		FlowNodes loader = new FlowNodes(this.store, this.nodes, flowId);
+		if (this.store.create(flowId, name, queue, texts, groups, now, this.timeToLive)) {
+			this.backend.update(List.of(TaskStateChange.started(flowId, name, queue, now, 1)));
+			this.metrics.flowStarted(root.label());
+			planned.forEach(loader::put);
+		}
+		begin(flowId, loader.get(0), null, loader);
 		return flowId;
 	}
 
@@ -163,7 +196,7 @@ public class FlowAdvancer {
 		FlowOutcome outcome = (change.status() == TaskStatus.SUCCESS) ? FlowOutcome.succeeded(change.result())
 				: FlowOutcome.failed(stepError(change));
 		try {
-			Nodes loader = new Nodes(flowId);
+			FlowNodes loader = new FlowNodes(this.store, this.nodes, flowId);
 			FlowNode step = loader.find(node);
 			if (step == null) {
 				logger.debug(() -> "Flow " + flowId + " of task " + change.id() + " is no longer known");
@@ -211,7 +244,7 @@ public class FlowAdvancer {
 		return true;
 	}
 
-	private void complete(String flowId, FlowNode finished, FlowOutcome outcome, Nodes loader) {
+	private void complete(String flowId, FlowNode finished, FlowOutcome outcome, FlowNodes loader) {
 		FlowNode node = finished;
 		FlowOutcome current = outcome;
 		while (!node.isRoot()) {
@@ -222,7 +255,7 @@ public class FlowAdvancer {
 					return;
 				}
 				FlowNode group = loader.get(node.parent());
-				current = joined(flowId, group, count.outcomes(), loader);
+				current = GroupOutcome.of(flowId, group, count.outcomes(), loader, this.mapper);
 				node = group;
 				continue;
 			}
@@ -246,51 +279,9 @@ public class FlowAdvancer {
 	}
 
 	/**
-	 * The outcome of a group from those of its members: the list of their results, or the
-	 * failures; a tolerant group lists a failure in the place of its member's result.
-	 */
-	private FlowOutcome joined(String flowId, FlowNode group, List<@Nullable String> outcomes, Nodes loader) {
-		List<FlowOutcome> members = new ArrayList<>(outcomes.size());
-		for (String text : outcomes) {
-			if (text == null) {
-				throw new FlowStateException("Group " + group.id() + " of flow " + flowId
-						+ " counted all its members ended, but not every one has an outcome");
-			}
-			members.add(FlowOutcome.read(this.mapper, flowId, text));
-		}
-		StringBuilder results = new StringBuilder("[");
-		int failed = 0;
-		FlowOutcome firstFailure = null;
-		int firstFailed = -1;
-		for (int i = 0; i < members.size(); i++) {
-			FlowOutcome member = members.get(i);
-			if (!member.success()) {
-				failed++;
-				if (firstFailure == null) {
-					firstFailure = member;
-					firstFailed = i;
-				}
-			}
-			if (i > 0) {
-				results.append(',');
-			}
-			if (member.success() || group.tolerant()) {
-				FlowStep step = member.success() ? null : loader.get(group.children().get(i)).step();
-				results.append(member.element(this.mapper, (step != null) ? step.taskId() : null,
-						(step != null) ? step.name() : null));
-			}
-		}
-		if (failed == 0 || group.tolerant()) {
-			return FlowOutcome.succeeded(results.append(']').toString());
-		}
-		return FlowOutcome.failed(new TaskError(firstFailure.error().type(), failed + " of " + members.size()
-				+ " members of the group failed; member " + (firstFailed + 1) + ": " + firstFailure.error().message()));
-	}
-
-	/**
 	 * Send the steps that start a node, given the result of the node before it.
 	 */
-	private void begin(String flowId, FlowNode node, @Nullable String input, Nodes loader) {
+	private void begin(String flowId, FlowNode node, @Nullable String input, FlowNodes loader) {
 		List<FlowNode> steps = new ArrayList<>();
 		collectSteps(node, loader, steps);
 		List<Integer> ids = steps.stream().map(FlowNode::id).toList();
@@ -320,7 +311,7 @@ public class FlowAdvancer {
 		}
 	}
 
-	private void collectSteps(FlowNode node, Nodes loader, List<FlowNode> steps) {
+	private void collectSteps(FlowNode node, FlowNodes loader, List<FlowNode> steps) {
 		switch (node.kind()) {
 			case STEP -> steps.add(node);
 			case CHAIN -> collectSteps(loader.get(node.children().get(0)), loader, steps);
@@ -353,6 +344,10 @@ public class FlowAdvancer {
 		};
 		// written again on a repeat: the worker that ended it may have died before it wrote this
 		this.backend.update(List.of(change));
+		if (ended.now()) {
+			this.metrics.flowFinished(name.substring(Math.min(name.length(), RECORD_PREFIX.length())), status.name(),
+					java.time.Duration.between(ended.createdAt(), now).toNanos());
+		}
 		return ended;
 	}
 
@@ -395,80 +390,6 @@ public class FlowAdvancer {
 			}
 		}
 		throw new IllegalStateException("A flow without a step");
-	}
-
-	/**
-	 * Cancels the tasks of a cancelled flow or batch: revokes those that have not started, then
-	 * asks the workers running the others to cancel them, so that no revoked task takes the
-	 * slot a cancelled one frees.
-	 */
-	@FunctionalInterface
-	public interface StepCanceller {
-
-		/**
-		 * Cancel tasks; those unknown or ended are left alone.
-		 * @param taskIds the task ids
-		 */
-		void cancel(List<String> taskIds);
-
-	}
-
-	/**
-	 * The nodes of one flow read so far, read from the store as they are needed.
-	 */
-	private final class Nodes {
-
-		private final String flowId;
-
-		private final Map<Integer, FlowNode> known = new HashMap<>();
-
-		Nodes(String flowId) {
-			this.flowId = flowId;
-		}
-
-		void put(FlowNode node) {
-			this.known.put(node.id(), node);
-		}
-
-		/**
-		 * The node, or {@code null} if the flow is unknown.
-		 */
-		@Nullable FlowNode find(int id) {
-			FlowNode node = this.known.get(id);
-			if (node != null) {
-				return node;
-			}
-			String text = FlowAdvancer.this.store.nodes(this.flowId, List.of(id)).get(0);
-			if (text == null) {
-				return null;
-			}
-			node = FlowAdvancer.this.nodes.read(this.flowId, id, text);
-			put(node);
-			return node;
-		}
-
-		FlowNode get(int id) {
-			FlowNode node = find(id);
-			if (node == null) {
-				throw new FlowStateException("Flow " + this.flowId + " has no node " + id);
-			}
-			return node;
-		}
-
-		/**
-		 * Read the nodes not read yet in one round trip.
-		 */
-		void load(List<Integer> ids) {
-			List<Integer> missing = ids.stream().filter((id) -> !this.known.containsKey(id)).toList();
-			if (missing.isEmpty()) {
-				return;
-			}
-			List<@Nullable String> texts = FlowAdvancer.this.store.nodes(this.flowId, missing);
-			for (int i = 0; i < missing.size(); i++) {
-				put(FlowAdvancer.this.nodes.read(this.flowId, missing.get(i), texts.get(i)));
-			}
-		}
-
 	}
 
 }

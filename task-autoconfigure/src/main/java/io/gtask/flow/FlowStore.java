@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 public interface FlowStore {
 
 	/**
-	 * Record a new flow, running.
+	 * Record a new flow, running, unless a flow is recorded under its id already.
 	 * @param flowId the flow id
 	 * @param name the name its record has (a chain, a group, a chord, a step)
 	 * @param queue the queue its record names
@@ -25,8 +25,9 @@ public interface FlowStore {
 	 * @param groups the size of each group, by node id
 	 * @param createdAt when it was started
 	 * @param timeToLive how long its state is kept while it runs
+	 * @return whether it was recorded now
 	 */
-	void create(String flowId, String name, String queue, List<String> nodes, Map<Integer, Integer> groups,
+	boolean create(String flowId, String name, String queue, List<String> nodes, Map<Integer, Integer> groups,
 			Instant createdAt, Duration timeToLive);
 
 	/**
@@ -102,8 +103,9 @@ public interface FlowStore {
 	 * @param name the name of its record
 	 * @param queue the queue of its record
 	 * @param now whether this call ended it, rather than an earlier one
+	 * @param createdAt when it was started
 	 */
-	record Ended(String name, String queue, boolean now) {
+	record Ended(String name, String queue, boolean now, Instant createdAt) {
 
 	}
 

@@ -89,6 +89,30 @@ public final class CompositeTaskMetrics implements TaskMetrics {
 	}
 
 	@Override
+	public void flowStarted(String kind) {
+		for (Delegate delegate : this.delegates) {
+			try {
+				delegate.metrics.flowStarted(kind);
+			}
+			catch (RuntimeException ex) {
+				delegate.failed(ex);
+			}
+		}
+	}
+
+	@Override
+	public void flowFinished(String kind, String status, long durationNanos) {
+		for (Delegate delegate : this.delegates) {
+			try {
+				delegate.metrics.flowFinished(kind, status, durationNanos);
+			}
+			catch (RuntimeException ex) {
+				delegate.failed(ex);
+			}
+		}
+	}
+
+	@Override
 	public void consuming(List<String> queues) {
 		for (Delegate delegate : this.delegates) {
 			try {

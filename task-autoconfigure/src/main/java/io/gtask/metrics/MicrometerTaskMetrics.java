@@ -120,6 +120,25 @@ public class MicrometerTaskMetrics implements TaskMetrics {
 	}
 
 	@Override
+	public void flowStarted(String kind) {
+		Counter.builder("gtask.flows.started")
+			.description("Flows and batches started, by kind")
+			.tag("kind", kind)
+			.register(this.registry)
+			.increment();
+	}
+
+	@Override
+	public void flowFinished(String kind, String status, long durationNanos) {
+		Timer.builder("gtask.flows.duration")
+			.description("Time from the start of a flow or batch to its end, by kind and final state")
+			.tag("kind", kind)
+			.tag("status", status)
+			.register(this.registry)
+			.record(Math.max(0, durationNanos), TimeUnit.NANOSECONDS);
+	}
+
+	@Override
 	public void consuming(List<String> queues) {
 		for (String queue : queues) {
 			if (this.observedQueues.add(queue)) {

@@ -79,6 +79,22 @@ public interface TaskMetrics {
 	}
 
 	/**
+	 * A flow or a batch was started.
+	 * @param kind {@code chain}, {@code group}, {@code chord}, {@code step} or {@code batch}
+	 */
+	default void flowStarted(String kind) {
+	}
+
+	/**
+	 * A flow or a batch ended, on the instance whose step or member ended it.
+	 * @param kind {@code chain}, {@code group}, {@code chord}, {@code step} or {@code batch}
+	 * @param status {@code SUCCESS}, {@code FAILURE} or {@code REVOKED}
+	 * @param durationNanos how long it ran, from its start
+	 */
+	default void flowFinished(String kind, String status, long durationNanos) {
+	}
+
+	/**
 	 * A worker started to consume queues, whose sizes may then be observed.
 	 * @param queues the queues
 	 */

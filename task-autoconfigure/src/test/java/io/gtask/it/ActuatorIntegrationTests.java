@@ -162,6 +162,28 @@ class ActuatorIntegrationTests {
 	}
 
 	@Test
+	void showsFlowsAndBatches() {
+		this.producer.run((context) -> {
+			GTaskEndpoint endpoint = context.getBean(GTaskEndpoint.class);
+			TaskClient client = context.getBean(TaskClient.class);
+			String flow = client.flows()
+				.start(io.gtask.core.TaskFlow.chain(io.gtask.core.TaskFlow.task("add", 1, 2),
+						io.gtask.core.TaskFlow.task("add", 3)));
+			io.gtask.core.FlowInfo info = (io.gtask.core.FlowInfo) endpoint.item("flows", flow);
+			assertThat(info.kind()).isEqualTo("chain");
+			assertThat(info.steps()).hasSize(2);
+			assertThat(info.steps().get(0).status()).isEqualTo(TaskStatus.PENDING);
+			String batch = client.batches()
+				.start(io.gtask.core.BatchRequest.of(io.gtask.core.TaskRequest.of("add").args(1, 1).build()));
+			io.gtask.core.BatchInfo counts = (io.gtask.core.BatchInfo) endpoint.item("batches", batch);
+			assertThat(counts.total()).isEqualTo(1);
+			assertThat(counts.pending()).isEqualTo(1);
+			assertThat(endpoint.item("flows", UUID.randomUUID().toString())).isNull();
+			assertThat(endpoint.item("batches", UUID.randomUUID().toString())).isNull();
+		});
+	}
+
+	@Test
 	void retriesAndDeletesDeadLetters() {
 		this.runner.run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);

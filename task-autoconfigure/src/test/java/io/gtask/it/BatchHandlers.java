@@ -45,6 +45,18 @@ public class BatchHandlers {
 		return tag;
 	}
 
+	/**
+	 * A periodic task that starts a flow per tick, under an id made of its own.
+	 */
+	@TaskHandler(value = "wf.nightly", cron = "${wf.nightly.cron:-}")
+	void nightly(TaskContext context) {
+		String id = this.client.getObject()
+			.flows()
+			.start(context.id() + ".flow", io.gtask.core.TaskFlow.chain(io.gtask.core.TaskFlow.task("wf.add", 1, 1),
+					io.gtask.core.TaskFlow.task("wf.inc")));
+		CALLS.computeIfAbsent("nightly", (key) -> new CopyOnWriteArrayList<>()).add(id);
+	}
+
 	@TaskHandler("batch.spawn")
 	int spawn(int children, TaskContext context) {
 		List<TaskRequest> more = new java.util.ArrayList<>();

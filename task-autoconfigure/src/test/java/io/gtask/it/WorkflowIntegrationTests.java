@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.gtask.autoconfigure.GTaskPeriodicAutoConfiguration;
+import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.FlowInfo;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFailedException;
@@ -16,6 +18,7 @@ import io.gtask.core.TaskStatus;
 import io.gtask.redis.RedisKeyspace;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +50,7 @@ class WorkflowIntegrationTests {
 	@BeforeEach
 	void reset() {
 		WorkflowHandlers.reset();
+		BatchHandlers.reset();
 	}
 
 	@Test
@@ -229,6 +233,40 @@ class WorkflowIntegrationTests {
 			assertThat(WorkflowHandlers.runs("wf.sum")).isEqualTo(1);
 			assertThat(WorkflowHandlers.runs("wf.add")).isEqualTo(300);
 		}));
+	}
+
+	@Test
+	void flowStartedTwiceUnderOneIdRunsOnceAndAnIdInUseIsRefused() {
+		this.worker.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = "nightly-" + UUID.randomUUID();
+			assertThat(client.flows().start(id, chain(task("wf.add", 1, 2), task("wf.inc")))).isEqualTo(id);
+			assertThat(client.flows().start(id, chain(task("wf.add", 1, 2), task("wf.inc")))).isEqualTo(id);
+			assertThat(client.await(id, WAIT, Integer.class)).isEqualTo(4);
+			assertThat(client.flows().start(id, chain(task("wf.add", 1, 2), task("wf.inc")))).isEqualTo(id);
+			Thread.sleep(300);
+			assertThat(WorkflowHandlers.runs("wf.add")).isEqualTo(1);
+			assertThat(WorkflowHandlers.runs("wf.inc")).isEqualTo(1);
+			String plain = client.send("wf.add", 1, 1);
+			assertThatExceptionOfType(DuplicateTaskException.class)
+				.isThrownBy(() -> client.flows().start(plain, chain(task("wf.inc", 1))))
+				.withMessageContaining("is in use by task 'wf.add'");
+		});
+	}
+
+	@Test
+	void periodicTaskStartsOneFlowPerTick() {
+		this.worker.withConfiguration(AutoConfigurations.of(GTaskPeriodicAutoConfiguration.class))
+			.withBean(BatchHandlers.class)
+			.withPropertyValues("wf.nightly.cron=* * * * * *")
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				await().atMost(WAIT).until(() -> BatchHandlers.calls("nightly").size() >= 2);
+				for (String id : BatchHandlers.calls("nightly").subList(0, 2)) {
+					assertThat(client.await(id, WAIT, Integer.class)).isEqualTo(3);
+					assertThat(client.info(id).name()).isEqualTo("gtask.chain");
+				}
+			});
 	}
 
 	@Test

@@ -158,10 +158,18 @@ public final class RedisBatchStore implements BatchStore {
 		if (reply == null || reply.isEmpty() || !(reply.get(0) instanceof byte[] state)) {
 			return null;
 		}
-		if (reply.size() < 4) {
-			return new Standing(string(state), 0, 0, 0);
+		if (reply.size() < 6) {
+			return new Standing(string(state), 0, 0, 0, Instant.EPOCH, false);
 		}
-		return new Standing(string(state), number(reply.get(1)), number(reply.get(2)), number(reply.get(3)));
+		Instant created;
+		try {
+			created = Instant.ofEpochMilli(Long.parseLong((reply.get(4) instanceof byte[] text) ? string(text) : "0"));
+		}
+		catch (NumberFormatException | java.time.DateTimeException ex) {
+			created = Instant.EPOCH;
+		}
+		return new Standing(string(state), number(reply.get(1)), number(reply.get(2)), number(reply.get(3)), created,
+				Long.valueOf(1L).equals(reply.get(5)));
 	}
 
 	private static long number(@Nullable Object value) {

@@ -29,6 +29,8 @@ import static io.gtask.redis.RedisAsync.string;
  */
 public final class RedisFlowStore implements FlowStore {
 
+	static final DefaultRedisScript<List<Object>> CREATE = load("create.lua");
+
 	static final DefaultRedisScript<List<Object>> BEGIN = load("begin.lua");
 
 	static final DefaultRedisScript<List<Object>> RECORD = load("record.lua");
@@ -59,20 +61,34 @@ public final class RedisFlowStore implements FlowStore {
 	}
 
 	@Override
-	public void create(String flowId, String name, String queue, List<String> nodes, Map<Integer, Integer> groups,
+	public boolean create(String flowId, String name, String queue, List<String> nodes, Map<Integer, Integer> groups,
 			Instant createdAt, Duration timeToLive) {
-		Map<byte[], byte[]> fields = new LinkedHashMap<>();
-		fields.put(bytes("state"), bytes(RUNNING));
-		fields.put(bytes("name"), bytes(name));
-		fields.put(bytes("queue"), bytes(queue));
-		fields.put(bytes("created"), bytes(Long.toString(createdAt.toEpochMilli())));
+		List<byte[]> args = new ArrayList<>(8 + 2 * (nodes.size() + groups.size()));
+		args.add(bytes(Long.toString(timeToLive.toMillis())));
+		add(args, "state", RUNNING);
+		add(args, "name", name);
+		add(args, "queue", queue);
+		add(args, "created", Long.toString(createdAt.toEpochMilli()));
 		for (int i = 0; i < nodes.size(); i++) {
-			fields.put(bytes("d:" + i), bytes(nodes.get(i)));
+			add(args, "d:" + i, nodes.get(i));
 		}
-		groups.forEach((group, size) -> fields.put(bytes("l:" + group), bytes(Integer.toString(size))));
-		byte[] key = key(flowId);
-		this.redis.execute((commands) -> commands.hset(key, fields)
-			.thenCompose((ignored) -> commands.pexpire(key, timeToLive.toMillis())));
+		groups.forEach((group, size) -> add(args, "l:" + group, Integer.toString(size)));
+		List<Object> created = run(CREATE, flowId, args.toArray(new byte[0][]));
+		return created != null && !created.isEmpty() && Long.valueOf(1L).equals(created.get(0));
+	}
+
+	private static Instant millis(String text) {
+		try {
+			return Instant.ofEpochMilli(Long.parseLong(text));
+		}
+		catch (NumberFormatException | java.time.DateTimeException ex) {
+			return Instant.EPOCH;
+		}
+	}
+
+	private static void add(List<byte[]> args, String field, String value) {
+		args.add(bytes(field));
+		args.add(bytes(value));
 	}
 
 	@Override
@@ -157,11 +173,12 @@ public final class RedisFlowStore implements FlowStore {
 			Duration timeToLive) {
 		List<Object> reply = run(FINISH, flowId, bytes(status), bytes(outcome),
 				bytes(Long.toString(finishedAt.toEpochMilli())), bytes(Long.toString(timeToLive.toMillis())));
-		if (reply == null || reply.size() != 3) {
+		if (reply == null || reply.size() != 4) {
 			return null;
 		}
 		return new Ended((reply.get(0) instanceof byte[] name) ? string(name) : "",
-				(reply.get(1) instanceof byte[] queue) ? string(queue) : "", Long.valueOf(1L).equals(reply.get(2)));
+				(reply.get(1) instanceof byte[] queue) ? string(queue) : "", Long.valueOf(1L).equals(reply.get(2)),
+				millis((reply.get(3) instanceof byte[] created) ? string(created) : "0"));
 	}
 
 	@Override

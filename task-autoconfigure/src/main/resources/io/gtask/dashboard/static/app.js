@@ -424,8 +424,8 @@
     if (!id) {
       return Promise.resolve([form, h('div', { 'class': 'empty', text: 'Enter a task id to see its state, arguments, result and history' })]);
     }
-    return get('tasks/' + enc(id)).then(function (task) {
-      return [form].concat(taskDetail(task));
+    return get('tasks/' + enc(id)).then(taskDetail).then(function (parts) {
+      return [form].concat(parts);
     }).catch(function (error) {
       if (error.status === 404) {
         return [form, h('div', { 'class': 'empty', 'data-testid': 'task-missing', text: error.message })];
@@ -448,7 +448,11 @@
       h('dt', { text: 'Name' }), h('dd', { text: task.name }),
       h('dt', { text: 'Queue' }), h('dd', null, h('a', { href: '#/queues/' + enc(task.queue), text: task.queue })),
       h('dt', { text: 'Status' }), h('dd', null, h('span', { 'data-testid': 'task-status' }, badge(task.status))),
-      h('dt', { text: 'Attempts' }), h('dd', { text: String(task.attempts) })));
+      h('dt', { text: 'Attempts' }), h('dd', { text: String(task.attempts) }),
+      task.progress ? h('dt', { text: 'Progress' }) : null,
+      task.progress ? h('dd', { 'data-testid': 'task-progress' }, progressBar(task.progress)) : null,
+      partOf(task.id) ? h('dt', { text: 'Part of' }) : null,
+      partOf(task.id) ? h('dd', null, partOf(task.id)) : null));
     var data = panel('Arguments and outcome');
     append(data.body, h('dl', { 'class': 'facts' },
       h('dt', { text: 'Arguments' }), h('dd', null, task.args === REDACTED ? redacted('task-args')
@@ -471,7 +475,76 @@
         e.detail ? h('div', { 'class': 'small mono', text: e.detail }) : null,
         h('div', { 'class': 'muted small', text: time(e.at) + ' · ' + relative(e.at) }));
     })));
-    return [facts.element, h('div', { 'class': 'row' }, data.element, history.element)];
+    var parts = [facts.element, h('div', { 'class': 'row' }, data.element, history.element)];
+    if (task.name === 'gtask.batch') {
+      return get('batches/' + enc(task.id)).then(function (batch) {
+        return parts.concat([batchPanel(batch)]);
+      }, function () { return parts; });
+    }
+    if (/^gtask\.(chain|group|chord|step)$/.test(task.name)) {
+      return get('flows/' + enc(task.id)).then(function (flow) {
+        return parts.concat([flowPanel(flow)]);
+      }, function () { return parts; });
+    }
+    return Promise.resolve(parts);
+  }
+
+  /** How far a running task says it got. */
+  function progressBar(progress) {
+    var percent = Math.round(progress.fraction * 100);
+    var done = h('div', { 'class': 'progress-done' });
+    // set through the CSS object model: the page's policy refuses inline style attributes
+    done.style.width = percent + '%';
+    return h('div', null,
+      h('div', { 'class': 'progress', title: percent + ' %' }, done),
+      h('div', { 'class': 'small', text: percent + ' %' + (progress.message ? ' · ' + progress.message : '')
+        + ' · ' + relative(progress.at) }),
+      progress.detail ? h('pre', { 'class': 'json small', text: pretty(progress.detail) }) : null);
+  }
+
+  /** The flow or batch a step or a callback belongs to, by the id the flow or batch gave it. */
+  function partOf(id) {
+    var step = /^(.+)\.(\d+)$/.exec(id);
+    if (step) {
+      return h('a', { 'class': 'mono', href: '#/tasks/' + enc(step[1]), 'data-testid': 'task-flow',
+        text: 'flow ' + step[1] + ' (step ' + step[2] + ')' });
+    }
+    var callback = /^(.+)\.(complete|success)$/.exec(id);
+    return callback ? h('a', { 'class': 'mono', href: '#/tasks/' + enc(callback[1]), 'data-testid': 'task-batch',
+      text: 'batch ' + callback[1] + ' (on ' + callback[2] + ')' }) : null;
+  }
+
+  /** The nodes of a flow, indented by depth, each step with its state and a link to its task. */
+  function flowPanel(flow) {
+    var depth = {};
+    var rows = flow.nodes.map(function (node) {
+      depth[node.id] = node.parent < 0 ? 0 : depth[node.parent] + 1;
+      return node;
+    });
+    var p = panel('Flow: ' + flow.kind);
+    append(p.body, table([
+      { title: 'Node', cell: function (n) {
+        var label = h('span', { text: n.kind + (n.name ? ' ' + n.name : '') });
+        label.style.paddingLeft = (depth[n.id] * 1.2) + 'em';
+        return label;
+      } },
+      { title: 'Task', cell: function (n) { return n.taskId ? taskLink(n.taskId) : '–'; } },
+      { title: 'State', cell: function (n) { return n.status ? badge(n.status) : h('span', { 'class': 'muted', text: 'not sent' }); } }
+    ], rowsOf(rows, function (n) { return String(n.id); }), 'No nodes', 'flow-nodes'));
+    return p.element;
+  }
+
+  /** The counts of a batch and its callbacks. */
+  function batchPanel(batch) {
+    var p = panel('Batch' + (batch.description ? ': ' + batch.description : ''));
+    append(p.body, h('dl', { 'class': 'facts', 'data-testid': 'batch' },
+      h('dt', { text: 'Members' }), h('dd', { text: String(batch.total) + (batch.sealed ? '' : ' so far (open)') }),
+      h('dt', { text: 'Pending' }), h('dd', { text: String(batch.pending) }),
+      h('dt', { text: 'Succeeded' }), h('dd', { text: String(batch.succeeded) }),
+      h('dt', { text: 'Failed' }), h('dd', { text: String(batch.failed) }),
+      h('dt', { text: 'On complete' }), h('dd', null, batch.onCompleteId ? taskLink(batch.onCompleteId) : h('span', { 'class': 'muted', text: '–' })),
+      h('dt', { text: 'On success' }), h('dd', null, batch.onSuccessId ? taskLink(batch.onSuccessId) : h('span', { 'class': 'muted', text: '–' }))));
+    return p.element;
   }
 
   /** One recorded state of a task, as a line of its history. */

@@ -1,8 +1,10 @@
 -- Ends a batch that runs, is sealed and has no member left; then tells whether it has ended.
 -- Uses KEYS[1] (the batch's hash), now (epoch ms) and ttl (ms).
--- Returns {state, total, succeeded, failed} once ended (now or before), {state} otherwise.
+-- Returns {state, total, succeeded, failed, created, 1 if ended now else 0} once ended, {state}
+-- otherwise.
 local function batch_end(now, ttl)
-  local f = redis.call('HMGET', KEYS[1], 'state', 'sealed', 'total', 'succeeded', 'failed')
+  local f = redis.call('HMGET', KEYS[1], 'state', 'sealed', 'total', 'succeeded', 'failed', 'created')
+  local now_ended = 0
   local state = f[1]
   local total, succeeded, failed = tonumber(f[3]), tonumber(f[4]), tonumber(f[5])
   if not total or not succeeded or not failed then
@@ -12,9 +14,10 @@ local function batch_end(now, ttl)
     if failed == 0 then state = 'SUCCESS' else state = 'FAILURE' end
     redis.call('HSET', KEYS[1], 'state', state, 'finished', now)
     redis.call('PEXPIRE', KEYS[1], ttl)
+    now_ended = 1
   end
   if state == 'SUCCESS' or state == 'FAILURE' then
-    return {state, total, succeeded, failed}
+    return {state, total, succeeded, failed, f[6] or '0', now_ended}
   end
   return {state or false}
 end
