@@ -2,6 +2,12 @@ package io.gtask.sample;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.gtask.core.BatchRequest;
+import io.gtask.core.TaskClient;
+import io.gtask.core.TaskRequest;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +57,9 @@ class DashboardApiTests {
 
 	@Autowired
 	private MockMvcTester mvc;
+
+	@Autowired
+	private TaskClient client;
 
 	@Test
 	void anonymousUsersMustSignIn() {
@@ -167,6 +176,50 @@ class DashboardApiTests {
 		MvcTestResult missing = this.mvc.get().uri("/gtask/api/tasks/{id}", "no-such-task").with(VIEWER).exchange();
 		assertThat(missing).hasStatus(HttpStatus.NOT_FOUND);
 		assertThat(body(missing).get("error").asString()).contains("no-such-task");
+	}
+
+	@Test
+	void batchMembersArePagedWithTheirStatesAndProgress() {
+		String batch = this.client.batches()
+			.start(BatchRequest.of(TaskRequest.of("crunch").args(2, 5L).build(),
+					TaskRequest.of("crunch").args(3, 5L).build(),
+					TaskRequest.of("crunch").args(1, 5L).build()));
+		JsonNode info = await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get().uri("/gtask/api/batches/{id}", batch).with(VIEWER).exchange()),
+					(node) -> node.get("pending").asLong() == 0 && node.get("total").asLong() == 3);
+		assertThat(info.get("succeeded").asLong()).isEqualTo(3);
+		JsonNode first = body(this.mvc.get().uri("/gtask/api/batches/{id}/members?count=2", batch).with(VIEWER).exchange());
+		List<String> ids = new ArrayList<>();
+		first.get("taskIds").valueStream().forEach((id) -> ids.add(id.asString()));
+		String cursor = first.get("cursor").isNull() ? null : first.get("cursor").asString();
+		while (cursor != null) {
+			JsonNode next = body(this.mvc.get()
+				.uri("/gtask/api/batches/{id}/members?count=2&cursor={cursor}", batch, cursor)
+				.with(VIEWER)
+				.exchange());
+			next.get("taskIds").valueStream().forEach((id) -> ids.add(id.asString()));
+			cursor = next.get("cursor").isNull() ? null : next.get("cursor").asString();
+		}
+		assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+		JsonNode states = body(this.mvc.get()
+			.uri("/gtask/api/task-states?ids={a}&ids={b}&ids={c}&ids=no,such-task", ids.get(0), ids.get(1), ids.get(2))
+			.with(VIEWER)
+			.exchange());
+		assertThat(states.valueStream().map((state) -> state.get("id").asString())).containsExactlyElementsOf(ids);
+		assertThat(states.valueStream().map((state) -> state.get("status").asString())).containsOnly("SUCCESS");
+		assertThat(states.valueStream().map((state) -> state.get("progress").get("fraction").asDouble())).containsOnly(1.0);
+		assertThat(states.get(0).has("args")).isFalse();
+		MvcTestResult tooMany = this.mvc.get().uri("/gtask/api/batches/{id}/members?count=500", batch).with(VIEWER).exchange();
+		assertThat(tooMany).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(tooMany).get("error").asString()).contains("count must be 1 to 100");
+		MvcTestResult badCursor = this.mvc.get()
+			.uri("/gtask/api/batches/{id}/members?cursor=xyz", batch)
+			.with(VIEWER)
+			.exchange();
+		assertThat(body(badCursor).get("error").asString()).contains("'xyz' is not a cursor");
+		assertThat(this.mvc.get().uri("/gtask/api/batches/{id}/members", "no-such-batch").with(VIEWER).exchange())
+			.hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(this.mvc.get().uri("/gtask/api/task-states").with(VIEWER).exchange()).hasStatus(HttpStatus.BAD_REQUEST);
 	}
 
 	@Test

@@ -296,9 +296,20 @@ class DashboardBrowserTests {
 		browser.get(base() + "#/tasks/" + batch);
 		assertThat(text(wait, By.cssSelector("[data-testid=batch]"))).contains("Members", "2", "Succeeded",
 				batch + ".complete");
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=batch-members] tbody tr")));
+		List<String> members = this.client.batches().members(batch, null, 10).taskIds();
+		assertThat(text(wait, By.cssSelector("[data-testid=batch-members]"))).contains(members.get(0), members.get(1),
+				"add", "SUCCESS");
 
 		browser.get(base() + "#/tasks/" + crunch);
 		assertThat(text(wait, By.cssSelector("[data-testid=task-progress]"))).contains("100 %", "chunk 4 of 4");
+
+		String group = this.client.flows().start(TaskFlow.group(TaskFlow.task("crunch", 3, 10L), TaskFlow.task("add", 1, 1)));
+		this.client.awaitCompletion(group, TIMEOUT);
+		browser.get(base() + "#/tasks/" + group);
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=flow-nodes] tbody tr")));
+		wait.until((driver) -> driver.findElement(By.cssSelector("[data-testid=flow-nodes]")).getText().contains("100 %"));
+		assertThat(text(wait, By.cssSelector("[data-testid=flow-nodes]"))).contains("step crunch", "chunk 3 of 3");
 	}
 
 	private WebDriver signIn(String user, String password) {

@@ -60,9 +60,11 @@ public class GTaskFlowAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FlowAdvancer gtaskFlowAdvancer(FlowStore flowStore, TaskSender sender, ResultBackend resultBackend,
-			TaskMessageCodec codec, ObjectProvider<TaskClient> client, GTaskProperties properties) {
+			TaskMessageCodec codec, ObjectProvider<TaskClient> client, ObjectProvider<TaskMetrics> metrics,
+			GTaskProperties properties) {
 		FlowAdvancer advancer = new FlowAdvancer(flowStore, sender, resultBackend, codec, canceller(client),
 				properties.getResult().getTtl());
+		advancer.setMetrics(GTaskAutoConfiguration.taskMetrics(metrics));
 		PropertyMapper.get().from(properties.getFlow()::getTimeToLive).to(advancer::setTimeToLive);
 		return advancer;
 	}
@@ -76,9 +78,11 @@ public class GTaskFlowAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BatchTracker gtaskBatchTracker(BatchStore batchStore, TaskSender sender, ResultBackend resultBackend,
-			TaskMessageCodec codec, ObjectProvider<TaskClient> client, GTaskProperties properties) {
+			TaskMessageCodec codec, ObjectProvider<TaskClient> client, ObjectProvider<TaskMetrics> metrics,
+			GTaskProperties properties) {
 		BatchTracker tracker = new BatchTracker(batchStore, sender, resultBackend, codec, canceller(client),
 				properties.getResult().getTtl());
+		tracker.setMetrics(GTaskAutoConfiguration.taskMetrics(metrics));
 		PropertyMapper.get().from(properties.getFlow()::getTimeToLive).to(tracker::setTimeToLive);
 		return tracker;
 	}

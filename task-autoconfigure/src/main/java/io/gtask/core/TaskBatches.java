@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Batches of tasks, as Sidekiq Pro has them: many tasks sent as one batch, more added while it
  * runs, counts of its members, and callbacks that run once when every member ended. A batch's
@@ -62,6 +64,22 @@ public interface TaskBatches {
 	 * @return the batch, or empty
 	 */
 	Optional<BatchInfo> find(String batchId);
+
+	/**
+	 * Walk the members of a batch a page at a time, in no particular order: each member that
+	 * stays in the batch while it is walked comes once, whatever the batch's size. Their states
+	 * are the states of their tasks ({@link TaskClient#find(String)}).
+	 * @param batchId the batch id
+	 * @param cursor {@code null} for the first page, then the {@link BatchMembers#cursor()} of
+	 * the page before
+	 * @param count about how many members a page holds, 1 to 1,000 (a small batch comes in one
+	 * page)
+	 * @return the members and where the next page starts
+	 * @throws TaskNotFoundException if the batch is unknown or expired
+	 * @throws IllegalArgumentException if the count is out of range or the cursor is not one
+	 * a page gave
+	 */
+	BatchMembers members(String batchId, @Nullable String cursor, int count);
 
 	/**
 	 * A future completed with the batch once it ended (every member ended and it was sealed) or

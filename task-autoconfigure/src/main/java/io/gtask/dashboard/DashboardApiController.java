@@ -3,6 +3,7 @@ package io.gtask.dashboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -12,11 +13,14 @@ import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.BatchInfo;
+import io.gtask.core.BatchMembers;
 import io.gtask.core.FlowInfo;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
+import io.gtask.core.TaskProgress;
 import io.gtask.core.TaskQueues;
+import io.gtask.core.TaskStatus;
 import io.gtask.periodic.PeriodicTaskScheduler;
 import io.gtask.periodic.PeriodicTickStore;
 import io.gtask.stats.TaskStatsBucket;
@@ -44,6 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @RequestMapping("${gtask.dashboard.path:/gtask}/api")
 public class DashboardApiController {
+
+	private static final int MAX_STATES = 100;
 
 	private final TaskClient client;
 
@@ -201,6 +207,49 @@ public class DashboardApiController {
 	}
 
 	/**
+	 * A page of the members of a batch: their ids and where the next page starts.
+	 * @param id the batch id
+	 * @param cursor where the page starts, none for the first
+	 * @param count about how many members, 1 to {@value #MAX_STATES}
+	 * @param request the request
+	 * @return the page
+	 */
+	@GetMapping("/batches/{id}/members")
+	public BatchMembers batchMembers(@PathVariable String id, @RequestParam(required = false) @Nullable String cursor,
+			@RequestParam(defaultValue = "50") int count, HttpServletRequest request) {
+		view(request);
+		if (count < 1 || count > MAX_STATES) {
+			throw new IllegalArgumentException("count must be 1 to " + MAX_STATES + ", not " + count);
+		}
+		return this.client.batches().members(id, cursor, count);
+	}
+
+	/**
+	 * The states and progress of a few tasks at once, for the members of a flow or a batch:
+	 * neither arguments nor results. A task that is not known is left out.
+	 * @param request the request, with the task ids as parameters {@code ids}, at most
+	 * {@value #MAX_STATES}
+	 * @return their states, in the order asked
+	 */
+	@GetMapping("/task-states")
+	public List<TaskStateView> taskStates(HttpServletRequest request) {
+		view(request);
+		// read as sent: an id may hold a comma, which a bound list would split
+		String[] ids = request.getParameterValues("ids");
+		if (ids == null) {
+			throw new IllegalArgumentException("No task ids: give them as ids=<id>&ids=<id>");
+		}
+		if (ids.length > MAX_STATES) {
+			throw new IllegalArgumentException("At most " + MAX_STATES + " ids at once, not " + ids.length);
+		}
+		List<TaskStateView> states = new ArrayList<>(ids.length);
+		for (String taskId : ids) {
+			this.client.find(taskId).ifPresent((task) -> states.add(TaskStateView.of(task)));
+		}
+		return states;
+	}
+
+	/**
 	 * The periodic schedules of this instance, with their last and next ticks.
 	 * @param request the request
 	 * @return the schedules
@@ -323,6 +372,27 @@ public class DashboardApiController {
 	 * @param items the items
 	 */
 	public record Page<T>(String queue, long total, int offset, int limit, List<T> items) {
+	}
+
+	/**
+	 * Where a task stands, without its arguments or result.
+	 *
+	 * @param id the task id
+	 * @param name the task name
+	 * @param status its state
+	 * @param attempts the attempts started
+	 * @param startedAt when its last attempt started
+	 * @param finishedAt when it finished
+	 * @param progress the latest progress it reported
+	 */
+	public record TaskStateView(String id, String name, TaskStatus status, int attempts, @Nullable Instant startedAt,
+			@Nullable Instant finishedAt, @Nullable TaskProgress progress) {
+
+		static TaskStateView of(TaskInfo task) {
+			return new TaskStateView(task.id(), task.name(), task.status(), task.attempts(), task.startedAt(),
+					task.finishedAt(), task.progress());
+		}
+
 	}
 
 	/**

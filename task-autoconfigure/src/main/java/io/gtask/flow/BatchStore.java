@@ -88,6 +88,25 @@ public interface BatchStore {
 	Map<String, String> read(String batchId);
 
 	/**
+	 * Read some of the members of a batch, from a cursor of the store's own.
+	 * @param batchId the batch id
+	 * @param cursor {@code 0} first, then the cursor returned
+	 * @param count about how many to read
+	 * @return the members read and the next cursor, {@code 0} after the last
+	 */
+	MemberPage members(String batchId, long cursor, int count);
+
+	/**
+	 * Some members of a batch.
+	 *
+	 * @param taskIds the members' ids
+	 * @param cursor where to read on, {@code 0} after the last
+	 */
+	record MemberPage(List<String> taskIds, long cursor) {
+
+	}
+
+	/**
 	 * How a batch stands after a change.
 	 *
 	 * @param state {@code RUNNING}, {@code SUCCESS}, {@code FAILURE} or {@code REVOKED}

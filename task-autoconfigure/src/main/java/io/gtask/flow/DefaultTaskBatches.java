@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.core.BatchInfo;
+import io.gtask.core.BatchMembers;
 import io.gtask.core.BatchRequest;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskAwaitTimeoutException;
@@ -25,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * that is read to show one, and the result backend that tells when one ends.
  */
 public class DefaultTaskBatches implements TaskBatches {
+
+	private static final int MAX_PAGE = 1000;
 
 	private static final List<String> FIELDS = List.of("state", "sealed", "total", "succeeded", "failed", "created",
 			"finished", "description", "sent:complete", "sent:success");
@@ -93,6 +96,27 @@ public class DefaultTaskBatches implements TaskBatches {
 				Math.max(0, total - succeeded - failed), succeeded, failed, instant(f.get(5), Instant.EPOCH),
 				instant(f.get(6), null), (f.get(8) != null) ? batchId + ".complete" : null,
 				(f.get(9) != null) ? batchId + ".success" : null));
+	}
+
+	@Override
+	public BatchMembers members(String batchId, @Nullable String cursor, int count) {
+		if (count < 1 || count > MAX_PAGE) {
+			throw new IllegalArgumentException("The count of members of a page must be 1 to " + MAX_PAGE + ", not " + count);
+		}
+		long from = 0;
+		if (cursor != null) {
+			try {
+				from = Long.parseUnsignedLong(cursor);
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("'" + cursor + "' is not a cursor of a page of members of a batch", ex);
+			}
+		}
+		if (find(batchId).isEmpty()) {
+			throw new TaskNotFoundException(batchId);
+		}
+		BatchStore.MemberPage page = this.store.members(batchId, from, count);
+		return new BatchMembers(page.taskIds(), (page.cursor() != 0) ? Long.toUnsignedString(page.cursor()) : null);
 	}
 
 	@Override

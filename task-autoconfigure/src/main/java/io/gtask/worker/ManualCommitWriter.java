@@ -9,6 +9,8 @@ import io.gtask.backend.TaskStateChange;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.flow.BatchTracker;
+import io.gtask.flow.FlowAdvancer;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
 import org.springframework.core.log.LogAccessor;
@@ -31,11 +33,15 @@ final class ManualCommitWriter {
 
 	private final Clock clock;
 
-	ManualCommitWriter(ResultBackend backend, TaskSender sender, TaskMessageCodec codec, Clock clock) {
+	private final FlowContinuation continuation;
+
+	ManualCommitWriter(ResultBackend backend, TaskSender sender, TaskMessageCodec codec, Clock clock,
+			FlowContinuation continuation) {
 		this.backend = backend;
 		this.sender = sender;
 		this.codec = codec;
 		this.clock = clock;
+		this.continuation = continuation;
 	}
 
 	/**
@@ -58,7 +64,8 @@ final class ManualCommitWriter {
 
 	/**
 	 * Apply the commit of a manual-commit task whose handler has returned: its delivery was
-	 * acknowledged then, so the commit is written at once; a requeue sends the task again.
+	 * acknowledged then, so the commit is written at once, and the flow or batch the task is part
+	 * of goes on from it; a requeue sends the task again.
 	 * @param message the task message
 	 * @param commit the commit
 	 */
@@ -85,6 +92,8 @@ final class ManualCommitWriter {
 			case REQUEUE -> throw new IllegalStateException("A requeue is sent again");
 		};
 		this.backend.update(List.of(change));
+		this.continuation.finished(message.headers().get(FlowAdvancer.HEADER), message.headers().get(BatchTracker.HEADER),
+				change);
 	}
 
 }

@@ -20,9 +20,6 @@ import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.TaskStatus;
-import io.gtask.flow.BatchTracker;
-import io.gtask.flow.FlowAdvancer;
-import io.gtask.flow.FlowStateException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
@@ -62,33 +59,24 @@ final class OutcomeWriter implements Runnable {
 
 	private final WriteFailureClassifier classifier = new WriteFailureClassifier();
 
-	private volatile @Nullable FlowAdvancer flows;
+	private final FlowContinuation continuation;
 
-	private volatile @Nullable BatchTracker batches;
-
-	OutcomeWriter(ResultBackend backend, TaskBroker broker, Consumer<Delivery> settled, Supplier<Instant> clock) {
+	/**
+	 * Create a writer.
+	 * @param backend where states are written
+	 * @param broker where deliveries are settled
+	 * @param settled told of each delivery settled
+	 * @param clock the time
+	 * @param continuation goes on with the flows and batches of tasks whose final state is
+	 * written, before their deliveries are acknowledged
+	 */
+	OutcomeWriter(ResultBackend backend, TaskBroker broker, Consumer<Delivery> settled, Supplier<Instant> clock,
+			FlowContinuation continuation) {
 		this.backend = backend;
 		this.broker = broker;
 		this.settled = settled;
 		this.clock = clock;
-	}
-
-	/**
-	 * Go on with the flows of the steps whose final state is written, before their deliveries
-	 * are acknowledged.
-	 * @param flows the advancer of flows
-	 */
-	void setFlows(@Nullable FlowAdvancer flows) {
-		this.flows = flows;
-	}
-
-	/**
-	 * Count the members of batches whose final state is written, before their deliveries are
-	 * acknowledged.
-	 * @param batches the tracker of batches
-	 */
-	void setBatches(@Nullable BatchTracker batches) {
-		this.batches = batches;
+		this.continuation = continuation;
 	}
 
 	void add(Outcome outcome) {
@@ -296,29 +284,8 @@ final class OutcomeWriter implements Runnable {
 		}
 	}
 
-	/**
-	 * Go on with the flow or batch of a task whose final state is written. Redis away is thrown,
-	 * for the batch of outcomes to be written again (going on is safe to repeat); a flow or batch
-	 * whose state is not valid is told in the log, and the task's own outcome stands.
-	 */
 	private void advance(Outcome outcome, TaskStateChange change) {
-		FlowAdvancer flows = this.flows;
-		BatchTracker batches = this.batches;
-		try {
-			if (flows != null && outcome.flowStep() != null) {
-				flows.finished(outcome.flowStep(), change);
-			}
-			if (batches != null && outcome.batch() != null) {
-				batches.finished(outcome.batch(), change);
-			}
-		}
-		catch (RuntimeException ex) {
-			if (!(ex instanceof FlowStateException) && !this.classifier.isPermanent(ex)) {
-				throw ex;
-			}
-			logger.warn(ex, () -> "The flow or batch of task " + change.id() + " cannot go on: "
-					+ WriteFailureClassifier.reason(ex));
-		}
+		this.continuation.finished(outcome.flowStep(), outcome.batch(), change);
 	}
 
 	private void write(List<Outcome> batch) {

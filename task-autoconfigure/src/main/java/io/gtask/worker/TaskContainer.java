@@ -67,6 +67,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 
 	private final TaskDefaults defaults;
 
+	private final FlowContinuation continuation = new FlowContinuation();
+
 	private final OutcomeWriter writer;
 
 	private @Nullable ProgressStore progressStore;
@@ -130,7 +132,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 		this.codec = codec;
 		this.settings = settings;
 		this.defaults = defaults;
-		this.writer = new OutcomeWriter(backend, broker, this.inFlight::remove, () -> getClock().instant());
+		this.writer = new OutcomeWriter(backend, broker, this.inFlight::remove, () -> getClock().instant(),
+				this.continuation);
 		this.slots = new WorkerSlots(settings.concurrency());
 		this.abandonedThreads = new AbandonedThreads(settings.visibilityTimeout());
 	}
@@ -243,7 +246,7 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	 * @param flows the advancer of flows
 	 */
 	public void setFlowAdvancer(FlowAdvancer flows) {
-		this.writer.setFlows(flows);
+		this.continuation.setFlows(flows);
 	}
 
 	/**
@@ -252,7 +255,7 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	 * @param batches the tracker of batches
 	 */
 	public void setBatchTracker(BatchTracker batches) {
-		this.writer.setBatches(batches);
+		this.continuation.setBatches(batches);
 	}
 
 	/**
@@ -324,7 +327,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 		return new ExecutionSupport(this.codec, this.maxPayloadSize, this.registry, this.defaults,
 				new TaskRetryPolicy(this.defaults),
 				new HandlerInvoker(this.interceptors, this.mdcEnabled, this.observationRegistry), finisher,
-				this.cancellations, new ManualCommitWriter(this.backend, this.sender, this.codec, getClock()), timer,
+				this.cancellations, new ManualCommitWriter(this.backend, this.sender, this.codec, getClock(),
+						this.continuation), timer,
 				this.abandonedThreads, this.metrics,
 				new ProgressReporter(this.progressStore, this.codec.getJsonMapper(), timer, getClock()), getClock());
 	}

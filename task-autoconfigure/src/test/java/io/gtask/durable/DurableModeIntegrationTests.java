@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskFlowAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
@@ -19,9 +20,13 @@ import io.gtask.core.TaskMessageCodec;
 import io.gtask.durable.redis.RedisLeaderLock;
 import io.gtask.redis.RedisAsync;
 import io.gtask.core.GTaskException;
+import io.gtask.core.BatchInfo;
+import io.gtask.core.BatchRequest;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskFlow;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
+import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.send.TaskRouter;
 import io.gtask.send.TaskSender;
@@ -70,7 +75,7 @@ abstract class DurableModeIntegrationTests {
 	private ApplicationContextRunner runner(String redisUrl) {
 		return withBackend(new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
-					GTaskAutoConfiguration.class)))
+					GTaskAutoConfiguration.class, GTaskFlowAutoConfiguration.class)))
 			.withBean(DurableHandlers.class)
 			.withPropertyValues("spring.data.redis.url=" + redisUrl,
 					"gtask.key-prefix=" + this.prefix, "gtask.durable.enabled=true",
@@ -123,6 +128,24 @@ abstract class DurableModeIntegrationTests {
 			assertThat(failed.error().message()).isEqualTo("rejected c");
 			assertThat(client.await(again, WAIT, String.class)).isEqualTo("d:run 2");
 			assertThat(DurableHandlers.runs("d")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void commitsMadeAfterTheHandlerReturnedGoOnWithTheFlowAndTheBatch() {
+		runner(TestRedis.get().url()).run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String chain = client.flows()
+				.start(TaskFlow.chain(TaskFlow.task("approve", "f1", "later"),
+						TaskFlow.task("approve", "f2", "later").immutable()));
+			assertThat(client.await(chain, WAIT, String.class)).isEqualTo("f2:approved");
+			String batch = client.batches()
+				.start(BatchRequest.of(TaskRequest.of("approve").args("b1", "later").build(),
+						TaskRequest.of("approve").args("b2", "reject").build()));
+			BatchInfo info = client.batches().await(batch, WAIT);
+			assertThat(info.succeeded()).isEqualTo(1);
+			assertThat(info.failed()).isEqualTo(1);
+			assertThat(info.status()).isEqualTo(TaskStatus.FAILURE);
 		});
 	}
 

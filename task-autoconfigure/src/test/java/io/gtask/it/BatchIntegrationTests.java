@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.gtask.core.BatchInfo;
+import io.gtask.core.BatchMembers;
 import io.gtask.core.BatchRequest;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskClient;
@@ -148,6 +149,45 @@ class BatchIntegrationTests {
 			assertThat(BatchHandlers.calls("complete")).isEmpty();
 			// at most the eight that had started ran
 			assertThat(WorkflowHandlers.runs("wf.sleep")).isLessThanOrEqualTo(8);
+		});
+	}
+
+	@Test
+	void membersOfALargeBatchAreWalkedPageByPageEachOnce() {
+		this.worker.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			List<TaskRequest> members = new ArrayList<>();
+			for (int i = 0; i < 1500; i++) {
+				members.add(TaskRequest.of("wf.add").args(i, 1).build());
+			}
+			String id = client.batches().open(BatchRequest.of(List.of()));
+			List<String> sent = client.batches().add(id, members);
+			client.batches().seal(id);
+			assertThat(client.batches().await(id, WAIT).succeeded()).isEqualTo(1500);
+			List<String> walked = new ArrayList<>();
+			String cursor = null;
+			int pages = 0;
+			do {
+				BatchMembers page = client.batches().members(id, cursor, 100);
+				assertThat(page.taskIds().size()).isLessThanOrEqualTo(1000);
+				walked.addAll(page.taskIds());
+				cursor = page.cursor();
+				pages++;
+			}
+			while (cursor != null);
+			assertThat(pages).isGreaterThan(1);
+			assertThat(walked).hasSize(1500).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent);
+			for (String member : walked.subList(0, 20)) {
+				assertThat(client.info(member).status()).isEqualTo(TaskStatus.SUCCESS);
+			}
+			assertThatExceptionOfType(TaskNotFoundException.class)
+				.isThrownBy(() -> client.batches().members("no-such-batch", null, 10));
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> client.batches().members(id, null, 1001))
+				.withMessageContaining("count");
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> client.batches().members(id, "not-a-cursor", 10))
+				.withMessageContaining("cursor");
 		});
 	}
 

@@ -1,12 +1,15 @@
 package io.gtask.it;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gtask.autoconfigure.GTaskMetricsAutoConfiguration;
+import io.gtask.core.BatchRequest;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskFlow;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskRequest;
@@ -135,6 +138,32 @@ class MetricsIntegrationTests {
 			assertThat(requeued.count()).isEqualTo(3);
 			assertThat(meters.get("gtask.tasks.sent").tags("task", "broken", "origin", "client").counter().count())
 				.isEqualTo(3);
+		});
+	}
+
+	@Test
+	void countsFlowsAndBatchesAndTimesThemByKindAndFinalState() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			String chain = client.flows().start(TaskFlow.chain(TaskFlow.task("ok"), TaskFlow.task("ok").immutable()));
+			assertThat(client.awaitCompletion(chain, WAIT).status()).isEqualTo(TaskStatus.SUCCESS);
+			String failed = client.flows().start(TaskFlow.chain(TaskFlow.task("broken"), TaskFlow.task("ok")));
+			assertThat(client.awaitCompletion(failed, WAIT).status()).isEqualTo(TaskStatus.FAILURE);
+			String batch = client.batches()
+				.start(BatchRequest.of(List.of(TaskRequest.of("ok").build(), TaskRequest.of("ok").build())));
+			assertThat(client.batches().await(batch, WAIT).succeeded()).isEqualTo(2);
+			assertThat(meters.get("gtask.flows.started").tag("kind", "chain").counter().count()).isEqualTo(2);
+			assertThat(meters.get("gtask.flows.started").tag("kind", "batch").counter().count()).isEqualTo(1);
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(meters.get("gtask.flows.duration").tags("kind", "chain", "status", "SUCCESS").timer().count())
+					.isEqualTo(1);
+				assertThat(meters.get("gtask.flows.duration").tags("kind", "chain", "status", "FAILURE").timer().count())
+					.isEqualTo(1);
+				Timer batches = meters.get("gtask.flows.duration").tags("kind", "batch", "status", "SUCCESS").timer();
+				assertThat(batches.count()).isEqualTo(1);
+				assertThat(batches.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(20);
+			});
 		});
 	}
 

@@ -154,6 +154,23 @@ public final class RedisBatchStore implements BatchStore {
 		return read;
 	}
 
+	@Override
+	public MemberPage members(String batchId, long cursor, int count) {
+		byte[] key = key(batchId);
+		io.lettuce.core.MapScanCursor<byte[], byte[]> page = execute(batchId,
+				() -> this.redis.execute((commands) -> commands.hscan(key,
+						io.lettuce.core.ScanCursor.of(Long.toUnsignedString(cursor)),
+						io.lettuce.core.ScanArgs.Builder.matches("t:*").limit(count))));
+		List<String> taskIds = new ArrayList<>(page.getMap().size());
+		for (byte[] field : page.getMap().keySet()) {
+			String name = string(field);
+			if (name.startsWith("t:") && name.length() > 2) {
+				taskIds.add(name.substring(2));
+			}
+		}
+		return new MemberPage(taskIds, page.isFinished() ? 0 : Long.parseUnsignedLong(page.getCursor()));
+	}
+
 	private static @Nullable Standing standing(@Nullable List<Object> reply) {
 		if (reply == null || reply.isEmpty() || !(reply.get(0) instanceof byte[] state)) {
 			return null;

@@ -478,12 +478,18 @@
     var parts = [facts.element, h('div', { 'class': 'row' }, data.element, history.element)];
     if (task.name === 'gtask.batch') {
       return get('batches/' + enc(task.id)).then(function (batch) {
-        return parts.concat([batchPanel(batch)]);
+        return memberPage(task.id, null).then(function (page) {
+          return parts.concat([batchPanel(batch, page)]);
+        }, function () { return parts.concat([batchPanel(batch, null)]); });
       }, function () { return parts; });
     }
     if (/^gtask\.(chain|group|chord|step)$/.test(task.name)) {
       return get('flows/' + enc(task.id)).then(function (flow) {
-        return parts.concat([flowPanel(flow)]);
+        var ids = flow.nodes.filter(function (n) { return n.taskId; }).slice(0, STATES_AT_ONCE)
+          .map(function (n) { return n.taskId; });
+        return taskStates(ids).then(function (states) {
+          return parts.concat([flowPanel(flow, states)]);
+        }, function () { return parts.concat([flowPanel(flow, {})]); });
       }, function () { return parts; });
     }
     return Promise.resolve(parts);
@@ -514,8 +520,48 @@
       text: 'batch ' + callback[1] + ' (on ' + callback[2] + ')' }) : null;
   }
 
-  /** The nodes of a flow, indented by depth, each step with its state and a link to its task. */
-  function flowPanel(flow) {
+  /** The most task states the API reads at once. */
+  var STATES_AT_ONCE = 100;
+
+  /** The states and progress of tasks, by id; those not known are left out. */
+  function taskStates(ids) {
+    if (!ids.length) {
+      return Promise.resolve({});
+    }
+    return get('task-states?' + ids.map(function (id) { return 'ids=' + enc(id); }).join('&')).then(function (list) {
+      var byId = {};
+      list.forEach(function (state) { byId[state.id] = state; });
+      return byId;
+    });
+  }
+
+  /** A page of a batch's members with their states. */
+  function memberPage(batchId, cursor) {
+    return get('batches/' + enc(batchId) + '/members?count=50' + (cursor ? '&cursor=' + enc(cursor) : ''))
+      .then(function (page) {
+        return taskStates(page.taskIds).then(function (states) {
+          return { batchId: batchId, ids: page.taskIds, cursor: page.cursor, states: states };
+        });
+      });
+  }
+
+  /** How far a member of a flow or batch got, in a table cell. */
+  function progressCell(state) {
+    if (!state || !state.progress) {
+      return h('span', { 'class': 'muted', text: '–' });
+    }
+    var percent = Math.round(state.progress.fraction * 100);
+    var done = h('div', { 'class': 'progress-done' });
+    done.style.width = percent + '%';
+    return h('div', null, h('div', { 'class': 'progress', title: percent + ' %' }, done),
+      h('div', { 'class': 'small', text: percent + ' %' + (state.progress.message ? ' · ' + state.progress.message : '') }));
+  }
+
+  /**
+   * The nodes of a flow, indented by depth, each step with its state, its progress and a link to
+   * its task; the states of the first steps come from their tasks, the others from the flow.
+   */
+  function flowPanel(flow, states) {
     var depth = {};
     var rows = flow.nodes.map(function (node) {
       depth[node.id] = node.parent < 0 ? 0 : depth[node.parent] + 1;
@@ -529,13 +575,57 @@
         return label;
       } },
       { title: 'Task', cell: function (n) { return n.taskId ? taskLink(n.taskId) : '–'; } },
-      { title: 'State', cell: function (n) { return n.status ? badge(n.status) : h('span', { 'class': 'muted', text: 'not sent' }); } }
+      { title: 'State', cell: function (n) {
+        var live = n.taskId ? states[n.taskId] : null;
+        return live ? badge(live.status) : n.status ? badge(n.status) : h('span', { 'class': 'muted', text: 'not sent' });
+      } },
+      { title: 'Progress', cell: function (n) { return n.taskId ? progressCell(states[n.taskId]) : ''; } }
     ], rowsOf(rows, function (n) { return String(n.id); }), 'No nodes', 'flow-nodes'));
     return p.element;
   }
 
-  /** The counts of a batch and its callbacks. */
-  function batchPanel(batch) {
+  /** The rows of a page of a batch's members. */
+  function memberRows(page) {
+    return page.ids.map(function (id) {
+      var state = page.states[id];
+      return h('tr', { 'data-row': id },
+        h('td', null, taskLink(id)),
+        h('td', { text: state ? state.name : '–' }),
+        h('td', null, state ? badge(state.status) : h('span', { 'class': 'muted', text: 'expired' })),
+        h('td', null, progressCell(state)));
+    });
+  }
+
+  /** The members of a batch, a page at a time. */
+  function membersTable(page) {
+    if (!page.ids.length && !page.cursor) {
+      return h('div', { 'class': 'empty', text: 'No members' });
+    }
+    var body = h('tbody', null, memberRows(page));
+    var tableElement = h('table', { 'data-testid': 'batch-members' },
+      h('thead', null, h('tr', null, ['Task', 'Name', 'State', 'Progress'].map(function (title) {
+        return h('th', { text: title });
+      }))), body);
+    var cursor = page.cursor;
+    var more = h('button', { type: 'button', 'data-testid': 'batch-more', text: 'More members',
+      onclick: function () {
+        more.disabled = true;
+        memberPage(page.batchId, cursor).then(function (next) {
+          append(body, memberRows(next));
+          cursor = next.cursor;
+          more.disabled = false;
+          more.hidden = !cursor;
+        }, function (error) {
+          more.disabled = false;
+          toast(error.message, true);
+        });
+      } });
+    more.hidden = !cursor;
+    return h('div', null, tableElement, more);
+  }
+
+  /** The counts of a batch, its callbacks and its members. */
+  function batchPanel(batch, page) {
     var p = panel('Batch' + (batch.description ? ': ' + batch.description : ''));
     append(p.body, h('dl', { 'class': 'facts', 'data-testid': 'batch' },
       h('dt', { text: 'Members' }), h('dd', { text: String(batch.total) + (batch.sealed ? '' : ' so far (open)') }),
@@ -544,6 +634,10 @@
       h('dt', { text: 'Failed' }), h('dd', { text: String(batch.failed) }),
       h('dt', { text: 'On complete' }), h('dd', null, batch.onCompleteId ? taskLink(batch.onCompleteId) : h('span', { 'class': 'muted', text: '–' })),
       h('dt', { text: 'On success' }), h('dd', null, batch.onSuccessId ? taskLink(batch.onSuccessId) : h('span', { 'class': 'muted', text: '–' }))));
+    if (page) {
+      append(p.body, h('h3', { text: 'Members' }));
+      append(p.body, membersTable(page));
+    }
     return p.element;
   }
 
