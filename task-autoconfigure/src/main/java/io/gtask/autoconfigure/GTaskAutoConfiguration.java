@@ -39,6 +39,7 @@ import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskRequest;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.progress.ProgressStore;
 import io.gtask.redis.RedisAsync;
@@ -138,6 +139,10 @@ public final class GTaskAutoConfiguration {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties.getDurable()::isEnabled).to(sender::setDurable);
 		map.from(properties.getBackend()::isStoreArguments).to(sender::setStoreArguments);
+		map.from(properties.getSend()::getInTransaction)
+			.as((mode) -> (mode == GTaskProperties.Send.InTransaction.IMMEDIATE) ? TaskRequest.InTransaction.IMMEDIATE
+					: TaskRequest.InTransaction.AFTER_COMMIT)
+			.to(sender::setInTransaction);
 		sender.setMetrics(taskMetrics(metrics));
 		sender.setPipeline(RedisSendPipeline.of(resultBackend, taskBroker));
 		map.from(properties.getObservation()::isEnabled)

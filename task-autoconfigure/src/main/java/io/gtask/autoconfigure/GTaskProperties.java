@@ -61,6 +61,8 @@ public class GTaskProperties {
 
 	private final Message message = new Message();
 
+	private final Send send = new Send();
+
 	private final Result result = new Result();
 
 	private final DeadLetter deadLetter = new DeadLetter();
@@ -133,6 +135,10 @@ public class GTaskProperties {
 
 	public Message getMessage() {
 		return this.message;
+	}
+
+	public Send getSend() {
+		return this.send;
 	}
 
 	public Result getResult() {
@@ -333,6 +339,45 @@ public class GTaskProperties {
 
 		public void setMaxPayloadSize(DataSize maxPayloadSize) {
 			this.maxPayloadSize = maxPayloadSize;
+		}
+
+	}
+
+	/**
+	 * Settings of sending tasks.
+	 */
+	public static class Send {
+
+		/**
+		 * When a task sent inside a Spring-managed transaction is queued, unless its request
+		 * says: 'after-commit' (only once the transaction committed, never on rollback) or
+		 * 'immediate' (at once). Outside a transaction, tasks are always queued at once.
+		 */
+		private InTransaction inTransaction = InTransaction.AFTER_COMMIT;
+
+		public InTransaction getInTransaction() {
+			return this.inTransaction;
+		}
+
+		public void setInTransaction(InTransaction inTransaction) {
+			this.inTransaction = inTransaction;
+		}
+
+		/**
+		 * When a task sent inside a transaction is queued.
+		 */
+		public enum InTransaction {
+
+			/**
+			 * Once the transaction committed; never if it rolled back.
+			 */
+			AFTER_COMMIT,
+
+			/**
+			 * At once, whatever becomes of the transaction.
+			 */
+			IMMEDIATE
+
 		}
 
 	}

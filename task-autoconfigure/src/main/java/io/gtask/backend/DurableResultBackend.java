@@ -42,4 +42,15 @@ public interface DurableResultBackend extends ResultBackend {
 	 */
 	boolean updateIfUnchanged(StoredTask read, TaskStateChange change);
 
+	/**
+	 * Whether what this backend writes now on the calling thread joins the Spring-managed
+	 * transaction that thread runs in, so that it is kept if and only if that transaction
+	 * commits: then a task sent in the transaction is recorded in it (an outbox), and queued
+	 * after the commit, or by the reaper if the process dies first.
+	 * @return whether writes join the current transaction; {@code false} by default
+	 */
+	default boolean joinsCurrentTransaction() {
+		return false;
+	}
+
 }

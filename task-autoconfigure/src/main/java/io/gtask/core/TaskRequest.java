@@ -35,11 +35,36 @@ import org.springframework.util.Assert;
  * arguments
  * @param uniqueFor how long the uniqueness key is held at most, with {@code uniqueKey}
  * @param onDuplicate what sending a duplicate does
+ * @param inTransaction when a send inside a Spring-managed transaction queues the task
  */
 public record TaskRequest(String name, List<@Nullable Object> args, @Nullable String id, @Nullable String queue,
 		@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta,
 		int priority, @Nullable Instant expiresAt, @Nullable String uniqueKey, @Nullable Duration uniqueFor,
-		OnDuplicate onDuplicate) {
+		OnDuplicate onDuplicate, InTransaction inTransaction) {
+
+	/**
+	 * A request whose send inside a transaction follows {@code gtask.send.in-transaction}.
+	 * @param name the task name
+	 * @param args the arguments
+	 * @param id the task id, or {@code null}
+	 * @param queue the queue, or {@code null}
+	 * @param timeout the timeout, or {@code null}
+	 * @param maxRetries the number of retries, or {@code null}
+	 * @param backoff the delay before the first retry, or {@code null}
+	 * @param eta when the task may run at the earliest, or {@code null}
+	 * @param priority the priority
+	 * @param expiresAt the latest start, or {@code null}
+	 * @param uniqueKey the uniqueness key, or {@code null}
+	 * @param uniqueFor how long the uniqueness key is held, or {@code null}
+	 * @param onDuplicate what sending a duplicate does
+	 */
+	public TaskRequest(String name, List<@Nullable Object> args, @Nullable String id, @Nullable String queue,
+			@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta,
+			int priority, @Nullable Instant expiresAt, @Nullable String uniqueKey, @Nullable Duration uniqueFor,
+			OnDuplicate onDuplicate) {
+		this(name, args, id, queue, timeout, maxRetries, backoff, eta, priority, expiresAt, uniqueKey, uniqueFor,
+				onDuplicate, InTransaction.DEFAULT);
+	}
 
 	/**
 	 * The lowest priority, the default.
@@ -70,6 +95,30 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		 * Send nothing and return the id of the task that holds the id or key.
 		 */
 		RETURN_EXISTING
+
+	}
+
+	/**
+	 * When a task sent inside a Spring-managed transaction is queued.
+	 */
+	public enum InTransaction {
+
+		/**
+		 * As {@code gtask.send.in-transaction} says ({@code after-commit} unless set).
+		 */
+		DEFAULT,
+
+		/**
+		 * Queued once the transaction committed, never if it rolled back. The send returns the
+		 * task's id at once. In durable mode with the JDBC backend on the transaction's
+		 * {@code DataSource}, the task's record is written in the transaction itself.
+		 */
+		AFTER_COMMIT,
+
+		/**
+		 * Queued at once, whatever becomes of the transaction.
+		 */
+		IMMEDIATE
 
 	}
 
@@ -116,6 +165,8 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		private @Nullable Duration uniqueFor;
 
 		private OnDuplicate onDuplicate = OnDuplicate.FAIL;
+
+		private InTransaction inTransaction = InTransaction.DEFAULT;
 
 		private Builder(String name) {
 			this.name = TaskMessageRules.validName(name);
@@ -298,6 +349,27 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		}
 
 		/**
+		 * Queue the task only once the Spring-managed transaction of the sending thread
+		 * committed, and not at all if it rolls back; without a transaction, at once.
+		 * @return this builder
+		 * @see InTransaction#AFTER_COMMIT
+		 */
+		public Builder afterCommit() {
+			this.inTransaction = InTransaction.AFTER_COMMIT;
+			return this;
+		}
+
+		/**
+		 * Queue the task at once, even inside a transaction that may still roll back.
+		 * @return this builder
+		 * @see InTransaction#IMMEDIATE
+		 */
+		public Builder immediately() {
+			this.inTransaction = InTransaction.IMMEDIATE;
+			return this;
+		}
+
+		/**
 		 * Build the request. A countdown is turned into an instant now.
 		 * @return the request
 		 */
@@ -315,7 +387,7 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 			Instant due = (this.countdown != null) ? now.plus(this.countdown) : this.eta;
 			Instant expiry = (this.expires != null) ? now.plus(this.expires) : this.expiresAt;
 			return new TaskRequest(this.name, this.args, this.id, this.queue, this.timeout, this.maxRetries, this.backoff,
-					due, this.priority, expiry, this.uniqueKey, this.uniqueFor, this.onDuplicate);
+					due, this.priority, expiry, this.uniqueKey, this.uniqueFor, this.onDuplicate, this.inTransaction);
 		}
 
 	}

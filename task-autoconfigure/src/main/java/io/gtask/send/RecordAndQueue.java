@@ -162,7 +162,7 @@ final class RecordAndQueue {
 	 * statement), the record, if it was written, is queued by the reaper: the caller is told that
 	 * the outcome is unknown, with the ids.
 	 */
-	private List<String> recorded(List<NewTask> records) {
+	List<String> recorded(List<NewTask> records) {
 		try {
 			return record(records).join();
 		}
@@ -183,7 +183,7 @@ final class RecordAndQueue {
 	 * Queue tasks already recorded by a durable backend. If Redis cannot take them, they stay
 	 * recorded and the reaper queues them later, so the send still succeeds.
 	 */
-	private List<@Nullable String> enqueueRecorded(List<OutgoingTask> messages, List<String> refused) {
+	List<@Nullable String> enqueueRecorded(List<OutgoingTask> messages, List<String> refused) {
 		List<OutgoingTask> accepted = without(messages, refused);
 		List<@Nullable String> acceptedHolders;
 		try {

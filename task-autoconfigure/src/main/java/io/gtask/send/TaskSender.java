@@ -3,9 +3,13 @@ package io.gtask.send;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import io.gtask.backend.DurableResultBackend;
 import io.gtask.backend.NewTask;
@@ -23,6 +27,7 @@ import io.gtask.metrics.TaskOrigin;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -40,6 +45,19 @@ import org.springframework.util.unit.DataSize;
  */
 public class TaskSender {
 
+	private static final LogAccessor logger = new LogAccessor(TaskSender.class);
+
+	/**
+	 * Runs the sends held for a commit away from the committing thread, whose connection is
+	 * still bound to the transaction that ended, and the immediate sends made in a transaction
+	 * that a result backend would join.
+	 */
+	private static final Executor AFTER_COMMIT_EXECUTOR = Executors.newCachedThreadPool((runnable) -> {
+		Thread thread = new Thread(runnable, "gtask-after-commit");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private final ResultBackend backend;
 
 	private final TaskRouter router;
@@ -51,6 +69,10 @@ public class TaskSender {
 	private Clock clock = Clock.systemUTC();
 
 	private TaskMetrics metrics = TaskMetrics.NONE;
+
+	private TaskRequest.InTransaction inTransaction = TaskRequest.InTransaction.AFTER_COMMIT;
+
+	private final AfterCommitSends afterCommit;
 
 	/**
 	 * Create a sender.
@@ -66,6 +88,18 @@ public class TaskSender {
 		this.router = router;
 		this.preparer = new SendPreparer(codec, router, maxPayloadSize);
 		this.writer = new RecordAndQueue(broker, backend);
+		this.afterCommit = new AfterCommitSends(this::sendCommitted, AFTER_COMMIT_EXECUTOR);
+	}
+
+	/**
+	 * Set when a task sent inside a Spring-managed transaction is queued, for requests that do
+	 * not say ({@link TaskRequest.InTransaction#DEFAULT}).
+	 * @param inTransaction {@link TaskRequest.InTransaction#AFTER_COMMIT} (the default) or
+	 * {@link TaskRequest.InTransaction#IMMEDIATE}
+	 */
+	public void setInTransaction(TaskRequest.InTransaction inTransaction) {
+		this.inTransaction = (inTransaction != TaskRequest.InTransaction.DEFAULT) ? inTransaction
+				: TaskRequest.InTransaction.AFTER_COMMIT;
 	}
 
 	/**
@@ -157,16 +191,129 @@ public class TaskSender {
 			for (TaskRequest request : requests) {
 				tasks.add(this.preparer.prepare(request, now, Map.of(), request.id() != null, isDurable()));
 			}
-			List<NewTask> records = tasks.stream().map(PreparedTask::record).toList();
-			List<OutgoingTask> messages = tasks.stream().map(PreparedTask::message).toList();
-			List<String> ids = outcome(tasks, this.writer.write(records, messages));
-			tasks.forEach((task) -> task.observation().stop());
-			return ids;
+			if (AfterCommitSends.inTransaction()) {
+				return requests.stream().anyMatch(this::afterCommit) ? sendInTransaction(requests, tasks)
+						: writeOutsideTransaction(tasks);
+			}
+			return write(tasks);
 		}
 		catch (RuntimeException ex) {
 			fail(tasks, ex);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Send tasks inside a transaction: those to be queued at once are, the others wait for its
+	 * commit. In durable mode with a backend that joins the transaction, their records are
+	 * written now, in it.
+	 */
+	private List<String> sendInTransaction(List<TaskRequest> requests, List<PreparedTask> tasks) {
+		List<PreparedTask> immediate = new ArrayList<>();
+		List<PreparedTask> held = new ArrayList<>();
+		for (int i = 0; i < requests.size(); i++) {
+			(afterCommit(requests.get(i)) ? held : immediate).add(tasks.get(i));
+		}
+		Map<String, String> sentNow = new HashMap<>();
+		if (!immediate.isEmpty()) {
+			List<String> ids = writeOutsideTransaction(immediate);
+			for (int i = 0; i < immediate.size(); i++) {
+				sentNow.put(immediate.get(i).id(), ids.get(i));
+			}
+		}
+		boolean recordNow = isDurable() && ((DurableResultBackend) this.backend).joinsCurrentTransaction();
+		if (recordNow) {
+			List<String> refused = this.writer.recorded(held.stream().map(PreparedTask::record).toList());
+			for (PreparedTask task : held) {
+				if (refused.contains(task.id()) && task.onDuplicate() == TaskRequest.OnDuplicate.FAIL) {
+					throw new DuplicateTaskException("Task id '" + task.id() + "' is already in use", task.id());
+				}
+			}
+			held = held.stream().filter((task) -> !refused.contains(task.id())).toList();
+		}
+		if (!held.isEmpty()) {
+			this.afterCommit.hold(held, recordNow);
+		}
+		List<String> ids = new ArrayList<>(tasks.size());
+		for (PreparedTask task : tasks) {
+			ids.add(sentNow.getOrDefault(task.id(), task.id()));
+		}
+		return ids;
+	}
+
+	/**
+	 * Record and queue tasks now, inside a transaction, with records that do not depend on it:
+	 * a backend that would join the transaction is written from another thread, so that a
+	 * rollback never leaves a queued task without its record.
+	 */
+	private List<String> writeOutsideTransaction(List<PreparedTask> tasks) {
+		if (!(this.backend instanceof DurableResultBackend joining) || !joining.joinsCurrentTransaction()) {
+			return write(tasks);
+		}
+		try {
+			return CompletableFuture.supplyAsync(() -> write(tasks), AFTER_COMMIT_EXECUTOR).join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw ex;
+		}
+	}
+
+	private boolean afterCommit(TaskRequest request) {
+		TaskRequest.InTransaction mode = (request.inTransaction() != TaskRequest.InTransaction.DEFAULT)
+				? request.inTransaction() : this.inTransaction;
+		return mode == TaskRequest.InTransaction.AFTER_COMMIT;
+	}
+
+	/**
+	 * Write what a transaction held once it committed: queue the tasks it recorded, or record
+	 * and queue the others. Nobody waits for this any more, so what could not be sent is told
+	 * in the log, at ERROR, with the ids.
+	 */
+	private void sendCommitted(List<PreparedTask> tasks, boolean recorded) {
+		List<OutgoingTask> messages = tasks.stream().map(PreparedTask::message).toList();
+		RecordAndQueue.Queued written;
+		try {
+			written = recorded ? new RecordAndQueue.Queued(List.of(), this.writer.enqueueRecorded(messages, List.of()))
+					: this.writer.write(tasks.stream().map(PreparedTask::record).toList(), messages);
+		}
+		catch (RuntimeException ex) {
+			logger.error(ex, () -> "The transaction committed but " + tasks.size() + " task(s) sent in it could not be "
+					+ "queued: " + ex.getMessage() + "; ids " + tasks.stream().map(PreparedTask::id).toList());
+			fail(tasks, ex);
+			return;
+		}
+		for (int i = 0; i < tasks.size(); i++) {
+			PreparedTask task = tasks.get(i);
+			String holder = written.holders().get(i);
+			if (written.refused().contains(task.id())) {
+				logger.warn(() -> "Task '" + task.name() + "' sent in a transaction was not queued after its commit: "
+						+ "its id '" + task.id() + "' is already in use");
+			}
+			else if (holder != null) {
+				this.writer.forget(List.of(task.message()));
+				logger.info(() -> "Task '" + task.name() + "' (" + task.id() + ") sent in a transaction was not queued "
+						+ "after its commit: its uniqueness key '" + task.message().uniqueKey() + "' is held by task "
+						+ holder);
+			}
+			else {
+				this.metrics.sent(task.queue(), task.name(), TaskOrigin.CLIENT);
+			}
+			task.observation().stop();
+		}
+	}
+
+	/**
+	 * Record tasks and queue them now.
+	 */
+	private List<String> write(List<PreparedTask> tasks) {
+		List<NewTask> records = tasks.stream().map(PreparedTask::record).toList();
+		List<OutgoingTask> messages = tasks.stream().map(PreparedTask::message).toList();
+		List<String> ids = outcome(tasks, this.writer.write(records, messages));
+		tasks.forEach((task) -> task.observation().stop());
+		return ids;
 	}
 
 	/**

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -69,6 +70,8 @@ public class JdbcResultBackend extends AbstractSmartLifecycle implements Durable
 	private static final LogAccessor logger = new LogAccessor(JdbcResultBackend.class);
 
 	private static final int MAX_IDS_PER_QUERY = 100;
+
+	private final DataSource dataSource;
 
 	private final JdbcTemplate jdbc;
 
@@ -124,6 +127,7 @@ public class JdbcResultBackend extends AbstractSmartLifecycle implements Durable
 		super(STORE_PHASE, "gtask-jdbc-cleaner-");
 		Assert.isTrue(timeToLive.toMillis() > 0, "Time to live must be positive");
 		Assert.isTrue(pollInterval.toMillis() > 0, "Poll interval must be positive");
+		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.platform = platform;
 		this.table = new TaskTable(tablePrefix, platform);
@@ -206,6 +210,16 @@ public class JdbcResultBackend extends AbstractSmartLifecycle implements Durable
 	 */
 	public String getTableName() {
 		return this.table.getName();
+	}
+
+	/**
+	 * Whether the calling thread runs in a Spring-managed transaction on this backend's
+	 * {@link DataSource}, which its writes join.
+	 */
+	@Override
+	public boolean joinsCurrentTransaction() {
+		return TransactionSynchronizationManager.isActualTransactionActive()
+				&& TransactionSynchronizationManager.hasResource(this.dataSource);
 	}
 
 	@Override
