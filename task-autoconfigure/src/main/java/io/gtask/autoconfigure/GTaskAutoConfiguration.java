@@ -82,6 +82,7 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class })
 @ConditionalOnClass({ TaskClient.class, LettuceConnectionFactory.class })
 @EnableConfigurationProperties(GTaskProperties.class)
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskAutoConfiguration {
 
 	/**

@@ -47,6 +47,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnProperty(prefix = "gtask.dashboard", name = "enabled", havingValue = "true")
 @ConditionalOnBean({ TaskQueues.class, DeadLetters.class, TaskClient.class, TaskRegistry.class })
 @EnableConfigurationProperties({ GTaskProperties.class, GTaskDashboardProperties.class, GTaskStatsProperties.class })
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskDashboardAutoConfiguration {
 
 	@Bean

@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = GTaskAutoConfiguration.class)
 @ConditionalOnClass({ TaskQueues.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean({ TaskQueues.class, DeadLetters.class, TaskClient.class, TaskRegistry.class })
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskEndpointAutoConfiguration {
 
 	@Bean

@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = GTaskAutoConfiguration.class)
 @ConditionalOnBean(RedisBrokerContext.class)
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public class GTaskFlowAutoConfiguration {
 
 	@Bean

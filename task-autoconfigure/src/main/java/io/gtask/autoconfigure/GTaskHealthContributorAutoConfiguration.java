@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = GTaskAutoConfiguration.class)
 @ConditionalOnClass({ TaskQueues.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean({ TaskQueues.class, TaskRegistry.class })
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskHealthContributorAutoConfiguration {
 
 	@Bean

@@ -40,6 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @ConditionalOnClass({ TaskClient.class, JdbcTemplate.class, DataSourceScriptDatabaseInitializer.class })
 @ConditionalOnProperty(prefix = "gtask.backend", name = "type", havingValue = "jdbc")
 @EnableConfigurationProperties({ GTaskProperties.class, GTaskJdbcBackendProperties.class })
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskJdbcBackendAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({ MeterRegistry.class, TaskRegistry.class })
 @ConditionalOnBean({ MeterRegistry.class, TaskQueues.class, TaskRegistry.class })
 @ConditionalOnProperty(prefix = "gtask.metrics", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskMetricsAutoConfiguration {
 
 	@Bean

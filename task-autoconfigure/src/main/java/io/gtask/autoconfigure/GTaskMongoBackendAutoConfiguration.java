@@ -29,6 +29,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ TaskClient.class, LettuceConnectionFactory.class })
 @ConditionalOnProperty(prefix = "gtask.backend", name = "type", havingValue = "mongo")
 @EnableConfigurationProperties(GTaskProperties.class)
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskMongoBackendAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)

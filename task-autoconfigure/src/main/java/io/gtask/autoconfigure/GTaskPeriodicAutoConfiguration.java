@@ -32,6 +32,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ TaskClient.class, LettuceConnectionFactory.class })
 @ConditionalOnProperty(prefix = "gtask.periodic", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(GTaskProperties.class)
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskPeriodicAutoConfiguration {
 
 	@Bean

@@ -27,6 +27,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ TaskClient.class, LettuceConnectionFactory.class })
 @ConditionalOnBean(RedisTaskBroker.class)
 @EnableConfigurationProperties({ GTaskProperties.class, GTaskStatsProperties.class })
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskStatsAutoConfiguration {
 
 	@Bean

@@ -1,0 +1,67 @@
+package io.gtask.testing;
+
+import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
+import io.gtask.autoconfigure.GTaskMongoBackendAutoConfiguration;
+import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskMessageCodec;
+import io.gtask.core.TaskQueues;
+import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
+import io.gtask.registry.TaskRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The in-process task client of {@link AutoConfigureInProcessTasks}, with the registry of the
+ * application's handlers and the queues and dead letters of the tasks it runs; gtask's other auto-configurations back off when it is here. Not in
+ * the list of auto-configurations: only the annotation imports it.
+ */
+@AutoConfiguration(before = { GTaskAutoConfiguration.class, GTaskJdbcBackendAutoConfiguration.class,
+		GTaskMongoBackendAutoConfiguration.class })
+public class InProcessTasksAutoConfiguration {
+
+	@Bean
+	static TaskHandlerAnnotationBeanPostProcessor gtaskTaskHandlerAnnotationBeanPostProcessor() {
+		return new TaskHandlerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskRegistry taskRegistry() {
+		return new TaskRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskMessageCodec taskMessageCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new TaskMessageCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	InProcessTasks inProcessTasks(TaskRegistry registry, TaskMessageCodec codec, Environment environment) {
+		Binder binder = Binder.get(environment);
+		return new InProcessTasks(registry, codec,
+				binder.bind("gtask.test.in-process.run", InProcessTasks.Run.class).orElse(InProcessTasks.Run.ON_DRAIN),
+				binder.bind("gtask.default-queue", String.class).orElse("default"),
+				binder.bind("gtask.task.max-retries", Integer.class).orElse(3),
+				!"immediate".equalsIgnoreCase(binder.bind("gtask.send.in-transaction", String.class).orElse("")));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskQueues.class)
+	TaskQueues inProcessTaskQueues(InProcessTasks tasks) {
+		return new InProcessQueues(tasks);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(DeadLetters.class)
+	DeadLetters inProcessDeadLetters(InProcessTasks tasks) {
+		return new InProcessDeadLetters(tasks);
+	}
+
+}
