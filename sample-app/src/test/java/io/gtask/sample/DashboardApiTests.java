@@ -223,6 +223,27 @@ class DashboardApiTests {
 	}
 
 	@Test
+	void browseListsRecentTasksWithFilters() {
+		String added = send("add", "", "[4040, 2]");
+		await().atMost(TIMEOUT)
+			.until(() -> body(this.mvc.get()
+				.uri("/gtask/api/browse/recent?outcome=succeeded&queue=default&arg=4040")
+				.with(ADMIN)
+				.exchange()).get("tasks"), (tasks) -> tasks.size() == 1);
+		JsonNode page = body(this.mvc.get()
+			.uri("/gtask/api/browse/recent?outcome=succeeded&queue=default&arg=4040&name=add")
+			.with(ADMIN)
+			.exchange());
+		assertThat(page.get("tasks").get(0).get("id").asString()).isEqualTo(added);
+		assertThat(page.get("tasks").get(0).get("args").asString()).isEqualTo("[4040,2]");
+		MvcTestResult wrong = this.mvc.get().uri("/gtask/api/browse/recent?outcome=maybe").with(VIEWER).exchange();
+		assertThat(wrong).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(body(wrong).get("error").asString()).contains("outcome must be 'succeeded' or 'failed'");
+		assertThat(body(this.mvc.get().uri("/gtask/api/browse/running?queue=default").with(VIEWER).exchange()).isArray())
+			.isTrue();
+	}
+
+	@Test
 	void deadLetterIsListedRetriedAndDeleted() {
 		String failed = send("fail", "", "[\"broken\"]");
 		JsonNode page = await().atMost(TIMEOUT)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
+import io.gtask.core.BatchMembers;
 import io.gtask.core.BatchRequest;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
@@ -297,7 +298,15 @@ class DashboardBrowserTests {
 		assertThat(text(wait, By.cssSelector("[data-testid=batch]"))).contains("Members", "2", "Succeeded",
 				batch + ".complete");
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=batch-members] tbody tr")));
-		List<String> members = this.client.batches().members(batch, null, 10).taskIds();
+		List<String> members = new ArrayList<>();
+		String cursor = null;
+		do {
+			BatchMembers page = this.client.batches().members(batch, cursor, 10);
+			members.addAll(page.taskIds());
+			cursor = page.cursor();
+		}
+		while (cursor != null);
+		assertThat(members).hasSize(2);
 		assertThat(text(wait, By.cssSelector("[data-testid=batch-members]"))).contains(members.get(0), members.get(1),
 				"add", "SUCCESS");
 
@@ -310,6 +319,40 @@ class DashboardBrowserTests {
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=flow-nodes] tbody tr")));
 		wait.until((driver) -> driver.findElement(By.cssSelector("[data-testid=flow-nodes]")).getText().contains("100 %"));
 		assertThat(text(wait, By.cssSelector("[data-testid=flow-nodes]"))).contains("step crunch", "chunk 3 of 3");
+	}
+
+	@Test
+	@Order(6)
+	void adminBrowsesTasksThatRanAndFailedAndSearchesByArgument() {
+		String failed = this.client.send(TaskRequest.of("fail").args("browse-me").maxRetries(0).build());
+		String added = this.client.send("add", 31337, 1);
+		this.client.awaitCompletion(failed, TIMEOUT);
+		this.client.awaitCompletion(added, TIMEOUT);
+		WebDriver browser = signIn("admin", "admin");
+		WebDriverWait wait = waitFor(browser);
+		browser.get(base() + "#/browse/failed");
+		By failedRow = By.cssSelector("[data-testid=browse-results] tr[data-row='" + failed + "']");
+		wait.until(ExpectedConditions.presenceOfElementLocated(failedRow));
+		assertThat(text(wait, failedRow)).contains("fail", "FAILURE", "browse-me");
+		// the trace is in a closed details element, which a refresh of the page closes again
+		String trace = wait.until((driver) -> driver.findElement(failedRow)
+			.findElement(By.cssSelector("[data-testid=browse-trace]"))
+			.getAttribute("textContent"));
+		assertThat(trace).contains("IllegalStateException", "SampleTasks.fail");
+		screenshot(browser, "dashboard-browse");
+
+		browser.get(base() + "#/browse/succeeded");
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=browse-arg]")));
+		browser.findElement(By.cssSelector("[data-testid=browse-arg]")).sendKeys("31337");
+		browser.findElement(By.cssSelector("[data-testid=browse-search]")).click();
+		By addedRow = By.cssSelector("[data-testid=browse-results] tr[data-row='" + added + "']");
+		wait.until(ExpectedConditions.presenceOfElementLocated(addedRow));
+		wait.until((driver) -> driver.findElements(By.cssSelector("[data-testid=browse-results] tbody tr")).size() == 1);
+		wait.until((driver) -> {
+			driver.findElement(addedRow).findElement(By.cssSelector("a")).click();
+			return true;
+		});
+		wait.until((driver) -> driver.findElement(By.cssSelector("[data-testid=task-status]")).getText().equals("SUCCESS"));
 	}
 
 	private WebDriver signIn(String user, String password) {

@@ -38,6 +38,10 @@ import io.gtask.lifecycle.SharedScheduler;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskClient;
+import io.gtask.browse.DefaultTaskBrowser;
+import io.gtask.browse.TaskIndex;
+import io.gtask.browse.redis.RedisTaskIndex;
+import io.gtask.core.TaskBrowser;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRequest;
 import io.gtask.metrics.TaskMetrics;
@@ -56,6 +60,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.gtask.worker.WorkerRegistry;
 import io.gtask.worker.redis.RedisWorkerRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.thread.Threading;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -70,6 +75,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -166,6 +172,14 @@ public final class GTaskAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean({ QueueAdmin.class, TaskIndex.class })
+	@ConditionalOnMissingBean(TaskBrowser.class)
+	DefaultTaskBrowser taskBrowser(QueueAdmin queueAdmin, TaskQueues taskQueues, TaskIndex taskIndex,
+			ResultBackend resultBackend, TaskMessageCodec codec) {
+		return new DefaultTaskBrowser(queueAdmin, taskQueues, taskIndex, resultBackend, codec);
+	}
+
+	@Bean
 	@ConditionalOnBean(QueueAdmin.class)
 	@ConditionalOnMissingBean(TaskQueues.class)
 	DefaultTaskQueues taskQueues(QueueAdmin queueAdmin, TaskMessageCodec codec) {
@@ -241,6 +255,13 @@ public final class GTaskAutoConfiguration {
 		@ConditionalOnMissingBean(DeadLetterStore.class)
 		RedisDeadLetterStore deadLetterStore(RedisBrokerContext context) {
 			return new RedisDeadLetterStore(context);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(TaskIndex.class)
+		RedisTaskIndex gtaskTaskIndex(RedisBrokerContext context, GTaskProperties properties) {
+			return new RedisTaskIndex(context.getRedis(), context.getKeyspace(),
+					properties.getBrowse().getMaxSucceeded(), properties.getBrowse().getMaxFailed());
 		}
 
 	}
@@ -324,7 +345,7 @@ public final class GTaskAutoConfiguration {
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
 				ObjectProvider<TaskContainerCustomizer> customizers, ObjectProvider<FlowAdvancer> flowAdvancer,
 				ObjectProvider<ProgressStore> progressStore, ObjectProvider<BatchTracker> batchTracker,
-				Environment environment) {
+				ObjectProvider<TaskIndex> taskIndex, Environment environment) {
 			WorkerProperties worker = properties.getWorker();
 			PropertyMapper map = PropertyMapper.get();
 			String consumerName = map.from(worker::getConsumerName)
@@ -348,13 +369,31 @@ public final class GTaskAutoConfiguration {
 			map.from(properties.getObservation()::isEnabled)
 				.whenTrue()
 				.toCall(() -> observationRegistry.ifAvailable(container::setObservationRegistry));
-			workerExecutor.ifAvailable(container::setWorkerExecutor);
+			Executor executor = workerExecutor.getIfAvailable();
+			if (executor == null && Threading.VIRTUAL.isActive(environment)) {
+				// as Boot's own executors do with spring.threads.virtual.enabled=true on Java 21 and later
+				executor = virtualThreads();
+			}
+			if (executor != null) {
+				container.setWorkerExecutor(executor);
+			}
 			workerRegistry.ifAvailable(container::setWorkerRegistry);
 			flowAdvancer.ifAvailable(container::setFlowAdvancer);
 			batchTracker.ifAvailable(container::setBatchTracker);
 			progressStore.ifAvailable(container::setProgressStore);
+			taskIndex.ifAvailable(container::setTaskIndex);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
 			return container;
+		}
+
+		/**
+		 * An executor that runs each handler on a virtual thread of its own, named
+		 * {@code gtask-worker-<n>}; the container's concurrency bounds how many run.
+		 */
+		private static Executor virtualThreads() {
+			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("gtask-worker-");
+			executor.setVirtualThreads(true);
+			return executor;
 		}
 
 		/**

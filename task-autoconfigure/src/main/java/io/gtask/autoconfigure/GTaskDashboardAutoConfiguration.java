@@ -1,6 +1,7 @@
 package io.gtask.autoconfigure;
 
 import io.gtask.core.DeadLetters;
+import io.gtask.core.TaskBrowser;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskQueues;
@@ -57,7 +58,7 @@ public final class GTaskDashboardAutoConfiguration {
 			GTaskDashboardProperties dashboard, GTaskStatsProperties stats, DashboardAccess access,
 			ObjectProvider<TaskContainer> container, ObjectProvider<TaskRouter> router, ObjectProvider<WorkerRegistry> workerRegistry,
 			ObjectProvider<TaskStatsStore> statsStore, ObjectProvider<PeriodicTaskScheduler> periodic,
-			ObjectProvider<PeriodicTickStore> ticks) {
+			ObjectProvider<PeriodicTickStore> ticks, ObjectProvider<TaskBrowser> browser) {
 		checkPath(dashboard.getPath());
 		DashboardApiController.Services services = new DashboardApiController.Services(taskQueues, deadLetters,
 				taskClient, KnownQueues.of(router, properties, registry, container.getIfUnique()), workerRegistry.getIfUnique(),
@@ -65,6 +66,7 @@ public final class GTaskDashboardAutoConfiguration {
 		DashboardApiController controller = new DashboardApiController(services, access,
 				dashboard.getRefreshInterval(), stats.getRetention());
 		PropertyMapper.get().from(dashboard::isRedactPayloads).to(controller::setRedactPayloads);
+		browser.ifUnique(controller::setTaskBrowser);
 		return controller;
 	}
 

@@ -63,6 +63,8 @@ public class GTaskProperties {
 
 	private final Send send = new Send();
 
+	private final Browse browse = new Browse();
+
 	private final Result result = new Result();
 
 	private final DeadLetter deadLetter = new DeadLetter();
@@ -139,6 +141,10 @@ public class GTaskProperties {
 
 	public Send getSend() {
 		return this.send;
+	}
+
+	public Browse getBrowse() {
+		return this.browse;
 	}
 
 	public Result getResult() {
@@ -339,6 +345,41 @@ public class GTaskProperties {
 
 		public void setMaxPayloadSize(DataSize maxPayloadSize) {
 			this.maxPayloadSize = maxPayloadSize;
+		}
+
+	}
+
+	/**
+	 * Settings of browsing tasks by state.
+	 */
+	public static class Browse {
+
+		/**
+		 * About how many tasks that succeeded the index of recently ended tasks keeps, for the
+		 * task browser; 0 keeps none, and writes nothing.
+		 */
+		private long maxSucceeded = 10_000;
+
+		/**
+		 * About how many tasks that failed, were revoked or expired the index keeps, each with
+		 * its error and stack trace; 0 keeps none.
+		 */
+		private long maxFailed = 2_000;
+
+		public long getMaxSucceeded() {
+			return this.maxSucceeded;
+		}
+
+		public void setMaxSucceeded(long maxSucceeded) {
+			this.maxSucceeded = maxSucceeded;
+		}
+
+		public long getMaxFailed() {
+			return this.maxFailed;
+		}
+
+		public void setMaxFailed(long maxFailed) {
+			this.maxFailed = maxFailed;
 		}
 
 	}

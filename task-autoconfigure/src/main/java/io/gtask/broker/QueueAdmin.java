@@ -62,6 +62,16 @@ public interface QueueAdmin {
 	List<DelayedEntry> delayed(String queue, int offset, int limit);
 
 	/**
+	 * The deliveries of a queue that workers hold now.
+	 * @param queue the queue
+	 * @param limit the most returned
+	 * @return the deliveries, none if the broker cannot tell
+	 */
+	default List<HeldDelivery> held(String queue, int limit) {
+		return List.of();
+	}
+
+	/**
 	 * Look for keys of a queue that hold a value of another type than the broker keeps there.
 	 * @param queue the queue
 	 * @return the keys of the wrong type, none for a broker that cannot tell

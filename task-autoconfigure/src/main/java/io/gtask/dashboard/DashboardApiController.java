@@ -11,11 +11,15 @@ import io.gtask.core.DeadLetterView;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
+import io.gtask.core.RecentTasks;
+import io.gtask.core.RunningTask;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.BatchInfo;
 import io.gtask.core.BatchMembers;
 import io.gtask.core.FlowInfo;
+import io.gtask.core.TaskBrowser;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskFilter;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskProgress;
@@ -67,6 +71,8 @@ public class DashboardApiController {
 
 	private boolean redactPayloads;
 
+	private @Nullable TaskBrowser browser;
+
 	/**
 	 * Create the API.
 	 * @param services what the dashboard reads and steers
@@ -100,6 +106,14 @@ public class DashboardApiController {
 	 */
 	public void setRedactPayloads(boolean redactPayloads) {
 		this.redactPayloads = redactPayloads;
+	}
+
+	/**
+	 * Browse tasks by state with this browser.
+	 * @param browser the browser
+	 */
+	public void setTaskBrowser(TaskBrowser browser) {
+		this.browser = browser;
 	}
 
 	/**
@@ -204,6 +218,81 @@ public class DashboardApiController {
 	public BatchInfo batch(@PathVariable String id, HttpServletRequest request) {
 		view(request);
 		return this.client.batches().info(id);
+	}
+
+	/**
+	 * The tasks of a queue that workers hold now, the longest held first.
+	 * @param queue the queue
+	 * @param name keep this task name only
+	 * @param id keep ids that start so only
+	 * @param arg keep tasks whose arguments contain this text only
+	 * @param limit the most returned
+	 * @param request the request
+	 * @return the tasks
+	 */
+	@GetMapping("/browse/running")
+	public List<RunningTask> running(@RequestParam String queue, @RequestParam(required = false) @Nullable String name,
+			@RequestParam(required = false) @Nullable String id, @RequestParam(required = false) @Nullable String arg,
+			@RequestParam(defaultValue = "50") int limit, HttpServletRequest request) {
+		view(request);
+		return browser().running(queue, new TaskFilter(name, null, id, arg), limit);
+	}
+
+	/**
+	 * The tasks of a queue waiting to be tried again, the soonest due first.
+	 * @param queue the queue
+	 * @param name keep this task name only
+	 * @param id keep ids that start so only
+	 * @param arg keep tasks whose arguments contain this text only
+	 * @param limit the most returned
+	 * @param request the request
+	 * @return the tasks
+	 */
+	@GetMapping("/browse/retrying")
+	public List<ScheduledTask> retrying(@RequestParam String queue,
+			@RequestParam(required = false) @Nullable String name, @RequestParam(required = false) @Nullable String id,
+			@RequestParam(required = false) @Nullable String arg, @RequestParam(defaultValue = "50") int limit,
+			HttpServletRequest request) {
+		view(request);
+		List<ScheduledTask> tasks = browser().retrying(queue, new TaskFilter(name, null, id, arg), limit);
+		return redacts(request) ? tasks.stream().map(PayloadRedaction::redact).toList() : tasks;
+	}
+
+	/**
+	 * A page of the tasks that ended recently, newest first.
+	 * @param outcome {@code succeeded}, or {@code failed} for those that failed, were revoked or
+	 * expired
+	 * @param queue keep this queue only
+	 * @param name keep this task name only
+	 * @param id keep ids that start so only
+	 * @param arg keep tasks whose arguments contain this text only
+	 * @param cursor where the page starts, none for the newest
+	 * @param limit the most returned
+	 * @param request the request
+	 * @return the page
+	 */
+	@GetMapping("/browse/recent")
+	public RecentTasks recent(@RequestParam String outcome, @RequestParam(required = false) @Nullable String queue,
+			@RequestParam(required = false) @Nullable String name, @RequestParam(required = false) @Nullable String id,
+			@RequestParam(required = false) @Nullable String arg, @RequestParam(required = false) @Nullable String cursor,
+			@RequestParam(defaultValue = "50") int limit, HttpServletRequest request) {
+		view(request);
+		if (!"succeeded".equals(outcome) && !"failed".equals(outcome)) {
+			throw new IllegalArgumentException("outcome must be 'succeeded' or 'failed', not '" + outcome + "'");
+		}
+		boolean redacts = redacts(request);
+		// arguments are searched only by those who may read them
+		TaskFilter filter = new TaskFilter(name, queue, id, redacts ? null : arg);
+		RecentTasks page = browser().recent("succeeded".equals(outcome), filter, cursor, limit);
+		return redacts ? PayloadRedaction.redact(page) : page;
+	}
+
+	private TaskBrowser browser() {
+		TaskBrowser browser = this.browser;
+		if (browser == null) {
+			throw new IllegalStateException("Browsing tasks needs gtask's Redis broker");
+		}
+		return browser;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.gtask.dashboard;
 
 import io.gtask.core.DeadLetterView;
 import io.gtask.core.QueuedTask;
+import io.gtask.core.RecentTask;
+import io.gtask.core.RecentTasks;
 import io.gtask.core.ScheduledTask;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskProgress;
@@ -50,6 +52,14 @@ final class PayloadRedaction {
 	static DeadLetterView redact(DeadLetterView letter) {
 		return new DeadLetterView(letter.id(), letter.queue(), letter.taskId(), letter.name(), letter.reason(),
 				letter.errorType(), letter.attempts(), letter.deliveries(), letter.deadAt(), REDACTED);
+	}
+
+	static RecentTasks redact(RecentTasks page) {
+		return new RecentTasks(page.tasks()
+			.stream()
+			.map((task) -> new RecentTask(task.id(), task.name(), task.queue(), task.status(), task.finishedAt(),
+					task.attempts(), task.startedAt(), task.error(), task.trace(), redact(task.args())))
+			.toList(), page.cursor());
 	}
 
 	private static @Nullable String redact(@Nullable String text) {

@@ -2,6 +2,7 @@ package io.gtask.flow;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
 public class DefaultTaskBatches implements TaskBatches {
 
 	private static final int MAX_PAGE = 1000;
+
+	private static final int MAX_SCAN_STEPS = 16;
 
 	private static final List<String> FIELDS = List.of("state", "sealed", "total", "succeeded", "failed", "created",
 			"finished", "description", "sent:complete", "sent:success");
@@ -115,8 +118,17 @@ public class DefaultTaskBatches implements TaskBatches {
 		if (find(batchId).isEmpty()) {
 			throw new TaskNotFoundException(batchId);
 		}
-		BatchStore.MemberPage page = this.store.members(batchId, from, count);
-		return new BatchMembers(page.taskIds(), (page.cursor() != 0) ? Long.toUnsignedString(page.cursor()) : null);
+		// a scan step may find few members (a hash of many fields is scanned bucket by bucket)
+		List<String> taskIds = new ArrayList<>();
+		long next = from;
+		int steps = 0;
+		do {
+			BatchStore.MemberPage page = this.store.members(batchId, next, count - taskIds.size());
+			taskIds.addAll(page.taskIds());
+			next = page.cursor();
+		}
+		while (next != 0 && taskIds.size() < count && ++steps < MAX_SCAN_STEPS);
+		return new BatchMembers(taskIds, (next != 0) ? Long.toUnsignedString(next) : null);
 	}
 
 	@Override

@@ -111,6 +111,26 @@ public final class RedisBatch {
 	}
 
 	/**
+	 * Add an entry to a stream kept to about a length, older entries trimmed
+	 * ({@code XADD key MAXLEN ~ n * field value ...}).
+	 * @param key the stream
+	 * @param maxLength about how many entries the stream keeps
+	 * @param fieldsAndValues the fields, each followed by its value
+	 * @return the future entry id
+	 */
+	public CompletableFuture<String> xaddCapped(byte[] key, long maxLength, List<byte[]> fieldsAndValues) {
+		CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(key)
+			.add("MAXLEN")
+			.add("~")
+			.add(maxLength)
+			.add(STAR);
+		for (byte[] part : fieldsAndValues) {
+			args.addValue(part);
+		}
+		return add(CommandType.XADD, new StatusOutput<>(CODEC), args);
+	}
+
+	/**
 	 * Add a member to a sorted set.
 	 * @param key the sorted set
 	 * @param score the score

@@ -252,4 +252,14 @@ public final class RedisKeyspace {
 		return this.prefix + ":stats:total";
 	}
 
+	/**
+	 * The stream of the tasks that ended recently, for browsing: those that succeeded, or the
+	 * others.
+	 * @param succeeded which of the two
+	 * @return the key
+	 */
+	public String recent(boolean succeeded) {
+		return this.prefix + ":browse:" + (succeeded ? "succeeded" : "failed");
+	}
+
 }

@@ -55,9 +55,10 @@ final class ExecutionFinisher {
 		this.metrics.started(message.queue(), message.name(), waitNanos(message, at));
 	}
 
-	void succeeded(Delivery delivery, TaskMessage message, String json) {
+	void succeeded(Delivery delivery, TaskMessage message, String json, @Nullable Instant startedAt) {
 		complete(Outcome.finish(TaskStateChange.success(message.id(), message.name(), message.queue(),
-				this.clock.instant(), message.attempt(), json), delivery).releasing(message).inFlow(message));
+				this.clock.instant(), message.attempt(), json), delivery).releasing(message).inFlow(message)
+			.noted(message, null, startedAt));
 	}
 
 	/**
@@ -72,18 +73,29 @@ final class ExecutionFinisher {
 	 * The task failed for good: it is recorded as {@code FAILURE} and kept as a dead letter.
 	 */
 	void failed(Delivery delivery, TaskMessage message, TaskError error, int attempts, Instant at) {
+		failed(delivery, message, error, attempts, at, null, null);
+	}
+
+	/**
+	 * The task failed for good, from an exception whose stack trace the index of ended tasks
+	 * keeps.
+	 */
+	void failed(Delivery delivery, TaskMessage message, TaskError error, int attempts, Instant at,
+			@Nullable Throwable cause, @Nullable Instant startedAt) {
 		this.metrics.deadLettered(message.queue(), message.name());
-		complete(this.deadLetters.failed(delivery, message, error, attempts, at).inFlow(message));
+		complete(this.deadLetters.failed(delivery, message, error, attempts, at)
+			.inFlow(message)
+			.noted(message, cause, startedAt));
 	}
 
 	void revoked(Delivery delivery, TaskMessage message, TaskError error, int attempts, Instant at) {
 		complete(Outcome.finish(TaskStateChange.revoked(message.id(), message.name(), message.queue(), at, attempts,
-				error), delivery).releasing(message).inFlow(message));
+				error), delivery).releasing(message).inFlow(message).noted(message, null, null));
 	}
 
 	void expired(Delivery delivery, TaskMessage message, TaskError error, Instant at) {
 		complete(Outcome.finish(TaskStateChange.expired(message.id(), message.name(), message.queue(), at,
-				message.attempt() - 1, error), delivery).releasing(message).inFlow(message));
+				message.attempt() - 1, error), delivery).releasing(message).inFlow(message).noted(message, null, null));
 	}
 
 	/**

@@ -21,12 +21,24 @@ import org.jspecify.annotations.Nullable;
  * once its final state is written, or {@code null}
  * @param batch the {@link BatchTracker#HEADER} of a task that is a member of a batch, which counts
  * it once its final state is written, or {@code null}
+ * @param note what the index of ended tasks keeps beside the final state, or {@code null}
  */
 record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement, @Nullable String flowStep,
-		@Nullable String batch) {
+		@Nullable String batch, @Nullable Note note) {
 
 	Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement) {
-		this(change, settlement, null, null);
+		this(change, settlement, null, null, null);
+	}
+
+	/**
+	 * What the index of ended tasks keeps of a task beside its final state.
+	 *
+	 * @param args the arguments as JSON text, shortened
+	 * @param trace the stack trace of the exception that failed it, shortened, or {@code null}
+	 * @param startedAt when its last attempt started, if known
+	 */
+	record Note(@Nullable String args, @Nullable String trace, @Nullable Instant startedAt) {
+
 	}
 
 	static Outcome state(TaskStateChange change) {
@@ -51,7 +63,7 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 	Outcome releasing(TaskMessage message) {
 		return (this.settlement != null)
 				? new Outcome(this.change, this.settlement.releasing(message.uniqueKey(), message.id()), this.flowStep,
-						this.batch)
+						this.batch, this.note)
 				: this;
 	}
 
@@ -63,7 +75,31 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 		String step = message.headers().get(FlowAdvancer.HEADER);
 		String batch = message.headers().get(BatchTracker.HEADER);
 		return ((step != null || batch != null) && this.change != null && this.change.status().isFinished())
-				? new Outcome(this.change, this.settlement, step, batch) : this;
+				? new Outcome(this.change, this.settlement, step, batch, this.note) : this;
+	}
+
+	/**
+	 * The same outcome, with what the index of ended tasks keeps of the task.
+	 * @param message the task's message
+	 * @param cause the exception that failed it, or {@code null}
+	 * @param startedAt when its last attempt started, if known
+	 */
+	Outcome noted(TaskMessage message, @Nullable Throwable cause, @Nullable Instant startedAt) {
+		String args = message.args().toString();
+		return new Outcome(this.change, this.settlement, this.flowStep, this.batch,
+				new Note((args.length() > MAX_NOTE_ARGS) ? args.substring(0, MAX_NOTE_ARGS) : args,
+						(cause != null) ? trace(cause) : null, startedAt));
+	}
+
+	private static final int MAX_NOTE_ARGS = 512;
+
+	private static final int MAX_NOTE_TRACE = 4000;
+
+	private static String trace(Throwable cause) {
+		java.io.StringWriter text = new java.io.StringWriter();
+		cause.printStackTrace(new java.io.PrintWriter(text));
+		String trace = text.toString();
+		return (trace.length() > MAX_NOTE_TRACE) ? trace.substring(0, MAX_NOTE_TRACE) : trace;
 	}
 
 	/**

@@ -19,6 +19,8 @@ import io.gtask.backend.TaskStateChange;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
+import io.gtask.browse.TaskIndex;
+import io.gtask.core.RecentTask;
 import io.gtask.core.TaskStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
@@ -61,6 +63,8 @@ final class OutcomeWriter implements Runnable {
 
 	private final FlowContinuation continuation;
 
+	private volatile @Nullable TaskIndex index;
+
 	/**
 	 * Create a writer.
 	 * @param backend where states are written
@@ -77,6 +81,14 @@ final class OutcomeWriter implements Runnable {
 		this.settled = settled;
 		this.clock = clock;
 		this.continuation = continuation;
+	}
+
+	/**
+	 * Index the tasks that end, for browsing.
+	 * @param index the index, or {@code null} for none
+	 */
+	void setIndex(@Nullable TaskIndex index) {
+		this.index = index;
 	}
 
 	void add(Outcome outcome) {
@@ -200,6 +212,7 @@ final class OutcomeWriter implements Runnable {
 				return;
 			}
 			advance(outcome, change);
+			index(List.of(outcome));
 		}
 		Settlement settlement = outcome.settlement();
 		if (settlement == null) {
@@ -284,6 +297,28 @@ final class OutcomeWriter implements Runnable {
 		}
 	}
 
+	/**
+	 * Index the tasks of written outcomes that ended; the index never holds up an outcome.
+	 */
+	private void index(List<Outcome> outcomes) {
+		TaskIndex index = this.index;
+		if (index == null) {
+			return;
+		}
+		List<RecentTask> ended = new ArrayList<>();
+		for (Outcome outcome : outcomes) {
+			TaskStateChange change = outcome.change();
+			if (change != null && change.status().isFinished()) {
+				Outcome.Note note = outcome.note();
+				ended.add(new RecentTask(change.id(), change.name(), change.queue(), change.status(), change.at(),
+						change.attempts(), (change.startedAt() != null || note == null) ? change.startedAt() : note.startedAt(),
+						change.error(), (note != null) ? note.trace() : null,
+						(note != null) ? note.args() : null));
+			}
+		}
+		index.record(ended);
+	}
+
 	private void advance(Outcome outcome, TaskStateChange change) {
 		this.continuation.finished(outcome.flowStep(), outcome.batch(), change);
 	}
@@ -319,6 +354,7 @@ final class OutcomeWriter implements Runnable {
 		for (Map.Entry<Outcome, TaskStateChange> step : steps) {
 			advance(step.getKey(), step.getValue());
 		}
+		index(batch);
 		this.broker.settle(settlements);
 		for (Settlement settlement : settlements) {
 			this.settled.accept(settlement.delivery());

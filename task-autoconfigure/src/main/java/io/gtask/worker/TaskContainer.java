@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.gtask.backend.ResultBackend;
 import io.gtask.broker.TaskBroker;
+import io.gtask.browse.TaskIndex;
 import io.gtask.core.TaskInterceptor;
 import io.gtask.core.TaskLimit;
 import io.gtask.core.TaskMessageCodec;
@@ -247,6 +248,14 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	 */
 	public void setFlowAdvancer(FlowAdvancer flows) {
 		this.continuation.setFlows(flows);
+	}
+
+	/**
+	 * Index the tasks that end, for browsing them by state.
+	 * @param index the index
+	 */
+	public void setTaskIndex(TaskIndex index) {
+		this.writer.setIndex(index);
 	}
 
 	/**

@@ -57,6 +57,8 @@ final class TaskExecution implements Runnable {
 	 */
 	private volatile long startedNanos;
 
+	private volatile @Nullable Instant startedAt;
+
 	TaskExecution(Delivery delivery, ExecutionSupport support) {
 		this.delivery = delivery;
 		this.support = support;
@@ -182,6 +184,7 @@ final class TaskExecution implements Runnable {
 		this.context = context;
 		this.guard.setContext(context);
 		this.finisher.started(message, now);
+		this.startedAt = now;
 		this.startedNanos = System.nanoTime();
 		this.guard.setTimeout(this.support.timer()
 			.schedule(() -> timedOut(message, handler, context, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -260,7 +263,7 @@ final class TaskExecution implements Runnable {
 			return;
 		}
 		record(message, TaskOutcome.SUCCESS);
-		this.finisher.succeeded(this.delivery, message, json);
+		this.finisher.succeeded(this.delivery, message, json, this.startedAt);
 	}
 
 	private void failed(TaskMessage message, TaskHandlerMethod handler, int maxRetries, Throwable ex) {
@@ -272,7 +275,7 @@ final class TaskExecution implements Runnable {
 		Instant next = decision.nextAttemptAt();
 		if (next == null) {
 			logger.debug(ex, () -> "Task '" + message.name() + "' (" + message.id() + ") failed");
-			this.finisher.failed(this.delivery, message, error, message.attempt(), now);
+			this.finisher.failed(this.delivery, message, error, message.attempt(), now, ex, this.startedAt);
 			return;
 		}
 		this.finisher.retry(this.delivery, message, error, now, next);

@@ -71,6 +71,8 @@ final class BrokerScripts {
 
 	static final DefaultRedisScript<List<Object>> PEEK = load("peek.lua", LIST);
 
+	static final DefaultRedisScript<List<Object>> HELD = load("held.lua", LIST);
+
 	private BrokerScripts() {
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.gtask.broker.DelayedEntry;
+import io.gtask.broker.HeldDelivery;
 import io.gtask.broker.Delivery;
 import io.gtask.broker.QueueAdmin;
 import io.gtask.core.KeyTypeProblem;
@@ -110,6 +111,29 @@ public class RedisQueueAdmin implements QueueAdmin {
 		}
 		return new Delivery(queue, ((Number) result.get(0)).intValue(), string((byte[]) result.get(1)),
 				(byte[]) result.get(2), 0, null);
+	}
+
+	@Override
+	public List<HeldDelivery> held(String queue, int limit) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		List<Object> result;
+		try {
+			result = this.redis.execute((commands) -> RedisAsync.<List<Object>>script(commands, BrokerScripts.HELD,
+					ScriptOutputType.MULTI, Lanes.keys(this.keys, queue), BrokerScripts.GROUP,
+					number(limit)));
+		}
+		catch (RuntimeException ex) {
+			throw this.context.keyTypes().translate(queue, this.context.limits().keySet(), ex);
+		}
+		List<HeldDelivery> held = new ArrayList<>();
+		for (int i = 0; result != null && i + 5 < result.size(); i += 6) {
+			held.add(new HeldDelivery(queue, ((Number) result.get(i)).intValue(), string((byte[]) result.get(i + 1)),
+					string((byte[]) result.get(i + 2)), ((Number) result.get(i + 3)).longValue(),
+					((Number) result.get(i + 4)).longValue(), (byte[]) result.get(i + 5)));
+		}
+		return held;
 	}
 
 	@Override

@@ -765,6 +765,168 @@
     });
   };
 
+  // ---------------------------------------------------------------- browse
+
+  /** What the browse view shows, kept across the refreshes of the page. */
+  var browsing = { tab: 'running', queue: null, name: '', id: '', arg: '', cursors: [null] };
+
+  var BROWSE_TABS = [['running', 'Running'], ['retrying', 'Retrying'], ['scheduled', 'Scheduled'],
+    ['succeeded', 'Succeeded'], ['failed', 'Failed']];
+
+  function browseQuery() {
+    var query = [];
+    ['name', 'id', 'arg'].forEach(function (key) {
+      if (browsing[key]) {
+        query.push(key + '=' + enc(browsing[key]));
+      }
+    });
+    return query.join('&');
+  }
+
+  function browseFilters(queues) {
+    var select = h('select', { 'aria-label': 'Queue', 'data-testid': 'browse-queue' }, queues.map(function (q) {
+      return h('option', { value: q.queue, selected: q.queue === browsing.queue, text: q.queue });
+    }));
+    function field(key, label) {
+      return h('input', { type: 'text', name: key, placeholder: label, value: browsing[key], 'aria-label': label,
+        'data-testid': 'browse-' + key });
+    }
+    var name = field('name', 'Task name');
+    var id = field('id', 'Id starts with');
+    var arg = field('arg', 'Argument contains');
+    return h('form', { 'class': 'search', onsubmit: function (event) {
+      event.preventDefault();
+      browsing.queue = select.value;
+      browsing.name = name.value.trim();
+      browsing.id = id.value.trim();
+      browsing.arg = arg.value.trim();
+      browsing.cursors = [null];
+      if (document.activeElement) {
+        document.activeElement.blur();
+      }
+      render(true);
+    } }, select, name, id, arg, h('button', { type: 'submit', 'class': 'primary', text: 'Search',
+      'data-testid': 'browse-search' }));
+  }
+
+  function browseTabs() {
+    return h('div', { 'class': 'actions', 'data-testid': 'browse-tabs' }, BROWSE_TABS.map(function (tab) {
+      return h('a', { href: '#/browse/' + tab[0], 'class': 'tab' + (tab[0] === browsing.tab ? ' active' : ''),
+        text: tab[1] });
+    }));
+  }
+
+  function errorCell(t) {
+    if (!t.error) {
+      return '–';
+    }
+    return h('div', null, h('div', { 'class': 'mono', text: shortType(t.error.type) + ': ' + t.error.message }),
+      t.trace ? h('details', null, h('summary', null, 'stack trace'),
+        h('pre', { 'class': 'json small', 'data-testid': 'browse-trace', text: t.trace })) : null);
+  }
+
+  function argsCell(args) {
+    if (args === REDACTED) {
+      return redacted();
+    }
+    return args ? h('div', { 'class': 'mono truncate', title: args, text: args }) : '–';
+  }
+
+  function browseRecent(q, succeeded) {
+    var cursor = browsing.cursors[browsing.cursors.length - 1];
+    var query = browseQuery();
+    return get('browse/recent?outcome=' + (succeeded ? 'succeeded' : 'failed') + '&queue=' + enc(q) + '&limit=50'
+        + (query ? '&' + query : '') + (cursor ? '&cursor=' + enc(cursor) : '')).then(function (page) {
+      var columns = [
+        { title: 'Task', cell: function (t) { return h('div', null, taskLink(t.id), h('div', { 'class': 'muted small', text: t.name })); } },
+        { title: 'State', cell: function (t) { return badge(t.status); } },
+        { title: 'Ended', cell: function (t) { return h('span', { title: time(t.finishedAt), text: relative(t.finishedAt) }); } },
+        { title: 'Took', cell: function (t) {
+          return t.startedAt ? duration(new Date(t.finishedAt) - new Date(t.startedAt)) : '–';
+        } },
+        { title: 'Attempts', num: true, cell: function (t) { return t.attempts; } },
+        { title: 'Arguments', cell: function (t) { return argsCell(t.args); } }
+      ];
+      if (!succeeded) {
+        columns.splice(5, 0, { title: 'Error', cell: errorCell });
+      }
+      var pager = h('div', { 'class': 'pager' },
+        browsing.cursors.length > 1 ? h('button', { type: 'button', text: 'Newer', 'data-testid': 'browse-newer',
+          onclick: function () { browsing.cursors.pop(); render(true); } }) : null,
+        page.cursor ? h('button', { type: 'button', text: 'Older', 'data-testid': 'browse-older',
+          onclick: function () { browsing.cursors.push(page.cursor); render(true); } }) : null);
+      return [table(columns, rowsOf(page.tasks, function (t) { return t.id; }),
+        'No task ' + (succeeded ? 'succeeded' : 'failed') + ' recently in ' + q, 'browse-results'), pager];
+    });
+  }
+
+  function duration(millis) {
+    if (millis < 1000) {
+      return millis + ' ms';
+    }
+    return (millis / 1000).toFixed(millis < 10000 ? 1 : 0) + ' s';
+  }
+
+  function browseRunning(q) {
+    var query = browseQuery();
+    return get('browse/running?queue=' + enc(q) + (query ? '&' + query : '')).then(function (tasks) {
+      var now = Date.now();
+      return [table([
+        { title: 'Task', cell: function (t) {
+          return t.id ? h('div', null, taskLink(t.id), h('div', { 'class': 'muted small', text: t.name }))
+            : h('span', { 'class': 'muted', text: 'unreadable message' });
+        } },
+        { title: 'Worker', cell: function (t) { return h('span', { 'class': 'mono', text: t.worker }); } },
+        { title: 'Running for', cell: function (t) { return t.startedAt ? duration(now - new Date(t.startedAt)) : '–'; } },
+        { title: 'Attempt', num: true, cell: function (t) { return t.attempt; } },
+        { title: 'Deliveries', num: true, cell: function (t) { return t.deliveries; } }
+      ], rowsOf(tasks, function (t) { return t.id || ''; }), 'No task of ' + q + ' runs now', 'browse-results')];
+    });
+  }
+
+  function browseScheduled(q, retrying) {
+    var query = browseQuery();
+    var path = retrying ? 'browse/retrying?queue=' + enc(q) + (query ? '&' + query : '')
+      : 'queues/' + enc(q) + '/scheduled?limit=100';
+    return get(path).then(function (result) {
+      var tasks = retrying ? result : result.items;
+      return [table([
+        { title: 'Task', cell: function (t) { return h('div', null, taskLink(t.id), h('div', { 'class': 'muted small', text: t.name })); } },
+        { title: 'Due', cell: function (t) { return h('span', { title: time(t.dueAt), text: relative(t.dueAt) }); } },
+        { title: 'Attempt', num: true, cell: function (t) { return t.attempt; } },
+        { title: 'Arguments', cell: function (t) { return argsCell(t.args); } }
+      ], rowsOf(tasks, function (t) { return t.id; }), retrying ? 'No task of ' + q + ' waits for a retry'
+        : 'No task of ' + q + ' waits for a due time', 'browse-results')];
+    });
+  }
+
+  views.browse = function (tab) {
+    tab = tab || 'running';
+    if (browsing.tab !== tab) {
+      browsing.tab = tab;
+      browsing.cursors = [null];
+    }
+    return get('queues').then(function (queues) {
+      if (!queues.length) {
+        return [h('div', { 'class': 'empty', text: 'No queues known yet' })];
+      }
+      if (!browsing.queue || !queues.some(function (q) { return q.queue === browsing.queue; })) {
+        browsing.queue = (queues.filter(function (q) { return q.queue === 'default'; })[0] || queues[0]).queue;
+      }
+      var q = browsing.queue;
+      var list = panel('Tasks of ' + q, browseTabs());
+      append(list.body, browseFilters(queues));
+      var rows = tab === 'running' ? browseRunning(q)
+        : tab === 'retrying' ? browseScheduled(q, true)
+        : tab === 'scheduled' ? browseScheduled(q, false)
+        : browseRecent(q, tab === 'succeeded');
+      return rows.then(function (content) {
+        append(list.body, content);
+        return [list.element];
+      });
+    });
+  };
+
   views.periodic = function () {
     return get('periodic').then(function (schedules) {
       var list = panel('Periodic schedules');
@@ -800,7 +962,7 @@
 
   // ---------------------------------------------------------------- routing
 
-  var titles = { overview: 'Overview', queues: 'Queues', tasks: 'Tasks', dead: 'Dead letters',
+  var titles = { overview: 'Overview', queues: 'Queues', tasks: 'Tasks', browse: 'Browse tasks', dead: 'Dead letters',
     scheduled: 'Scheduled', periodic: 'Periodic tasks', workers: 'Workers' };
 
   function parse() {
