@@ -10,6 +10,7 @@ import io.gtask.core.TaskMessage;
 import io.gtask.flow.BatchTracker;
 import io.gtask.flow.FlowAdvancer;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * What the {@link OutcomeWriter} must write for one step of a task: a state change, and how its
@@ -31,13 +32,40 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 	}
 
 	/**
-	 * What the index of ended tasks keeps of a task beside its final state.
+	 * What the index of ended tasks keeps of a task beside its final state, turned into text
+	 * only by the writer, and only when there is an index: the worker thread does no more than
+	 * keep references.
 	 *
-	 * @param args the arguments as JSON text, shortened
-	 * @param trace the stack trace of the exception that failed it, shortened, or {@code null}
+	 * @param args the arguments of the task
+	 * @param cause the exception that failed it, or {@code null}
 	 * @param startedAt when its last attempt started, if known
 	 */
-	record Note(@Nullable String args, @Nullable String trace, @Nullable Instant startedAt) {
+	record Note(ArrayNode args, @Nullable Throwable cause, @Nullable Instant startedAt) {
+
+		private static final int MAX_ARGS = 512;
+
+		private static final int MAX_TRACE = 4000;
+
+		/**
+		 * The arguments as JSON text, shortened.
+		 */
+		String argsText() {
+			String text = this.args.toString();
+			return (text.length() > MAX_ARGS) ? text.substring(0, MAX_ARGS) : text;
+		}
+
+		/**
+		 * The stack trace of the exception, shortened, or {@code null}.
+		 */
+		@Nullable String trace() {
+			if (this.cause == null) {
+				return null;
+			}
+			java.io.StringWriter text = new java.io.StringWriter();
+			this.cause.printStackTrace(new java.io.PrintWriter(text));
+			String trace = text.toString();
+			return (trace.length() > MAX_TRACE) ? trace.substring(0, MAX_TRACE) : trace;
+		}
 
 	}
 
@@ -85,21 +113,8 @@ record Outcome(@Nullable TaskStateChange change, @Nullable Settlement settlement
 	 * @param startedAt when its last attempt started, if known
 	 */
 	Outcome noted(TaskMessage message, @Nullable Throwable cause, @Nullable Instant startedAt) {
-		String args = message.args().toString();
 		return new Outcome(this.change, this.settlement, this.flowStep, this.batch,
-				new Note((args.length() > MAX_NOTE_ARGS) ? args.substring(0, MAX_NOTE_ARGS) : args,
-						(cause != null) ? trace(cause) : null, startedAt));
-	}
-
-	private static final int MAX_NOTE_ARGS = 512;
-
-	private static final int MAX_NOTE_TRACE = 4000;
-
-	private static String trace(Throwable cause) {
-		java.io.StringWriter text = new java.io.StringWriter();
-		cause.printStackTrace(new java.io.PrintWriter(text));
-		String trace = text.toString();
-		return (trace.length() > MAX_NOTE_TRACE) ? trace.substring(0, MAX_NOTE_TRACE) : trace;
+				new Note(message.args(), cause, startedAt));
 	}
 
 	/**

@@ -313,7 +313,7 @@ final class OutcomeWriter implements Runnable {
 				ended.add(new RecentTask(change.id(), change.name(), change.queue(), change.status(), change.at(),
 						change.attempts(), (change.startedAt() != null || note == null) ? change.startedAt() : note.startedAt(),
 						change.error(), (note != null) ? note.trace() : null,
-						(note != null) ? note.args() : null));
+						(note != null) ? note.argsText() : null));
 			}
 		}
 		index.record(ended);
