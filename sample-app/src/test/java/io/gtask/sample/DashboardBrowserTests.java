@@ -343,8 +343,15 @@ class DashboardBrowserTests {
 
 		browser.get(base() + "#/browse/succeeded");
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid=browse-arg]")));
-		browser.findElement(By.cssSelector("[data-testid=browse-arg]")).sendKeys("31337");
-		browser.findElement(By.cssSelector("[data-testid=browse-search]")).click();
+		// a refresh of the page may replace the form until the field has the focus: type again then
+		wait.until((driver) -> {
+			WebElement field = driver.findElement(By.cssSelector("[data-testid=browse-arg]"));
+			field.click();
+			field.clear();
+			field.sendKeys("31337");
+			driver.findElement(By.cssSelector("[data-testid=browse-search]")).click();
+			return true;
+		});
 		By addedRow = By.cssSelector("[data-testid=browse-results] tr[data-row='" + added + "']");
 		wait.until(ExpectedConditions.presenceOfElementLocated(addedRow));
 		wait.until((driver) -> driver.findElements(By.cssSelector("[data-testid=browse-results] tbody tr")).size() == 1);
