@@ -211,6 +211,22 @@ public final class GTaskAutoConfiguration {
 		return taskLimits(properties.getLimits());
 	}
 
+	static TaskLimit groupLimit(GTaskProperties.Groups groups) {
+		if (groups.getConcurrency() < 0) {
+			throw new IllegalArgumentException(
+					"gtask.groups.concurrency must not be negative, but is " + groups.getConcurrency());
+		}
+		if (groups.getRate() < 0) {
+			throw new IllegalArgumentException("gtask.groups.rate must not be negative, but is " + groups.getRate());
+		}
+		if (groups.getRate() > 0 && (groups.getRatePeriod() == null || groups.getRatePeriod().toMillis() <= 0)) {
+			throw new IllegalArgumentException(
+					"gtask.groups.rate-period must be positive with gtask.groups.rate, but is " + groups.getRatePeriod());
+		}
+		return new TaskLimit(groups.getConcurrency(), 0, groups.getRate(),
+				(groups.getRate() > 0) ? groups.getRatePeriod() : null);
+	}
+
 	private static Map<String, TaskLimit> taskLimits(Map<String, LimitProperties> limits) {
 		Map<String, TaskLimit> taskLimits = new LinkedHashMap<>();
 		limits.forEach((name, limit) -> taskLimits.put(name, new TaskLimit(limit.getConcurrency(),
@@ -235,7 +251,8 @@ public final class GTaskAutoConfiguration {
 				.withDeadLetters(properties.getDeadLetter().getMaxSize(), properties.getDeadLetter().getMaxAge())
 				.withLeaseTime(properties.getWorker().getVisibilityTimeout())
 				.withTracking(properties.getDurable().isEnabled())
-				.withTaskLimits(new RegisteredTaskLimits(registry, configuredLimits(properties)));
+				.withTaskLimits(new RegisteredTaskLimits(registry, configuredLimits(properties)))
+				.withGroupLimit(groupLimit(properties.getGroups()));
 			return new RedisBrokerContext(RedisConfiguration.redisAsync(connectionFactory, properties),
 					new RedisKeyspace(properties.getKeyPrefix()), settings);
 		}

@@ -65,6 +65,8 @@ public class GTaskProperties {
 
 	private final Browse browse = new Browse();
 
+	private final Groups groups = new Groups();
+
 	private final Result result = new Result();
 
 	private final DeadLetter deadLetter = new DeadLetter();
@@ -145,6 +147,10 @@ public class GTaskProperties {
 
 	public Browse getBrowse() {
 		return this.browse;
+	}
+
+	public Groups getGroups() {
+		return this.groups;
 	}
 
 	public Result getResult() {
@@ -345,6 +351,53 @@ public class GTaskProperties {
 
 		public void setMaxPayloadSize(DataSize maxPayloadSize) {
 			this.maxPayloadSize = maxPayloadSize;
+		}
+
+	}
+
+	/**
+	 * Limits of the task groups of a queue ({@code TaskRequest.Builder#group}), each group on its
+	 * own, across all instances.
+	 */
+	public static class Groups {
+
+		/**
+		 * Most tasks of one group that run at once across all instances; 0 for no limit.
+		 */
+		private int concurrency;
+
+		/**
+		 * Most tasks of one group started per rate period across all instances; 0 for no limit.
+		 */
+		private int rate;
+
+		/**
+		 * The period of the rate limit of a group.
+		 */
+		private Duration ratePeriod = Duration.ofSeconds(1);
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getRate() {
+			return this.rate;
+		}
+
+		public void setRate(int rate) {
+			this.rate = rate;
+		}
+
+		public Duration getRatePeriod() {
+			return this.ratePeriod;
+		}
+
+		public void setRatePeriod(Duration ratePeriod) {
+			this.ratePeriod = ratePeriod;
 		}
 
 	}

@@ -23,10 +23,12 @@ import tools.jackson.databind.node.ArrayNode;
  * @param expiresAt the time after which the task must not start, in epoch milliseconds, or
  * {@code null}
  * @param uniqueKey the uniqueness key the task holds while queued or running, or {@code null}
+ * @param group the group whose turn the task waits for in its queue, or {@code null}
  */
 public record TaskMessage(String id, String name, String queue, ArrayNode args, int attempt,
 		@Nullable Integer maxRetries, @Nullable Long timeoutMillis, @Nullable Long backoffMillis, long createdAt,
-		Map<String, String> headers, int priority, @Nullable Long expiresAt, @Nullable String uniqueKey) {
+		Map<String, String> headers, int priority, @Nullable Long expiresAt, @Nullable String uniqueKey,
+		@Nullable String group) {
 
 	/**
 	 * The envelope version this code writes.
@@ -38,6 +40,29 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 	 * which the time it waits in its queue is measured.
 	 */
 	public static final String DUE_HEADER = "gtask-due";
+
+	/**
+	 * Create a message of no group.
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue
+	 * @param args the arguments
+	 * @param attempt the attempt number
+	 * @param maxRetries the retry limit or {@code null}
+	 * @param timeoutMillis the timeout or {@code null}
+	 * @param backoffMillis the first retry delay or {@code null}
+	 * @param createdAt when the task was sent
+	 * @param headers the headers
+	 * @param priority the priority
+	 * @param expiresAt the expiry or {@code null}
+	 * @param uniqueKey the uniqueness key or {@code null}
+	 */
+	public TaskMessage(String id, String name, String queue, ArrayNode args, int attempt,
+			@Nullable Integer maxRetries, @Nullable Long timeoutMillis, @Nullable Long backoffMillis, long createdAt,
+			Map<String, String> headers, int priority, @Nullable Long expiresAt, @Nullable String uniqueKey) {
+		this(id, name, queue, args, attempt, maxRetries, timeoutMillis, backoffMillis, createdAt, headers, priority,
+				expiresAt, uniqueKey, null);
+	}
 
 	/**
 	 * Create a message of normal priority that does not expire and holds no uniqueness key.
@@ -75,7 +100,7 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 	public TaskMessage withAttempt(int attempt) {
 		return new TaskMessage(this.id, this.name, this.queue, this.args, attempt, this.maxRetries,
 				this.timeoutMillis, this.backoffMillis, this.createdAt, this.headers, this.priority, this.expiresAt,
-				this.uniqueKey);
+				this.uniqueKey, this.group);
 	}
 
 }

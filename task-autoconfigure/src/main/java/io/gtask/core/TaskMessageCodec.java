@@ -95,6 +95,9 @@ public class TaskMessageCodec {
 		if (message.uniqueKey() != null) {
 			node.put("unique", message.uniqueKey());
 		}
+		if (message.group() != null) {
+			node.put("group", message.group());
+		}
 		if (!message.headers().isEmpty()) {
 			ObjectNode headers = node.putObject("headers");
 			message.headers().forEach(headers::put);
@@ -153,8 +156,10 @@ public class TaskMessageCodec {
 				: requiredLong(node, "expiresAt", id, 0, Long.MAX_VALUE);
 		String uniqueKey = (node.get("unique") == null || node.get("unique").isNull()) ? null
 				: requiredText(node, "unique", id);
+		String group = (node.get("group") == null || node.get("group").isNull()) ? null
+				: requiredText(node, "group", id);
 		return new TaskMessage(id, name, queue, (ArrayNode) args, attempt, maxRetries, timeoutMillis, backoffMillis,
-				createdAt, headers(node.get("headers"), id), priority, expiresAt, uniqueKey);
+				createdAt, headers(node.get("headers"), id), priority, expiresAt, uniqueKey, group);
 	}
 
 	private static Map<String, String> headers(@Nullable JsonNode node, String id) {

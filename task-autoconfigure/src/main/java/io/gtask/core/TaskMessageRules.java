@@ -33,6 +33,11 @@ public final class TaskMessageRules {
 	public static final int MAX_QUEUE_LENGTH = 100;
 
 	/**
+	 * The longest group key, in characters.
+	 */
+	public static final int MAX_GROUP_LENGTH = 200;
+
+	/**
 	 * The most bytes of a message when nothing else is configured
 	 * ({@code gtask.message.max-payload-size}).
 	 */
@@ -84,6 +89,19 @@ public final class TaskMessageRules {
 	}
 
 	/**
+	 * What is wrong with a group key, which is part of Redis keys.
+	 * @param group the group key
+	 * @return what is wrong, or {@code null} if it is a valid group key
+	 */
+	public static @Nullable String groupProblem(String group) {
+		if (group.isBlank() || group.length() > MAX_GROUP_LENGTH || hasControlCharacters(group)) {
+			return "Invalid group " + shown(group) + ": use 1 to " + MAX_GROUP_LENGTH
+					+ " characters, not all white space, without control characters";
+		}
+		return null;
+	}
+
+	/**
 	 * What is wrong with the size of a message.
 	 * @param bytes the size of the message in bytes
 	 * @param maxPayloadSize the largest message allowed
@@ -128,6 +146,16 @@ public final class TaskMessageRules {
 	}
 
 	/**
+	 * Check a group key.
+	 * @param group the group key
+	 * @return the group key
+	 * @throws IllegalArgumentException naming what is wrong
+	 */
+	public static String validGroup(String group) {
+		return valid(group, groupProblem(group));
+	}
+
+	/**
 	 * Check a message read from a queue against the rules a sender keeps: its id, name and
 	 * queue, that it belongs to the queue it was read from, and its size.
 	 * @param message the message as decoded
@@ -148,6 +176,9 @@ public final class TaskMessageRules {
 		String problem = (idProblem != null) ? idProblem : nameProblem(message.name());
 		if (problem == null) {
 			problem = queueProblem(message.queue());
+		}
+		if (problem == null && message.group() != null) {
+			problem = groupProblem(message.group());
 		}
 		if (problem == null && !message.queue().equals(queue)) {
 			problem = "Message of queue " + shown(message.queue()) + " was found in queue '" + queue + "'";

@@ -36,11 +36,38 @@ import org.springframework.util.Assert;
  * @param uniqueFor how long the uniqueness key is held at most, with {@code uniqueKey}
  * @param onDuplicate what sending a duplicate does
  * @param inTransaction when a send inside a Spring-managed transaction queues the task
+ * @param group the group whose turn the task waits for in its queue (a tenant, a customer), or
+ * {@code null}; see {@link Builder#group(String)}
  */
 public record TaskRequest(String name, List<@Nullable Object> args, @Nullable String id, @Nullable String queue,
 		@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta,
 		int priority, @Nullable Instant expiresAt, @Nullable String uniqueKey, @Nullable Duration uniqueFor,
-		OnDuplicate onDuplicate, InTransaction inTransaction) {
+		OnDuplicate onDuplicate, InTransaction inTransaction, @Nullable String group) {
+
+	/**
+	 * A request of no group.
+	 * @param name the task name
+	 * @param args the arguments
+	 * @param id the task id, or {@code null}
+	 * @param queue the queue, or {@code null}
+	 * @param timeout the timeout, or {@code null}
+	 * @param maxRetries the number of retries, or {@code null}
+	 * @param backoff the delay before the first retry, or {@code null}
+	 * @param eta when the task may run at the earliest, or {@code null}
+	 * @param priority the priority
+	 * @param expiresAt the latest start, or {@code null}
+	 * @param uniqueKey the uniqueness key, or {@code null}
+	 * @param uniqueFor how long the uniqueness key is held, or {@code null}
+	 * @param onDuplicate what sending a duplicate does
+	 * @param inTransaction when a send inside a transaction queues the task
+	 */
+	public TaskRequest(String name, List<@Nullable Object> args, @Nullable String id, @Nullable String queue,
+			@Nullable Duration timeout, @Nullable Integer maxRetries, @Nullable Duration backoff, @Nullable Instant eta,
+			int priority, @Nullable Instant expiresAt, @Nullable String uniqueKey, @Nullable Duration uniqueFor,
+			OnDuplicate onDuplicate, InTransaction inTransaction) {
+		this(name, args, id, queue, timeout, maxRetries, backoff, eta, priority, expiresAt, uniqueKey, uniqueFor,
+				onDuplicate, inTransaction, null);
+	}
 
 	/**
 	 * A request whose send inside a transaction follows {@code gtask.send.in-transaction}.
@@ -167,6 +194,8 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		private OnDuplicate onDuplicate = OnDuplicate.FAIL;
 
 		private InTransaction inTransaction = InTransaction.DEFAULT;
+
+		private @Nullable String group;
 
 		private Builder(String name) {
 			this.name = TaskMessageRules.validName(name);
@@ -370,6 +399,21 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 		}
 
 		/**
+		 * Put the task in a group of its queue, such as a tenant or a customer. A queue serves
+		 * its groups in turn, one task of each, so that the backlog of one group does not
+		 * starve the others, and {@code gtask.groups.*} limits how many tasks of one group run
+		 * at once and how many start per period, across all instances.
+		 * @param group the group key: 1 to 200 characters, not all white space, without control
+		 * characters
+		 * @return this builder
+		 * @throws IllegalArgumentException naming what is wrong with the key
+		 */
+		public Builder group(String group) {
+			this.group = TaskMessageRules.validGroup(group);
+			return this;
+		}
+
+		/**
 		 * Build the request. A countdown is turned into an instant now.
 		 * @return the request
 		 */
@@ -387,7 +431,8 @@ public record TaskRequest(String name, List<@Nullable Object> args, @Nullable St
 			Instant due = (this.countdown != null) ? now.plus(this.countdown) : this.eta;
 			Instant expiry = (this.expires != null) ? now.plus(this.expires) : this.expiresAt;
 			return new TaskRequest(this.name, this.args, this.id, this.queue, this.timeout, this.maxRetries, this.backoff,
-					due, this.priority, expiry, this.uniqueKey, this.uniqueFor, this.onDuplicate, this.inTransaction);
+					due, this.priority, expiry, this.uniqueKey, this.uniqueFor, this.onDuplicate, this.inTransaction,
+					this.group);
 		}
 
 	}

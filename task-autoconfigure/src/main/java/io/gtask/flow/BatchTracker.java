@@ -156,7 +156,7 @@ public class BatchTracker {
 			ids.add(id);
 			requests.add(new TaskRequest(member.name(), member.args(), id, member.queue(), member.timeout(),
 					member.maxRetries(), member.backoff(), member.eta(), member.priority(), member.expiresAt(), null, null,
-					TaskRequest.OnDuplicate.FAIL));
+					TaskRequest.OnDuplicate.FAIL, TaskRequest.InTransaction.DEFAULT, member.group()));
 		}
 		if (ids.isEmpty()) {
 			return ids;

@@ -69,6 +69,9 @@ final class FlowNodeCodec {
 				s.put("pr", step.priority());
 			}
 			putIfSet(s, "exp", step.expiresAtMillis());
+			if (step.group() != null) {
+				s.put("g", step.group());
+			}
 		}
 		return this.mapper.writeValueAsString(json);
 	}
@@ -138,6 +141,11 @@ final class FlowNodeCodec {
 			throw problem(flowId, id, "the arguments ('a') are not an array");
 		}
 		String queue = text(flowId, id, s, "q", false);
+		String group = text(flowId, id, s, "g", false);
+		String groupProblem = (group != null) ? TaskMessageRules.groupProblem(group) : null;
+		if (groupProblem != null) {
+			throw problem(flowId, id, groupProblem);
+		}
 		Long timeout = optionalLong(flowId, id, s, "to");
 		Long retries = optionalLong(flowId, id, s, "r");
 		if (retries != null && (retries < 0 || retries > Integer.MAX_VALUE)) {
@@ -150,7 +158,7 @@ final class FlowNodeCodec {
 		return new FlowStep(taskId, name, array, flag(s, "im"), queue, timeout,
 				(retries != null) ? retries.intValue() : null, optionalLong(flowId, id, s, "b"),
 				optionalLong(flowId, id, s, "eta"), (priority != null) ? priority.intValue() : 0,
-				optionalLong(flowId, id, s, "exp"));
+				optionalLong(flowId, id, s, "exp"), group);
 	}
 
 	private static FlowNode.Kind kind(String flowId, int id, @Nullable JsonNode value, boolean parent) {

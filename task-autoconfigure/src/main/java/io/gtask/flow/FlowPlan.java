@@ -122,7 +122,7 @@ final class FlowPlan {
 		return new FlowStep(taskId, request.name(), codec.toArgs(request.args()), withoutInput,
 				request.queue(), millis(request.timeout()), request.maxRetries(), millis(request.backoff()),
 				(request.eta() != null) ? request.eta().toEpochMilli() : null, request.priority(),
-				(request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null);
+				(request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null, request.group());
 	}
 
 	private static @Nullable Long millis(java.time.@Nullable Duration duration) {

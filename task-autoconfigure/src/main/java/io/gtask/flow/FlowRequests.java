@@ -60,6 +60,9 @@ final class FlowRequests {
 			builder.expiresAt(Instant.ofEpochMilli(step.expiresAtMillis()));
 		}
 		try {
+			if (step.group() != null) {
+				builder.group(step.group());
+			}
 			return builder.build();
 		}
 		catch (IllegalArgumentException ex) {

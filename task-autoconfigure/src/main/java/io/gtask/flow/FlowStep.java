@@ -17,9 +17,10 @@ import tools.jackson.databind.node.ArrayNode;
  * @param etaMillis when the task may run at the earliest, or {@code null}
  * @param priority the priority
  * @param expiresAtMillis when the task must not start any more, or {@code null}
+ * @param group the group of the task in its queue, or {@code null}
  */
 record FlowStep(String taskId, String name, ArrayNode args, boolean immutable, @Nullable String queue,
 		@Nullable Long timeoutMillis, @Nullable Integer maxRetries, @Nullable Long backoffMillis,
-		@Nullable Long etaMillis, int priority, @Nullable Long expiresAtMillis) {
+		@Nullable Long etaMillis, int priority, @Nullable Long expiresAtMillis, @Nullable String group) {
 
 }

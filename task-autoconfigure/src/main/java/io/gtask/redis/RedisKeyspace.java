@@ -107,6 +107,35 @@ public final class RedisKeyspace {
 	}
 
 	/**
+	 * The sorted set of the groups of a queue that hold tasks, served lowest score first.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String groups(String queue) {
+		return queuePrefix(queue) + "groups";
+	}
+
+	/**
+	 * The list of the tasks of one group of a queue waiting for their turn.
+	 * @param queue the queue
+	 * @param group the group
+	 * @return the key
+	 */
+	public String group(String queue, String group) {
+		return queuePrefix(queue) + "group:" + group;
+	}
+
+	/**
+	 * The stream that wakes the idle fetchers of a queue when a task of a group arrives or a
+	 * permit of a group is released.
+	 * @param queue the queue
+	 * @return the key
+	 */
+	public String groupsWake(String queue) {
+		return queuePrefix(queue) + "groups:wake";
+	}
+
+	/**
 	 * The key held by the task that holds a uniqueness key.
 	 * @param queue the queue
 	 * @param uniqueKey the uniqueness key

@@ -86,7 +86,7 @@ final class SendPreparer {
 			NewTask record = new NewTask(id, request.name(), queue, now, exclusive, keepPayload ? payload : null, due,
 					this.storeArguments ? this.codec.writeArgs(args) : null);
 			OutgoingTask message = new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey,
-					request.uniqueFor());
+					request.uniqueFor(), request.group());
 			return new PreparedTask(record, message, request.name(), request.onDuplicate(), observation);
 		}
 		catch (RuntimeException ex) {
@@ -108,11 +108,13 @@ final class SendPreparer {
 			TaskMessage sent = headers.equals(message.headers()) ? message
 					: new TaskMessage(message.id(), message.name(), message.queue(), message.args(), message.attempt(),
 							message.maxRetries(), message.timeoutMillis(), message.backoffMillis(),
-							message.createdAt(), headers, message.priority(), message.expiresAt(), message.uniqueKey());
+							message.createdAt(), headers, message.priority(), message.expiresAt(), message.uniqueKey(),
+							message.group());
 			byte[] payload = this.codec.encode(sent);
 			TaskMessageRules.checkReceived(sent, message.queue(), payload.length, this.maxPayloadSize);
 			return new PreparedTask(null,
-					new OutgoingTask(message.queue(), message.id(), payload, null, message.priority(), null, null),
+					new OutgoingTask(message.queue(), message.id(), payload, null, message.priority(), null, null,
+							message.group()),
 					message.name(), TaskRequest.OnDuplicate.FAIL, observation);
 		}
 		catch (RuntimeException ex) {
@@ -170,11 +172,14 @@ final class SendPreparer {
 		// a request built without its builder keeps the same rules as the worker does
 		TaskMessageRules.validId(id);
 		TaskMessageRules.validName(request.name());
+		if (request.group() != null) {
+			TaskMessageRules.validGroup(request.group());
+		}
 		TaskMessage message = new TaskMessage(id, request.name(), queue, args, 1, request.maxRetries(),
 				(request.timeout() != null) ? request.timeout().toMillis() : null,
 				(request.backoff() != null) ? request.backoff().toMillis() : null, now.toEpochMilli(), headers,
 				request.priority(), (request.expiresAt() != null) ? request.expiresAt().toEpochMilli() : null,
-				uniqueKey);
+				uniqueKey, request.group());
 		byte[] payload = this.codec.encode(message);
 		String tooLarge = TaskMessageRules.sizeProblem(payload.length, this.maxPayloadSize);
 		if (tooLarge != null) {

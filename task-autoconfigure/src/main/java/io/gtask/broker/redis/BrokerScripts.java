@@ -59,6 +59,16 @@ final class BrokerScripts {
 
 	static final DefaultRedisScript<Long> ENQUEUE_TRACKED = load("enqueue-tracked.lua", Long.class);
 
+	/**
+	 * {@code enqueue-grouped.lua}.
+	 */
+	static final DefaultRedisScript<Long> ENQUEUE_GROUPED = load("enqueue-grouped.lua", Long.class);
+
+	/**
+	 * {@code release-groups.lua}.
+	 */
+	static final DefaultRedisScript<Long> RELEASE_GROUPS = load("release-groups.lua", Long.class);
+
 	static final DefaultRedisScript<Long> RELEASE_UNIQUE = load("release-unique.lua", Long.class);
 
 	static final DefaultRedisScript<Long> UNTRACK = load("untrack.lua", Long.class);

@@ -60,9 +60,41 @@ final class Lanes {
 	}
 
 	/**
+	 * A message of a group as a member of the delayed set: {@code g<length>:<group>|} before
+	 * it, read by {@code groupOf} of {@code lib/group.lua}.
+	 */
+	static byte[] grouped(String group, byte[] payload) {
+		byte[] name = bytes(group);
+		return prefixed("g" + name.length + ":" + group + "|", payload);
+	}
+
+	/**
+	 * The length of the group tag of a member of the delayed set, 0 when it has none.
+	 */
+	private static int groupTagLength(byte[] member) {
+		if (member.length < 4 || member[0] != 'g') {
+			return 0;
+		}
+		int i = 1;
+		long length = 0;
+		while (i < member.length && i < 12 && member[i] >= '0' && member[i] <= '9') {
+			length = length * 10 + (member[i] - '0');
+			i++;
+		}
+		if (i == 1 || i >= member.length || member[i] != ':' || length <= 0) {
+			return 0;
+		}
+		long bar = i + 1 + length;
+		return (bar < member.length && member[(int) bar] == '|') ? (int) bar + 1 : 0;
+	}
+
+	/**
 	 * The lane a member of the delayed set is tagged with.
 	 */
 	static int laneTag(byte[] member) {
+		if (groupTagLength(member) > 0) {
+			return 0;
+		}
 		if (member.length < 2 || member[0] == '{') {
 			return 0;
 		}
@@ -84,6 +116,10 @@ final class Lanes {
 	 * The message of a member of the delayed set, without its lane tag.
 	 */
 	static byte[] untagged(byte[] member) {
+		int group = groupTagLength(member);
+		if (group > 0) {
+			return Arrays.copyOfRange(member, group, member.length);
+		}
 		int lane = laneTag(member);
 		return (lane == 0) ? member : Arrays.copyOfRange(member, (lane < 10) ? 2 : 3, member.length);
 	}

@@ -72,6 +72,8 @@ final class QueueKeyTypes {
 		expected.put(this.keys.consumers(queue), "zset");
 		expected.put(this.keys.limited(queue), "set");
 		expected.put(this.keys.tracked(queue), "set");
+		expected.put(this.keys.groups(queue), "zset");
+		expected.put(this.keys.groupsWake(queue), "stream");
 		String prefix = this.keys.queuePrefix(queue);
 		for (String name : limitedNames) {
 			expected.put(prefix + "waiting:" + name, "list");
@@ -98,6 +100,10 @@ final class QueueKeyTypes {
 		Map<String, String> expected = expected(queue, limitedNames);
 		for (String uniqueKey : uniqueKeys) {
 			expected.put(this.keys.unique(queue, uniqueKey), "string");
+		}
+		// keys a script found of another type, such as the list of one group, are looked at again
+		for (KeyTypeProblem problem : problems(queue)) {
+			expected.putIfAbsent(problem.key(), problem.expected());
 		}
 		List<String> names = List.copyOf(expected.keySet());
 		List<String> types = this.redis.execute((commands) -> {
@@ -144,7 +150,7 @@ final class QueueKeyTypes {
 	}
 
 	private static String expectedByName(String key) {
-		if (key.contains("}:waiting:")) {
+		if (key.contains("}:waiting:") || key.contains("}:group:")) {
 			return "list";
 		}
 		return key.endsWith("}:limited") ? "set" : "zset";

@@ -20,12 +20,29 @@ import org.springframework.util.Assert;
  * @param taskLimits the limits by task name, asked each time they are applied, so that the
  * handlers of an application still starting count once registered; names without any limit are
  * ignored. Asked often: answer with the same map while the limits stay the same
+ * @param groupLimit the concurrency and rate limit of each task group of a queue, across all
+ * instances; 0 for none
  */
 public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxAge, Duration leaseTime,
-		boolean tracking, Supplier<Map<String, TaskLimit>> taskLimits) {
+		boolean tracking, Supplier<Map<String, TaskLimit>> taskLimits, TaskLimit groupLimit) {
+
+	private static final TaskLimit NO_LIMIT = new TaskLimit(0, 0, 0, null);
 
 	private static final RedisBrokerSettings DEFAULTS = new RedisBrokerSettings(10_000, Duration.ofDays(7),
-			Duration.ofSeconds(60), false, Map::of);
+			Duration.ofSeconds(60), false, Map::of, NO_LIMIT);
+
+	/**
+	 * Create settings without limits of task groups.
+	 * @param deadLetterMaxSize the most dead letters kept per queue
+	 * @param deadLetterMaxAge the longest time a dead letter is kept
+	 * @param leaseTime how long claims and permits last without renewal
+	 * @param tracking whether queued task ids are tracked (durable mode)
+	 * @param taskLimits the limits of task names
+	 */
+	public RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxAge, Duration leaseTime, boolean tracking,
+			Supplier<Map<String, TaskLimit>> taskLimits) {
+		this(deadLetterMaxSize, deadLetterMaxAge, leaseTime, tracking, taskLimits, NO_LIMIT);
+	}
 
 	public RedisBrokerSettings {
 		Assert.isTrue(deadLetterMaxSize >= 0,
@@ -37,6 +54,8 @@ public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxA
 		Assert.isTrue(!leaseTime.isNegative() && !leaseTime.isZero(),
 				() -> "The lease time must be positive, but is " + leaseTime);
 		Assert.notNull(taskLimits, "The task limits must not be null");
+		Assert.notNull(groupLimit, "The limit of task groups must not be null");
+		Assert.isTrue(groupLimit.localConcurrency() == 0, "Task groups have no per-instance limit");
 	}
 
 	/**
@@ -55,7 +74,7 @@ public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxA
 	 * @return the settings
 	 */
 	public RedisBrokerSettings withDeadLetters(int maxSize, Duration maxAge) {
-		return new RedisBrokerSettings(maxSize, maxAge, this.leaseTime, this.tracking, this.taskLimits);
+		return new RedisBrokerSettings(maxSize, maxAge, this.leaseTime, this.tracking, this.taskLimits, this.groupLimit);
 	}
 
 	/**
@@ -65,7 +84,7 @@ public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxA
 	 */
 	public RedisBrokerSettings withLeaseTime(Duration leaseTime) {
 		return new RedisBrokerSettings(this.deadLetterMaxSize, this.deadLetterMaxAge, leaseTime, this.tracking,
-				this.taskLimits);
+				this.taskLimits, this.groupLimit);
 	}
 
 	/**
@@ -75,7 +94,7 @@ public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxA
 	 */
 	public RedisBrokerSettings withTracking(boolean tracking) {
 		return new RedisBrokerSettings(this.deadLetterMaxSize, this.deadLetterMaxAge, this.leaseTime, tracking,
-				this.taskLimits);
+				this.taskLimits, this.groupLimit);
 	}
 
 	/**
@@ -85,7 +104,7 @@ public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxA
 	 */
 	public RedisBrokerSettings withTaskLimits(Supplier<Map<String, TaskLimit>> taskLimits) {
 		return new RedisBrokerSettings(this.deadLetterMaxSize, this.deadLetterMaxAge, this.leaseTime, this.tracking,
-				taskLimits);
+				taskLimits, this.groupLimit);
 	}
 
 	/**
@@ -96,6 +115,16 @@ public record RedisBrokerSettings(int deadLetterMaxSize, Duration deadLetterMaxA
 	public RedisBrokerSettings withTaskLimits(Map<String, TaskLimit> taskLimits) {
 		Map<String, TaskLimit> limits = Map.copyOf(taskLimits);
 		return withTaskLimits(() -> limits);
+	}
+
+	/**
+	 * The same settings with a limit of each task group.
+	 * @param groupLimit the concurrency and rate of each group of a queue, across all instances
+	 * @return the settings
+	 */
+	public RedisBrokerSettings withGroupLimit(TaskLimit groupLimit) {
+		return new RedisBrokerSettings(this.deadLetterMaxSize, this.deadLetterMaxAge, this.leaseTime, this.tracking,
+				this.taskLimits, groupLimit);
 	}
 
 }

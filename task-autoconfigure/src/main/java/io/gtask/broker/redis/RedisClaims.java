@@ -32,11 +32,14 @@ final class RedisClaims {
 
 	private final WaitingTasks waiting;
 
-	RedisClaims(RedisBrokerContext context, WaitingTasks waiting) {
+	private final GroupPermits groupPermits;
+
+	RedisClaims(RedisBrokerContext context, WaitingTasks waiting, GroupPermits groupPermits) {
 		this.context = context;
 		this.redis = context.redis();
 		this.keys = context.keys();
 		this.waiting = waiting;
+		this.groupPermits = groupPermits;
 	}
 
 	int reclaim(String queue, Duration minIdle, int max) {
@@ -60,8 +63,10 @@ final class RedisClaims {
 		Map<String, List<Delivery>> byLane = new LinkedHashMap<>();
 		Map<String, List<Delivery>> leased = new LinkedHashMap<>();
 		Map<String, TaskLimit> limits = this.context.limits();
+		Map<String, List<Delivery>> byQueue = new LinkedHashMap<>();
 		for (Delivery delivery : deliveries) {
 			byLane.computeIfAbsent(Lanes.key(this.keys, delivery), (key) -> new ArrayList<>()).add(delivery);
+			byQueue.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
 			TaskLimit limit = (delivery.limitedName() != null) ? limits.get(delivery.limitedName()) : null;
 			if (limit != null && limit.concurrency() > 0) {
 				leased.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
@@ -81,16 +86,19 @@ final class RedisClaims {
 				}
 				batch.script(BrokerScripts.KEEP_ALIVE, new byte[][] { bytes(key) }, args);
 			});
-			leased.forEach((queue, list) -> {
+			byQueue.forEach((queue, all) -> {
 				List<byte[]> args = new ArrayList<>();
 				args.add(bytes(this.keys.queuePrefix(queue)));
 				args.add(until);
-				for (Delivery delivery : list) {
-					args.add(bytes(delivery.limitedName()));
+				for (Delivery delivery : leased.getOrDefault(queue, List.of())) {
+					args.add(bytes("leases:" + delivery.limitedName()));
 					args.add(bytes(Lanes.identity(delivery)));
 				}
-				batch.script(BrokerScripts.RENEW_LEASES, new byte[][] { bytes(this.keys.ready(queue)) },
-						args.toArray(new byte[0][]));
+				this.groupPermits.addRenewals(args, all);
+				if (args.size() > 2) {
+					batch.script(BrokerScripts.RENEW_LEASES, new byte[][] { bytes(this.keys.ready(queue)) },
+							args.toArray(new byte[0][]));
+				}
 			});
 		});
 	}
@@ -112,6 +120,7 @@ final class RedisClaims {
 				byQueue.computeIfAbsent(delivery.queue(), (queue) -> new ArrayList<>()).add(delivery);
 			}
 			byQueue.forEach((queue, list) -> this.waiting.admit(batch, queue, Instant.now(), list, Map.of()));
+			this.groupPermits.release(batch, deliveries);
 		});
 	}
 

@@ -94,7 +94,7 @@ public class RedisQueueAdmin implements QueueAdmin {
 					(long) Double.parseDouble(string((byte[]) flat.get(i + 2)))));
 		}
 		return new QueueInfo(queue, longAt(result, 0), longAt(result, 2), longAt(result, 1), longAt(result, 5),
-				longAt(result, 3), longAt(result, 4) > 0, consumers);
+				longAt(result, 3), longAt(result, 4) > 0, consumers, longAt(result, 8), longAt(result, 7));
 	}
 
 	private static long longAt(List<Object> values, int index) {

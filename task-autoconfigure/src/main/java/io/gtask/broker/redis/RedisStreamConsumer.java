@@ -25,9 +25,10 @@ import static io.gtask.redis.RedisAsync.bytes;
 import static io.gtask.redis.RedisAsync.string;
 
 /**
- * Fetches a batch of one queue with the fetch script, across its lanes, highest first. When a
- * fetch finds nothing, it blocks on {@code XREAD} from the group's last delivered ids, on a
- * connection of its own, so that it wakes as soon as a task arrives in any lane.
+ * Fetches a batch of one queue with the fetch script, across its lanes, highest first, then tasks
+ * of groups in turns. When a fetch finds nothing, it blocks on {@code XREAD} from the group's last
+ * delivered ids and the last id of the queue's wake stream, on a connection of its own, so that it
+ * wakes as soon as a task arrives in any lane or group, or a group's permit is released.
  */
 final class RedisStreamConsumer implements TaskBroker.Consumer {
 
@@ -40,6 +41,8 @@ final class RedisStreamConsumer implements TaskBroker.Consumer {
 	private final byte[][] lanesHighFirst;
 
 	private final byte[] consumerName;
+
+	private final byte[] wake;
 
 	private final byte[] prefix;
 
@@ -60,6 +63,7 @@ final class RedisStreamConsumer implements TaskBroker.Consumer {
 		for (int i = 0; i < lanes.length; i++) {
 			this.lanesHighFirst[i] = lanes[lanes.length - 1 - i];
 		}
+		this.wake = bytes(keys.groupsWake(queue));
 		this.lanesHighFirst[lanes.length] = bytes(keys.paused(queue));
 		this.lanesHighFirst[lanes.length + 1] = bytes(keys.revoked(queue));
 		this.lanesHighFirst[lanes.length + 2] = bytes(keys.dead(queue));
@@ -114,17 +118,23 @@ final class RedisStreamConsumer implements TaskBroker.Consumer {
 			args.add(number(limit.rate()));
 			args.add(number((limit.ratePeriod() != null) ? limit.ratePeriod().toMillis() : 0));
 		});
+		TaskLimit groupLimit = this.context.getSettings().groupLimit();
+		args.add(number(groupLimit.concurrency()));
+		args.add(number(groupLimit.rate()));
+		args.add(number((groupLimit.ratePeriod() != null) ? groupLimit.ratePeriod().toMillis() : 0));
 		return this.context.redis().execute((commands) -> RedisAsync.<List<Object>>script(commands,
 				BrokerScripts.FETCH, ScriptOutputType.MULTI, this.lanesHighFirst, args.toArray(new byte[0][])));
 	}
 
 	private List<Delivery> deliveries(List<?> entries) {
-		List<Delivery> deliveries = new ArrayList<>(entries.size() / 5);
-		for (int i = 0; i + 4 < entries.size(); i += 5) {
+		List<Delivery> deliveries = new ArrayList<>(entries.size() / 6);
+		for (int i = 0; i + 5 < entries.size(); i += 6) {
 			byte[] name = (byte[]) entries.get(i + 4);
+			byte[] group = (byte[]) entries.get(i + 5);
 			deliveries.add(new Delivery(this.queue, ((Number) entries.get(i)).intValue(),
 					string((byte[]) entries.get(i + 1)), (byte[]) entries.get(i + 2),
-					((Number) entries.get(i + 3)).longValue(), (name.length > 0) ? string(name) : null));
+					((Number) entries.get(i + 3)).longValue(), (name.length > 0) ? string(name) : null,
+					(group.length > 0) ? string(group) : null));
 		}
 		return deliveries;
 	}
@@ -145,7 +155,9 @@ final class RedisStreamConsumer implements TaskBroker.Consumer {
 			String last = string((byte[]) lastIds.get(i));
 			// a lane whose key holds another type is left out, or XREAD would fail for all
 			if (!last.isEmpty()) {
-				readable.add(StreamOffset.create(this.lanesHighFirst[i], ReadOffset.from(last)));
+				// after the lanes, the stream that tasks of groups and released permits of groups wake
+				byte[] key = (i < RedisKeyspace.LANES) ? this.lanesHighFirst[i] : this.wake;
+				readable.add(StreamOffset.create(key, ReadOffset.from(last)));
 			}
 		}
 		if (readable.isEmpty()) {

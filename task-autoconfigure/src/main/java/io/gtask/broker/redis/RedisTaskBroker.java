@@ -18,6 +18,7 @@ import io.gtask.broker.Promotion;
 import io.gtask.broker.Settlement;
 import io.gtask.broker.TaskBroker;
 import io.gtask.core.DeadLetter;
+import io.gtask.core.TaskRequest;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisBatch;
 import io.gtask.redis.RedisChannelListener;
@@ -68,6 +69,8 @@ public class RedisTaskBroker implements TaskBroker {
 
 	private final RedisClaims claims;
 
+	private final GroupPermits groupPermits;
+
 	/**
 	 * Create a broker.
 	 * @param context the connection, key layout and settings, shared with the admin and the
@@ -79,7 +82,8 @@ public class RedisTaskBroker implements TaskBroker {
 		this.keys = context.keys();
 		this.tracking = context.getSettings().tracking();
 		this.waiting = new WaitingTasks(context);
-		this.claims = new RedisClaims(context, this.waiting);
+		this.groupPermits = new GroupPermits(context);
+		this.claims = new RedisClaims(context, this.waiting, this.groupPermits);
 	}
 
 	@Override
@@ -117,14 +121,20 @@ public class RedisTaskBroker implements TaskBroker {
 	private @Nullable CompletableFuture<byte @Nullable []> enqueue(RedisBatch batch, OutgoingTask task) {
 		int lane = task.priority();
 		boolean delayed = task.due() != null;
-		byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
-		byte[] message = delayed ? Lanes.tagged(lane, task.payload()) : task.payload();
+		boolean grouped = task.group() != null && !delayed;
+		byte[] target = bytes(target(task));
+		byte[] message = delayed ? delayedMember(task) : task.payload();
 		byte[] due = number(delayed ? task.due().toEpochMilli() : 0);
 		if (task.uniqueKey() != null && task.uniqueFor() != null) {
 			byte[] unique = bytes(this.keys.unique(task.queue(), task.uniqueKey()));
 			byte[][] scriptKeys = this.tracking
 					? new byte[][] { unique, target, bytes(this.keys.tracked(task.queue())) }
 					: new byte[][] { unique, target };
+			if (grouped) {
+				return batch.scriptValue(BrokerScripts.ENQUEUE_UNIQUE, scriptKeys, bytes(task.id()),
+						number(task.uniqueFor().toMillis()), bytes("g"), message, due,
+						bytes(this.keys.queuePrefix(task.queue())), bytes(task.group()), front(lane));
+			}
 			return batch.scriptValue(BrokerScripts.ENQUEUE_UNIQUE, scriptKeys, bytes(task.id()),
 					number(task.uniqueFor().toMillis()), bytes(delayed ? "z" : "s"), message, due);
 		}
@@ -132,11 +142,46 @@ public class RedisTaskBroker implements TaskBroker {
 		return null;
 	}
 
+	/**
+	 * Where a task goes: its group's list, the delayed set or the lane of its priority.
+	 */
+	private String target(OutgoingTask task) {
+		if (task.due() != null) {
+			return this.keys.delayed(task.queue());
+		}
+		if (task.group() != null) {
+			return this.keys.group(task.queue(), task.group());
+		}
+		return this.keys.lane(task.queue(), task.priority());
+	}
+
+	private static byte[] delayedMember(OutgoingTask task) {
+		return (task.group() != null) ? Lanes.grouped(task.group(), task.payload())
+				: Lanes.tagged(task.priority(), task.payload());
+	}
+
+	private static byte[] front(int priority) {
+		return bytes((priority == TaskRequest.FRONT) ? "1" : "0");
+	}
+
+	private CompletableFuture<?> enqueueGrouped(RedisBatch batch, OutgoingTask task) {
+		String queue = task.queue();
+		byte[][] scriptKeys = this.tracking
+				? new byte[][] { bytes(this.keys.group(queue, task.group())), bytes(this.keys.groups(queue)),
+						bytes(this.keys.groupsWake(queue)), bytes(this.keys.tracked(queue)) }
+				: new byte[][] { bytes(this.keys.group(queue, task.group())), bytes(this.keys.groups(queue)),
+						bytes(this.keys.groupsWake(queue)) };
+		return batch.script(BrokerScripts.ENQUEUE_GROUPED, scriptKeys, bytes(this.keys.queuePrefix(queue)),
+				bytes(task.group()), task.payload(), front(task.priority()), bytes(task.id()));
+	}
+
 	private CompletableFuture<?> enqueueWithoutKey(RedisBatch batch, OutgoingTask task) {
-		int lane = task.priority();
 		boolean delayed = task.due() != null;
-		byte[] target = bytes(delayed ? this.keys.delayed(task.queue()) : this.keys.lane(task.queue(), lane));
-		byte[] message = delayed ? Lanes.tagged(lane, task.payload()) : task.payload();
+		if (task.group() != null && !delayed) {
+			return enqueueGrouped(batch, task);
+		}
+		byte[] target = bytes(target(task));
+		byte[] message = delayed ? delayedMember(task) : task.payload();
 		if (this.tracking) {
 			return batch.script(BrokerScripts.ENQUEUE_TRACKED,
 					new byte[][] { target, bytes(this.keys.tracked(task.queue())) }, bytes(task.id()),
@@ -228,6 +273,9 @@ public class RedisTaskBroker implements TaskBroker {
 					new byte[][] { bytes(key), bytes(this.keys.revoked(list.get(0).queue())) }, RedisClaims.groupAndIds(list)));
 			released.forEach((queue, list) -> this.waiting.admit(batch, queue, Instant.now(), list,
 					localFreeAfterRelease(list)));
+			if (this.groupPermits.isLimited()) {
+				this.groupPermits.release(batch, settlements.stream().map(Settlement::delivery).toList());
+			}
 		});
 	}
 
@@ -243,7 +291,8 @@ public class RedisTaskBroker implements TaskBroker {
 		batch.script(BrokerScripts.RETRY_LATER,
 				new byte[][] { bytes(Lanes.key(this.keys, delivery)), bytes(this.keys.delayed(delivery.queue())) },
 				GROUP, bytes(delivery.deliveryId()), number(due.toEpochMilli()),
-				Lanes.tagged(delivery.priority(), payload));
+				(delivery.group() != null) ? Lanes.grouped(delivery.group(), payload)
+						: Lanes.tagged(delivery.priority(), payload));
 	}
 
 	private void deadLetter(RedisBatch batch, Delivery delivery, DeadLetter deadLetter) {

@@ -48,7 +48,8 @@ final class WaitingTasks {
 						bytes(String.valueOf(delivery.limitedName())),
 						Lanes.tagged(delivery.priority(), Lanes.counted(delivery.deliveryCount() - 1,
 								(delivery.payload() != null) ? delivery.payload() : new byte[0])),
-						bytes(Lanes.identity(delivery)));
+						bytes(Lanes.identity(delivery)),
+						bytes((delivery.group() != null) ? delivery.group() : ""));
 			}
 		});
 	}

@@ -1,14 +1,19 @@
 --- Fetch a batch across the lanes of a queue, highest first, applying pause, revoke and limits.
 --- KEYS: the lanes, highest first, then the pause flag, the revoked set and the dead set.
 --- ARGV: group, consumer, count, now, lease end, queue key prefix, prefix of dead letters, number of
---- limits, then name, concurrency, rate and rate period of each.
---- Returns {1} when paused, else {0, entries, last, broken}: five values per entry (lane, id,
---- message, delivery count, limited name); when there is no entry, the last delivered id of each
---- lane ('' for a lane whose key holds another type); and the key and type of each key found holding
+--- limits, then name, concurrency, rate and rate period of each, then the concurrency, rate and
+--- rate period of each task group.
+--- When the lanes leave slots free, tasks of groups are admitted into lane 0 in turns (lib/group.lua),
+--- one task of a group per turn, as far as the limits of each group allow, and read at once.
+--- Returns {1} when paused, else {0, entries, last, broken}: six values per entry (lane, id,
+--- message, delivery count, limited name, group); when there is no entry, the last delivered id of
+--- each lane ('' for a lane whose key holds another type) and the last id of the wake stream, or
+--- nothing when tasks of a group wait for its rate or groups were left unvisited; and the key and type of each key found holding
 --- a type other than its own, which is skipped so that the rest of the queue goes on.
 -- #include lib/split.lua
 -- #include lib/last-delivered.lua
 -- #include lib/bury.lua
+-- #include lib/group.lua
 local group, consumer, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local now, leaseUntil, prefix, deadPrefix = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local nlanes = #KEYS - 3
@@ -33,6 +38,9 @@ for i = 0, nlimits - 1 do
   local b = 9 + i * 4
   limits[ARGV[b]] = {tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])}
 end
+local gb = 9 + nlimits * 4
+local groupConc, groupRate, groupPeriod = tonumber(ARGV[gb]) or 0, tonumber(ARGV[gb + 1]) or 0, tonumber(ARGV[gb + 2]) or 0
+local groupsKey, wakeKey = prefix .. 'groups', prefix .. 'groups:wake'
 local revokedKey = KEYS[nlanes + 2]
 local revoked = false
 local revokedCount = redis.pcall('ZCARD', revokedKey)
@@ -73,8 +81,12 @@ local function admit(name, member, lane, m, d, admitted)
 end
 local out = {}
 local taken = 0
-for l = 1, nlanes do
-  if taken >= count then break end
+local laneOk = {}
+local leased = {}
+local function groupLease(g)
+  return prefix .. 'group-leases:' .. g
+end
+local function readLane(l, n)
   local key = KEYS[l]
   local lane = nlanes - l
   local laneType = typeOf(key)
@@ -82,24 +94,30 @@ for l = 1, nlanes do
     table.insert(broken, key)
     table.insert(broken, laneType)
   elseif laneType == 'stream' then
-    local res = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - taken, 'STREAMS', key, '>')
+    laneOk[l] = true
+    local res = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', key, '>')
     if type(res) == 'table' and res.err then
       redis.call('XGROUP', 'CREATE', key, group, '0')
-      res = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - taken, 'STREAMS', key, '>')
+      res = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', key, '>')
     end
     if res then
       for _, e in ipairs(res[1][2]) do
         local id, f = e[1], e[2]
         local member = lane .. '-' .. id
-        local m, d, admitted, admittedBy = '', 0, false, nil
+        local m, d, admitted, admittedBy, g = '', 0, false, nil, ''
         for j = 1, #f, 2 do
           if f[j] == 'm' then m = f[j + 1]
           elseif f[j] == 'd' then d = tonumber(f[j + 1]) or 0
-          elseif f[j] == 'a' then admitted = true admittedBy = f[j + 1] end
+          elseif f[j] == 'a' then admitted = true admittedBy = f[j + 1]
+          elseif f[j] == 'g' then g = f[j + 1] end
         end
         local keep, name = true, ''
         if inspect then
           local ok, msg = pcall(cjson.decode, m)
+          if ok and type(msg) == 'table' and g == '' and type(msg.group) == 'string' then
+            -- admitted again after waiting for the limits of its name, which keeps no field
+            g = msg.group
+          end
           if ok and type(msg) == 'table' then
             if revoked and type(msg.id) == 'string' and redis.call('ZSCORE', revokedKey, msg.id) then
               redis.call('ZREM', revokedKey, msg.id)
@@ -137,6 +155,14 @@ for l = 1, nlanes do
           -- admitted under a permit of that name but not (or no longer) a task of it
           name = admittedBy
         end
+        if g ~= '' and groupConc > 0 then
+          if keep then
+            -- a permit of its group, unless it was taken when the task was admitted just now
+            if not leased[member] then pcall(redis.call, 'ZADD', groupLease(g), leaseUntil, member) end
+          else
+            pcall(redis.call, 'ZREM', groupLease(g), member)
+          end
+        end
         if keep == nil then
           -- neither run nor acknowledged
         elseif keep then
@@ -146,6 +172,7 @@ for l = 1, nlanes do
           table.insert(out, m)
           table.insert(out, d + 1)
           table.insert(out, name)
+          table.insert(out, g)
         else
           redis.call('XACK', key, group, id)
           redis.call('XDEL', key, id)
@@ -154,8 +181,109 @@ for l = 1, nlanes do
     end
   end
 end
+for l = 1, nlanes do
+  if taken >= count then break end
+  readLane(l, count - taken)
+end
+-- tasks of groups, in turns, for the slots the lanes left free
+local groupsWait = false
+local function admitGroups(n)
+  local laneKey = KEYS[nlanes]
+  local rotation = redis.pcall('ZCARD', groupsKey)
+  if type(rotation) ~= 'number' then
+    wrong(groupsKey, 'zset')
+    return 0
+  end
+  if rotation == 0 then return 0 end
+  local top = redis.call('ZRANGE', groupsKey, -1, -1, 'WITHSCORES')
+  -- the next turn: past the last group's, kept finite whatever scores the set holds
+  local turn = math.min(tonumber(top[2]) or 0, 1e15)
+  if turn ~= turn then turn = 1e15 end
+  local admitted, visited = 0, 0
+  -- at most 100 groups looked at beyond those admitted, so that many blocked groups cost a bounded fetch
+  while admitted < n and visited < rotation and visited < n + 100 do
+    local batch = redis.call('ZRANGE', groupsKey, 0, math.min(n - admitted, rotation - visited) - 1)
+    if #batch == 0 then break end
+    local turns, done = {}, {}
+    for _, g in ipairs(batch) do
+      visited = visited + 1
+      local listKey = prefix .. 'group:' .. g
+      local leaseKey, rateKey = groupLease(g), prefix .. 'group-rate:' .. g
+      local free, byRate = true, false
+      if groupConc > 0 or groupRate > 0 then
+        local ok = pcall(function()
+          if groupConc > 0 then
+            redis.call('ZREMRANGEBYSCORE', leaseKey, '-inf', now)
+            free = redis.call('ZCARD', leaseKey) < groupConc
+          end
+          if free and groupRate > 0 then
+            redis.call('ZREMRANGEBYSCORE', rateKey, '-inf', now - groupPeriod)
+            free = redis.call('ZCARD', rateKey) < groupRate
+            byRate = not free
+          end
+        end)
+        if not ok then
+          -- a key of the group's limits holds another type: its tasks wait, never run without their limit
+          wrong(leaseKey, 'zset')
+          wrong(rateKey, 'zset')
+          free = false
+        end
+      end
+      local popped = nil
+      if free then
+        popped = redis.pcall('LPOP', listKey)
+        if type(popped) == 'table' and popped.err then
+          -- a list of another type holds no task: the group leaves the turns
+          wrong(listKey, 'list')
+          popped = nil
+        end
+        if not popped then table.insert(done, g) end
+      elseif byRate then
+        groupsWait = true
+      end
+      if popped then
+        local d, body = uncount(popped)
+        local id
+        if d > 0 then id = redis.call('XADD', laneKey, '*', 'm', body, 'g', g, 'd', d)
+        else id = redis.call('XADD', laneKey, '*', 'm', body, 'g', g) end
+        local member = '0-' .. id
+        if groupConc > 0 then
+          redis.call('ZADD', leaseKey, leaseUntil, member)
+          redis.call('PEXPIRE', leaseKey, 2 * (leaseUntil - now) + 1000)
+          leased[member] = true
+        end
+        if groupRate > 0 then
+          redis.call('ZADD', rateKey, now, member)
+          redis.call('PEXPIRE', rateKey, groupPeriod + 1000)
+        end
+        admitted = admitted + 1
+      end
+      if free == false or popped then
+        -- served or passed over: its next turn comes after all the others'
+        turn = turn + 1
+        table.insert(turns, turn)
+        table.insert(turns, g)
+      end
+    end
+    if #turns > 0 then redis.call('ZADD', groupsKey, unpack(turns)) end
+    if #done > 0 then
+      redis.call('ZREM', groupsKey, unpack(done))
+      rotation = rotation - #done
+      visited = visited - #done
+    end
+  end
+  if admitted < n and visited < rotation then
+    -- groups left unvisited may hold tasks: look again soon rather than wait for a wake
+    groupsWait = true
+  end
+  return admitted
+end
+if taken < count and (laneOk[nlanes] or typeOf(KEYS[nlanes]) == 'none') then
+  local admitted = admitGroups(count - taken)
+  if admitted > 0 then readLane(nlanes, admitted) end
+end
 local last = {}
-if taken == 0 then
+if taken == 0 and not groupsWait then
   for l = 1, nlanes do
     local t = typeOf(KEYS[l])
     if t == 'stream' then
@@ -165,6 +293,12 @@ if taken == 0 then
     else
       table.insert(last, '')
     end
+  end
+  local wake = redis.pcall('XREVRANGE', wakeKey, '+', '-', 'COUNT', 1)
+  if type(wake) == 'table' and wake.err then
+    table.insert(last, '')
+  else
+    table.insert(last, (wake[1] and wake[1][1]) or '0-0')
   end
 end
 return {0, out, last, broken}

@@ -3,7 +3,8 @@
 --- the set of limited names.
 --- ARGV: group, now, queue key prefix.
 --- Returns pending, in flight, delayed and dead counts, the pause flag, the number waiting for
---- limits, and name, held deliveries and heartbeat end of each consumer.
+--- limits, name, held deliveries and heartbeat end of each consumer, the number of groups holding
+--- tasks and the number of tasks they hold (of the first 1000 groups in turn).
 local pending, inflight = 0, 0
 local perConsumer = {}
 for l = 1, 11 do
@@ -38,5 +39,14 @@ if type(names) == 'table' and not names.err then
     if type(n) == 'number' then waiting = waiting + n end
   end
 end
+local groups, grouped = 0, 0
+local count = redis.pcall('ZCARD', ARGV[3] .. 'groups')
+if type(count) == 'number' then
+  groups = count
+  for _, g in ipairs(redis.call('ZRANGE', ARGV[3] .. 'groups', 0, 999)) do
+    local n = redis.pcall('LLEN', ARGV[3] .. 'group:' .. g)
+    if type(n) == 'number' then grouped = grouped + n end
+  end
+end
 return {pending, inflight, redis.call('ZCARD', KEYS[12]), redis.call('ZCARD', KEYS[13]),
-  redis.call('EXISTS', KEYS[14]), waiting, list}
+  redis.call('EXISTS', KEYS[14]), waiting, list, groups, grouped}

@@ -1,4 +1,4 @@
---- Move due members of the delayed set into their lanes.
+--- Move due members of the delayed set into their lanes, or those of a group into its list.
 --- KEYS: the delayed set, then the lanes, lowest first, then the dead set.
 --- ARGV: now, most to move, latest due time that can be reached, prefix of dead letters.
 --- Returns the number moved, the next due time or an empty string, then the id and reason of each
@@ -6,8 +6,10 @@
 --- due.
 -- #include lib/split.lua
 -- #include lib/bury.lua
+-- #include lib/group.lua
 local now, limit, deadPrefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[4]
 local deadKey = KEYS[#KEYS]
+local prefix = string.sub(KEYS[1], 1, #KEYS[1] - #'delayed')
 local moved, out = 0, {}
 local function setAside(member, body, reason)
   local id = 'delayed-' .. redis.sha1hex(member)
@@ -17,9 +19,21 @@ local function setAside(member, body, reason)
   return true
 end
 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)) do
-  local lane, body = split(member)
-  local added = redis.pcall('XADD', KEYS[lane + 2], '*', 'm', body)
-  if type(added) == 'table' and added.err then
+  local group, grouped = groupOf(member)
+  local lane, body = split(grouped)
+  local added
+  if group then
+    body = grouped
+    local pushed, problem = pcall(pushGrouped, prefix, group, body, false)
+    if pushed then added = 1 else added = {err = tostring(problem)} end
+  else
+    added = redis.pcall('XADD', KEYS[lane + 2], '*', 'm', body)
+  end
+  if type(added) == 'table' and added.err and group then
+    if setAside(member, body, "Could not move delayed entry into group '" .. group .. "': " .. added.err) then
+      redis.call('ZREM', KEYS[1], member)
+    end
+  elseif type(added) == 'table' and added.err then
     -- kept where it is when not even the dead letters can take it
     if setAside(member, body, 'Could not move delayed entry into lane ' .. lane .. ' (' .. KEYS[lane + 2] .. '): ' .. added.err) then
       redis.call('ZREM', KEYS[1], member)
@@ -31,7 +45,8 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'L
 end
 local never = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[3], '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
 for i = 1, #never, 2 do
-  local lane, body = split(never[i])
+  local _, grouped = groupOf(never[i])
+  local lane, body = split(grouped)
   if setAside(never[i], body, 'Delayed entry is never due: its due time is ' .. never[i + 1]) then
     redis.call('ZREM', KEYS[1], never[i])
   end

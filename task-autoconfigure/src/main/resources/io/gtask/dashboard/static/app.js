@@ -355,6 +355,7 @@
       { title: 'Scheduled', num: true, cell: function (q) {
         return h('a', { href: '#/scheduled/' + enc(q.queue), text: number(q.delayed) }); } },
       { title: 'Waiting', num: true, cell: function (q) { return number(q.waiting); } },
+      { title: 'In groups', num: true, cell: function (q) { return number(q.grouped || 0); } },
       { title: 'Dead', num: true, cell: function (q) {
         return h('a', { href: '#/dead/' + enc(q.queue), text: number(q.dead) }); } },
       { title: 'Consumers', num: true, cell: function (q) { return number(q.consumers.length); } },
@@ -381,6 +382,8 @@
           h('dt', { text: 'Running' }), h('dd', { text: number(q.inFlight) }),
           h('dt', { text: 'Scheduled' }), h('dd', null, h('a', { href: '#/scheduled/' + enc(q.queue), text: number(q.delayed) })),
           h('dt', { text: 'Waiting for limits' }), h('dd', { text: number(q.waiting) }),
+          h('dt', { text: 'Waiting in groups' }), h('dd', { text: number(q.grouped || 0) + ' in '
+            + number(q.groups || 0) + ' groups' }),
           h('dt', { text: 'Dead letters' }), h('dd', null, h('a', { href: '#/dead/' + enc(q.queue), text: number(q.dead) }))));
         var next = panel('Next and last pending task');
         append(next.body, table([
