@@ -18,9 +18,10 @@ public final class TaskVersion {
 	public static final String HEADER = "gtask-version";
 
 	/**
-	 * Header of a message of a newer version that a worker of an older one handed back: when it
-	 * was first handed back, in epoch milliseconds, from which the time it may wait for a newer
-	 * worker is measured.
+	 * Header of a message of a newer version that a worker of an older one handed back: the
+	 * attempt and when it was first handed back, in epoch milliseconds, as
+	 * {@code <attempt>:<millis>}, from which the time it may wait for a newer worker is
+	 * measured. A retry, or a task sent again, starts a window of its own.
 	 */
 	public static final String HANDED_BACK_HEADER = "gtask-version-handed-back";
 

@@ -115,6 +115,8 @@ final class SendPreparer {
 	 */
 	PreparedTask prepareAgain(TaskMessage message) {
 		Map<String, String> headers = new HashMap<>(message.headers());
+		// a task sent again waits a full window for a worker of its version
+		headers.remove(TaskVersion.HANDED_BACK_HEADER);
 		Observation observation = observe(message.id(), message.name(), message.queue(), headers);
 		try {
 			TaskMessage sent = headers.equals(message.headers()) ? message

@@ -74,11 +74,10 @@ final class VersionGate {
 	 * @throws TaskVersionException if it was handed back for longer than the window
 	 */
 	TaskMessage handBack(TaskMessage message, TaskHandlerMethod handler, Instant now) {
-		String header = message.headers().get(TaskVersion.HANDED_BACK_HEADER);
-		Long since = parse(header);
+		Long since = since(message);
 		if (since == null) {
 			Map<String, String> headers = new LinkedHashMap<>(message.headers());
-			headers.put(TaskVersion.HANDED_BACK_HEADER, Long.toString(now.toEpochMilli()));
+			headers.put(TaskVersion.HANDED_BACK_HEADER, message.attempt() + ":" + now.toEpochMilli());
 			return message.withHeaders(headers);
 		}
 		if (now.toEpochMilli() - since > this.window.toMillis()) {
@@ -98,15 +97,20 @@ final class VersionGate {
 		return now.plus(this.delay);
 	}
 
-	private static @Nullable Long parse(@Nullable String header) {
-		if (header == null) {
+	/**
+	 * When this attempt of the message was first handed back, or {@code null} if it was not:
+	 * a retry, or a header not written by a worker, starts its window anew.
+	 */
+	private static @Nullable Long since(TaskMessage message) {
+		String header = message.headers().get(TaskVersion.HANDED_BACK_HEADER);
+		int colon = (header != null) ? header.indexOf(':') : -1;
+		if (colon < 0 || !header.substring(0, colon).equals(Integer.toString(message.attempt()))) {
 			return null;
 		}
 		try {
-			return Long.parseLong(header);
+			return Long.parseLong(header.substring(colon + 1));
 		}
 		catch (NumberFormatException ex) {
-			// not written by a worker: measured from now on
 			return null;
 		}
 	}

@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.gtask.autoconfigure.GTaskProperties;
+import io.gtask.core.DeadLetter;
+import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskInfo;
@@ -72,12 +74,8 @@ class VersionedMessagesIntegrationTests {
 				TaskClient client = current.getBean(TaskClient.class);
 				String id = client.send("greet", "Grace", "Hopper");
 				StringRedisTemplate redis = old.getBean(StringRedisTemplate.class);
-				String delayed = this.prefix + ":{default}:delayed";
 				// the old worker read it and put it aside for a while, without running or failing it
-				await().atMost(WAIT).until(() -> {
-					Set<String> members = redis.opsForZSet().range(delayed, 0, -1);
-					return members != null && members.stream().anyMatch((member) -> member.contains(id));
-				});
+				await().atMost(WAIT).until(() -> isDelayed(redis, id));
 				assertThat(client.status(id)).isEqualTo(TaskStatus.PENDING);
 				assertThat(old.getBean(GreeterV1.class).calls).isEmpty();
 				current.getBean(TaskContainer.class).start();
@@ -90,7 +88,7 @@ class VersionedMessagesIntegrationTests {
 
 	@Test
 	void aMessageOfTheNewVersionFailsOnceNoNewWorkerTookItWithinTheWindow() {
-		oldVersion().withPropertyValues("gtask.versions.future-hand-back-window=1s")
+		oldVersion().withPropertyValues("gtask.versions.future-hand-back-window=2s")
 			.run((old) -> newVersion().withPropertyValues("gtask.worker.enabled=false").run((current) -> {
 				TaskClient client = current.getBean(TaskClient.class);
 				String id = client.send("greet", "Grace", "Hopper");
@@ -103,6 +101,18 @@ class VersionedMessagesIntegrationTests {
 					.contains("version 1")
 					.contains("gtask.versions.future-hand-back-window");
 				assertThat(old.getBean(GreeterV1.class).calls).isEmpty();
+				DeadLetters deadLetters = current.getBean(DeadLetters.class);
+				DeadLetter letter = deadLetters.list("default", 0, 10)
+					.stream()
+					.filter((candidate) -> id.equals(candidate.taskId()))
+					.findFirst()
+					.orElseThrow();
+				assertThat(letter.reason()).contains("gtask.versions.future-hand-back-window");
+				// sent again, it waits a window of its own before it fails again
+				deadLetters.requeue("default", letter.id());
+				await().atMost(WAIT).until(() -> isDelayed(current.getBean(StringRedisTemplate.class), id));
+				assertThat(client.status(id)).isEqualTo(TaskStatus.PENDING);
+				assertThat(client.awaitCompletion(id, WAIT).status()).isEqualTo(TaskStatus.FAILURE);
 				String oldTask = old.getBean(TaskClient.class).send("greet", "Ada Lovelace");
 				assertThat(client.await(oldTask, WAIT, String.class)).isEqualTo("v1 Ada Lovelace");
 			}));
@@ -164,6 +174,11 @@ class VersionedMessagesIntegrationTests {
 				String id = client.send("greet", "Ada Lovelace");
 				assertThat(client.await(id, WAIT, String.class)).isEqualTo("v1 Ada Lovelace");
 			}));
+	}
+
+	private boolean isDelayed(StringRedisTemplate redis, String id) {
+		Set<String> members = redis.opsForZSet().range(this.prefix + ":{default}:delayed", 0, -1);
+		return members != null && members.stream().anyMatch((member) -> member.contains(id));
 	}
 
 	/**
