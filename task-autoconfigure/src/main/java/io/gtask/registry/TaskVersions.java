@@ -104,8 +104,8 @@ public class TaskVersions implements SmartInitializingSingleton {
 		for (int version = from; version < to; version++) {
 			TaskUpcaster upcaster = (chain != null) ? chain.get(version) : null;
 			if (upcaster == null) {
-				throw new TaskVersionException("Task '" + name + "' was sent with arguments of version " + from
-						+ " but its handler takes version " + to + ", and no upcaster turns version " + version
+				throw new TaskVersionException("Arguments of version " + from + " were sent but the handler of task '"
+						+ name + "' takes version " + to + ", and no upcaster turns version " + version
 						+ " into version " + (version + 1));
 			}
 			ArrayNode next;
