@@ -44,12 +44,14 @@ import io.gtask.browse.redis.RedisTaskIndex;
 import io.gtask.core.TaskBrowser;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRequest;
+import io.gtask.core.TaskUpcaster;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.progress.ProgressStore;
 import io.gtask.redis.RedisAsync;
 import io.gtask.redis.RedisKeyspace;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.registry.TaskVersions;
 import io.gtask.send.TaskRouter;
 import io.gtask.send.TaskSender;
 import io.gtask.send.redis.RedisSendPipeline;
@@ -59,6 +61,7 @@ import io.gtask.worker.TaskDefaults;
 import io.micrometer.observation.ObservationRegistry;
 import io.gtask.worker.WorkerRegistry;
 import io.gtask.worker.redis.RedisWorkerRegistry;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.thread.Threading;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -136,10 +139,21 @@ public final class GTaskAutoConfiguration {
 		return new TaskRouter(properties.getDefaultQueue(), properties.getRoutes(), registry);
 	}
 
+	/**
+	 * The versions of task names and the upcasters between them, checked once every singleton
+	 * exists; the upcasters are asked for only then, so that they may depend on any bean.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	TaskVersions taskVersions(TaskRegistry registry, GTaskProperties properties, ListableBeanFactory beanFactory) {
+		return new TaskVersions(registry, properties.getVersions().getTasks(),
+				() -> beanFactory.getBeansOfType(TaskUpcaster.class));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	TaskSender taskSender(TaskBroker taskBroker, ResultBackend resultBackend, TaskMessageCodec codec,
-			TaskRouter router, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
+			TaskRouter router, TaskVersions versions, GTaskProperties properties, ObjectProvider<TaskMetrics> metrics,
 			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<TaskSenderCustomizer> customizers) {
 		TaskSender sender = new TaskSender(taskBroker, resultBackend, codec, router,
 				properties.getMessage().getMaxPayloadSize());
@@ -151,6 +165,7 @@ public final class GTaskAutoConfiguration {
 					: TaskRequest.InTransaction.AFTER_COMMIT)
 			.to(sender::setInTransaction);
 		sender.setMetrics(taskMetrics(metrics));
+		sender.setVersions(versions);
 		sender.setPipeline(RedisSendPipeline.of(resultBackend, taskBroker));
 		map.from(properties.getObservation()::isEnabled)
 			.whenTrue()
@@ -356,7 +371,7 @@ public final class GTaskAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		TaskContainer taskContainer(TaskBroker taskBroker, ResultBackend resultBackend, TaskRegistry registry,
-				TaskMessageCodec codec, TaskSender sender, GTaskProperties properties,
+				TaskMessageCodec codec, TaskSender sender, TaskVersions versions, GTaskProperties properties,
 				@Qualifier(WORKER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> workerExecutor,
 				ObjectProvider<TaskInterceptor> interceptors, ObjectProvider<TaskMetrics> metrics,
 				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WorkerRegistry> workerRegistry,
@@ -380,6 +395,8 @@ public final class GTaskAutoConfiguration {
 			map.from(properties::getLimits).as(GTaskAutoConfiguration::taskLimits).to(container::setTaskLimits);
 			map.from(properties.getDurable()::isEnabled).to(container::setDurable);
 			map.from(properties.getMessage()::getMaxPayloadSize).to(container::setMaxPayloadSize);
+			container.setVersions(versions, properties.getVersions().getFutureHandBackWindow(),
+					properties.getVersions().getFutureHandBackDelay());
 			container.setInterceptors(interceptors.orderedStream().toList());
 			map.from(worker::isMdc).to(container::setMdcEnabled);
 			container.setMetrics(taskMetrics(metrics));

@@ -12,8 +12,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration properties of gtask. The larger groups are classes of their own
  * ({@link WorkerProperties}, {@link TaskProperties}, {@link BackendProperties},
- * {@link DurableProperties}, {@link PeriodicProperties}, {@link LimitProperties}); the
- * JDBC backend, the statistics and the dashboard have properties classes of their own prefix.
+ * {@link DurableProperties}, {@link PeriodicProperties}, {@link LimitProperties},
+ * {@link VersionProperties}); the JDBC backend, the statistics and the dashboard have
+ * properties classes of their own prefix.
  */
 @ConfigurationProperties("gtask")
 public class GTaskProperties {
@@ -56,6 +57,9 @@ public class GTaskProperties {
 	private final PeriodicProperties periodic = new PeriodicProperties();
 
 	private final FlowProperties flow = new FlowProperties();
+
+	@NestedConfigurationProperty
+	private final VersionProperties versions = new VersionProperties();
 
 	private final Redis redis = new Redis();
 
@@ -131,6 +135,10 @@ public class GTaskProperties {
 
 	public FlowProperties getFlow() {
 		return this.flow;
+	}
+
+	public VersionProperties getVersions() {
+		return this.versions;
 	}
 
 	public Redis getRedis() {

@@ -102,4 +102,15 @@ public @interface TaskHandler {
 	 */
 	boolean manualCommit() default false;
 
+	/**
+	 * Version of the handler's arguments, 1 or more; raise it when the parameters change in a
+	 * way that messages sent for the previous version no longer bind. Senders write the
+	 * version they know of a task name into its message ({@link TaskVersion#HEADER}); a
+	 * message of an older version has its arguments turned by the {@link TaskUpcaster} beans
+	 * of the task name before they are bound, and a message of a newer version, sent by a newer
+	 * deployment of the application, is handed back for a worker of that version. Messages
+	 * without a version are of version 1.
+	 */
+	int version() default 1;
+
 }

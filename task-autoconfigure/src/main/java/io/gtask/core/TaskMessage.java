@@ -103,4 +103,15 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 				this.uniqueKey, this.group);
 	}
 
+	/**
+	 * The same message with other headers.
+	 * @param headers the headers
+	 * @return a copy with those headers
+	 */
+	public TaskMessage withHeaders(Map<String, String> headers) {
+		return new TaskMessage(this.id, this.name, this.queue, this.args, this.attempt, this.maxRetries,
+				this.timeoutMillis, this.backoffMillis, this.createdAt, headers, this.priority, this.expiresAt,
+				this.uniqueKey);
+	}
+
 }

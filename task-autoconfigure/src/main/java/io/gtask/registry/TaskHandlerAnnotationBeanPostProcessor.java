@@ -115,6 +115,7 @@ public class TaskHandlerAnnotationBeanPostProcessor implements BeanPostProcessor
 				duration(annotation.backoff(), "backoff", method, name), Arrays.asList(annotation.noRetryFor()));
 		handler.setLimit(limit(annotation, method, name));
 		handler.setManualCommit(annotation.manualCommit());
+		handler.setVersion(annotation.version());
 		return handler;
 	}
 

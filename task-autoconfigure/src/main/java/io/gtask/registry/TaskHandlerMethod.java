@@ -15,6 +15,7 @@ import io.gtask.core.ArgumentBindingException;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandlerDefinitionException;
 import io.gtask.core.TaskLimit;
+import io.gtask.core.TaskVersion;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
@@ -67,6 +68,8 @@ public final class TaskHandlerMethod {
 	private TaskLimit limit = new TaskLimit(0, 0, 0, null);
 
 	private boolean manualCommit;
+
+	private int version = TaskVersion.FIRST;
 
 	/**
 	 * Create a handler method.
@@ -151,6 +154,26 @@ public final class TaskHandlerMethod {
 	 */
 	public boolean isManualCommit() {
 		return this.manualCommit;
+	}
+
+	/**
+	 * Set the version of the arguments the handler takes.
+	 * @param version the version, 1 or more
+	 * @throws TaskHandlerDefinitionException if the version is below 1
+	 */
+	public void setVersion(int version) {
+		if (version < TaskVersion.FIRST) {
+			throw invalid("has version " + version + "; versions start at " + TaskVersion.FIRST);
+		}
+		this.version = version;
+	}
+
+	/**
+	 * The version of the arguments the handler takes.
+	 * @return the version, {@value TaskVersion#FIRST} unless it declares another
+	 */
+	public int getVersion() {
+		return this.version;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 
 import io.gtask.backend.NewTask;
 import io.gtask.broker.OutgoingTask;
@@ -16,6 +17,7 @@ import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
+import io.gtask.core.TaskVersion;
 import io.gtask.observation.TaskObservations;
 import io.gtask.observation.TaskSendContext;
 import io.micrometer.observation.Observation;
@@ -27,7 +29,7 @@ import tools.jackson.databind.node.ArrayNode;
 
 /**
  * Turns what is to be sent into {@link PreparedTask prepared tasks}: routes it, checks it by the
- * {@link TaskMessageRules}, starts the observation of its send (which writes the trace context
+ * {@link TaskMessageRules}, writes the version of its task name into its headers, starts the observation of its send (which writes the trace context
  * into the message's headers), works out its uniqueness key, encodes it and checks its size.
  */
 final class SendPreparer {
@@ -39,6 +41,8 @@ final class SendPreparer {
 	private final DataSize maxPayloadSize;
 
 	private boolean storeArguments = true;
+
+	private ToIntFunction<String> versions = (name) -> TaskVersion.FIRST;
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -54,6 +58,10 @@ final class SendPreparer {
 
 	boolean isStoreArguments() {
 		return this.storeArguments;
+	}
+
+	void setVersions(ToIntFunction<String> versions) {
+		this.versions = versions;
 	}
 
 	void setObservationRegistry(ObservationRegistry observationRegistry) {
@@ -77,6 +85,10 @@ final class SendPreparer {
 		allHeaders.putAll(headers);
 		if (due != null) {
 			allHeaders.put(TaskMessage.DUE_HEADER, Long.toString(due.toEpochMilli()));
+		}
+		String version = TaskVersion.header(this.versions.applyAsInt(request.name()));
+		if (version != null) {
+			allHeaders.putIfAbsent(TaskVersion.HEADER, version);
 		}
 		Observation observation = observe(id, request.name(), queue, allHeaders);
 		try {
@@ -103,6 +115,8 @@ final class SendPreparer {
 	 */
 	PreparedTask prepareAgain(TaskMessage message) {
 		Map<String, String> headers = new HashMap<>(message.headers());
+		// a task sent again waits a full window for a worker of its version
+		headers.remove(TaskVersion.HANDED_BACK_HEADER);
 		Observation observation = observe(message.id(), message.name(), message.queue(), headers);
 		try {
 			TaskMessage sent = headers.equals(message.headers()) ? message

@@ -22,8 +22,10 @@ import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskRequest;
+import io.gtask.core.TaskVersion;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
+import io.gtask.registry.TaskVersions;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -141,6 +143,15 @@ public class TaskSender {
 	 */
 	public void setStoreArguments(boolean storeArguments) {
 		this.preparer.setStoreArguments(storeArguments);
+	}
+
+	/**
+	 * Set the versions written into the messages of task names; without them every message is
+	 * of version {@value TaskVersion#FIRST} and carries no version header.
+	 * @param versions the versions
+	 */
+	public void setVersions(TaskVersions versions) {
+		this.preparer.setVersions(versions::versionToSend);
 	}
 
 	/**

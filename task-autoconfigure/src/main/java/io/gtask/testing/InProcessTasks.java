@@ -33,8 +33,10 @@ import io.gtask.core.TaskProgress;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
 import io.gtask.core.TaskStatus;
+import io.gtask.core.TaskVersionException;
 import io.gtask.registry.TaskHandlerMethod;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.registry.TaskVersions;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -74,6 +76,8 @@ public class InProcessTasks implements TaskClient {
 	private final TaskRegistry registry;
 
 	private final TaskMessageCodec codec;
+
+	private @Nullable TaskVersions versions;
 
 	private final Run run;
 
@@ -133,6 +137,16 @@ public class InProcessTasks implements TaskClient {
 		this.defaultQueue = defaultQueue;
 		this.defaultMaxRetries = defaultMaxRetries;
 		this.afterCommitByDefault = afterCommitByDefault;
+	}
+
+	/**
+	 * Set the versions of task names and their upcasters: a task sent with an older version
+	 * than its handler's ({@code gtask.versions.tasks}) has its arguments upcast before they are
+	 * bound, as a worker would.
+	 * @param versions the versions
+	 */
+	public void setVersions(TaskVersions versions) {
+		this.versions = versions;
 	}
 
 	/**
@@ -401,6 +415,14 @@ public class InProcessTasks implements TaskClient {
 					"No handler is registered for task '" + task.name() + "'"), this.clock.instant());
 			return;
 		}
+		ArrayNode args;
+		try {
+			args = upcast(task.name(), handler, state.args);
+		}
+		catch (TaskVersionException ex) {
+			state.fail(TaskError.of(ex), this.clock.instant());
+			return;
+		}
 		int maxRetries = (task.request().maxRetries() != null) ? task.request().maxRetries()
 				: (handler.getMaxRetries() != null) ? handler.getMaxRetries() : this.defaultMaxRetries;
 		for (int attempt = 1;; attempt++) {
@@ -409,7 +431,7 @@ public class InProcessTasks implements TaskClient {
 			state.start(attempt, this.clock.instant());
 			Object result;
 			try {
-				result = handler.invoke(handler.bind(this.codec.getJsonMapper(), state.args, context));
+				result = handler.invoke(handler.bind(this.codec.getJsonMapper(), args, context));
 			}
 			catch (Throwable ex) {
 				if (context.committed()) {
@@ -443,6 +465,15 @@ public class InProcessTasks implements TaskClient {
 			return;
 		}
 		state.succeed(json, this.clock.instant());
+	}
+
+	/**
+	 * The arguments of a task for its handler, upcast from the version sent when that is older.
+	 */
+	private ArrayNode upcast(String name, TaskHandlerMethod handler, ArrayNode args) {
+		int sent = (this.versions != null) ? this.versions.versionToSend(name) : handler.getVersion();
+		return (this.versions != null && sent < handler.getVersion())
+				? this.versions.upcast(name, sent, handler.getVersion(), args) : args;
 	}
 
 	void fail(State state, Throwable error) {

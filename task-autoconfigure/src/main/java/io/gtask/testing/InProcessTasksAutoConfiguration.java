@@ -1,16 +1,22 @@
 package io.gtask.testing;
 
+import java.util.Map;
+
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
 import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMongoBackendAutoConfiguration;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskQueues;
+import io.gtask.core.TaskUpcaster;
 import io.gtask.registry.TaskHandlerAnnotationBeanPostProcessor;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.registry.TaskVersions;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -42,14 +48,30 @@ public class InProcessTasksAutoConfiguration {
 		return new TaskMessageCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
+	/**
+	 * The versions and upcasters of the application, checked as they are when it runs, so that
+	 * its tests fail on what would fail its startup.
+	 */
 	@Bean
-	InProcessTasks inProcessTasks(TaskRegistry registry, TaskMessageCodec codec, Environment environment) {
+	@ConditionalOnMissingBean
+	TaskVersions taskVersions(TaskRegistry registry, Environment environment, ListableBeanFactory beanFactory) {
+		Map<String, Integer> tasks = Binder.get(environment)
+			.bind("gtask.versions.tasks", Bindable.mapOf(String.class, Integer.class))
+			.orElse(Map.of());
+		return new TaskVersions(registry, tasks, () -> beanFactory.getBeansOfType(TaskUpcaster.class));
+	}
+
+	@Bean
+	InProcessTasks inProcessTasks(TaskRegistry registry, TaskMessageCodec codec, TaskVersions versions,
+			Environment environment) {
 		Binder binder = Binder.get(environment);
-		return new InProcessTasks(registry, codec,
+		InProcessTasks tasks = new InProcessTasks(registry, codec,
 				binder.bind("gtask.test.in-process.run", InProcessTasks.Run.class).orElse(InProcessTasks.Run.ON_DRAIN),
 				binder.bind("gtask.default-queue", String.class).orElse("default"),
 				binder.bind("gtask.task.max-retries", Integer.class).orElse(3),
 				!"immediate".equalsIgnoreCase(binder.bind("gtask.send.in-transaction", String.class).orElse("")));
+		tasks.setVersions(versions);
+		return tasks;
 	}
 
 	@Bean

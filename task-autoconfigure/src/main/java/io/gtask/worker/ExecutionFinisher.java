@@ -119,6 +119,14 @@ final class ExecutionFinisher {
 	}
 
 	/**
+	 * The message is of a newer version than its handler here: it is queued again at
+	 * {@code at}, for a newer worker, without counting an attempt; its task stays as it was.
+	 */
+	void handedBack(Delivery delivery, TaskMessage message, Instant at) {
+		complete(new Outcome(null, Settlement.retryLater(delivery, this.codec.encode(message), at)).releasing(message));
+	}
+
+	/**
 	 * The message is not valid: it is kept as a dead letter.
 	 */
 	void malformed(Delivery delivery, MalformedTaskMessageException ex, @Nullable TaskMessage read) {

@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param codec reads task messages and writes results
  * @param maxPayloadSize the largest message run
  * @param registry finds the handler of a task
+ * @param versions fits the version of a message to its handler's
  * @param defaults the timeout of tasks that declare none
  * @param retryPolicy decides whether a failed attempt runs again
  * @param invoker invokes handlers through the interceptors
@@ -27,7 +28,8 @@ import org.springframework.util.unit.DataSize;
  * @param progress writes the progress handlers report
  * @param clock the clock
  */
-record ExecutionSupport(TaskMessageCodec codec, DataSize maxPayloadSize, TaskRegistry registry, TaskDefaults defaults,
+record ExecutionSupport(TaskMessageCodec codec, DataSize maxPayloadSize, TaskRegistry registry, VersionGate versions,
+		TaskDefaults defaults,
 		TaskRetryPolicy retryPolicy, HandlerInvoker invoker, ExecutionFinisher finisher,
 		CancellationRegistry cancellations, ManualCommitWriter commits, ScheduledExecutorService timer,
 		AbandonedThreads abandonedThreads, TaskMetrics metrics, ProgressReporter progress, Clock clock) {

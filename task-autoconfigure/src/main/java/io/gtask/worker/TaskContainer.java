@@ -22,6 +22,7 @@ import io.gtask.lifecycle.AbstractSmartLifecycle;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.progress.ProgressStore;
 import io.gtask.registry.TaskRegistry;
+import io.gtask.registry.TaskVersions;
 import io.gtask.send.TaskSender;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -105,6 +106,8 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	private Map<String, TaskLimit> configuredLimits = Map.of();
 
 	private @Nullable WorkerRegistry workerRegistry;
+
+	private @Nullable VersionGate versionGate;
 
 	private @Nullable Duration shutdownPhaseTimeout;
 
@@ -213,6 +216,22 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	 */
 	public void setMaxPayloadSize(DataSize maxPayloadSize) {
 		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	/**
+	 * Set the versions of task names and the upcasters between them, and how long a message
+	 * of a newer version than its handler here is handed back for a newer worker. Without
+	 * them, each handler takes messages of its own version and older ones fail, and newer ones
+	 * are handed back for {@link TaskVersions#DEFAULT_FUTURE_HAND_BACK_WINDOW}.
+	 * @param versions the versions and upcasters
+	 * @param futureHandBackWindow how long a message of a newer version is handed back, from
+	 * the first time it was
+	 * @param futureHandBackDelay how long a message handed back waits before it is queued again
+	 */
+	public void setVersions(TaskVersions versions, Duration futureHandBackWindow, Duration futureHandBackDelay) {
+		Assert.isTrue(!futureHandBackWindow.isNegative(), "futureHandBackWindow must not be negative");
+		Assert.isTrue(!futureHandBackDelay.isNegative(), "futureHandBackDelay must not be negative");
+		this.versionGate = new VersionGate(versions, futureHandBackWindow, futureHandBackDelay);
 	}
 
 	/**
@@ -333,7 +352,10 @@ public class TaskContainer extends AbstractSmartLifecycle {
 		DeadLetterFactory deadLetters = new DeadLetterFactory(this.codec, this.maxPayloadSize);
 		ExecutionFinisher finisher = new ExecutionFinisher(this.writer, this.slots, deadLetters, this.metrics,
 				this.codec, getClock());
-		return new ExecutionSupport(this.codec, this.maxPayloadSize, this.registry, this.defaults,
+		VersionGate versions = (this.versionGate != null) ? this.versionGate
+				: new VersionGate(new TaskVersions(this.registry), TaskVersions.DEFAULT_FUTURE_HAND_BACK_WINDOW,
+						TaskVersions.DEFAULT_FUTURE_HAND_BACK_DELAY);
+		return new ExecutionSupport(this.codec, this.maxPayloadSize, this.registry, versions, this.defaults,
 				new TaskRetryPolicy(this.defaults),
 				new HandlerInvoker(this.interceptors, this.mdcEnabled, this.observationRegistry), finisher,
 				this.cancellations, new ManualCommitWriter(this.backend, this.sender, this.codec, getClock(),

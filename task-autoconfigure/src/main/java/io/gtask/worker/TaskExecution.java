@@ -13,6 +13,7 @@ import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskTimeoutException;
+import io.gtask.core.TaskVersionException;
 import io.gtask.core.UnknownTaskException;
 import io.gtask.flow.BatchTracker;
 import io.gtask.metrics.TaskOutcome;
@@ -20,10 +21,12 @@ import io.gtask.registry.TaskHandlerMethod;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
- * One attempt of one task on a worker thread: decode, bind, invoke under a timeout, and end
- * exactly once, whether the handler returns, throws, runs past its deadline, or is cancelled.
+ * One attempt of one task on a worker thread: decode, fit its version to the handler's, bind,
+ * invoke under a timeout, and end exactly once, whether the handler returns, throws, runs past
+ * its deadline, or is cancelled.
  * The handler's return, its timeout, a cancellation and shutdown race to claim the outcome; the
  * winner decides how the attempt ends and tells the {@link ExecutionFinisher}, which writes the
  * outcome and gives back the slot.
@@ -171,6 +174,18 @@ final class TaskExecution implements Runnable {
 			this.finisher.failed(this.delivery, message, TaskError.of(ex), message.attempt() - 1, now);
 			return;
 		}
+		ArrayNode args;
+		try {
+			if (this.support.versions().isNewer(message, handler)) {
+				handBack(message, handler, now);
+				return;
+			}
+			args = this.support.versions().args(message, handler);
+		}
+		catch (TaskVersionException ex) {
+			versionFailed(message, ex, now);
+			return;
+		}
 		Duration timeout = (message.timeoutMillis() != null) ? Duration.ofMillis(message.timeoutMillis())
 				: (handler.getTimeout() != null) ? handler.getTimeout() : this.support.defaults().timeout();
 		int maxRetries = this.support.retryPolicy().maxRetries(message, handler);
@@ -190,7 +205,7 @@ final class TaskExecution implements Runnable {
 			.schedule(() -> timedOut(message, handler, context, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS));
 		Object result;
 		try {
-			Object[] values = handler.bind(this.support.codec().getJsonMapper(), message.args(), context);
+			Object[] values = handler.bind(this.support.codec().getJsonMapper(), args, context);
 			try {
 				result = this.support.invoker().invoke(handler, context, values, message);
 			}
@@ -290,6 +305,37 @@ final class TaskExecution implements Runnable {
 		logger.info(() -> ex.getMessage());
 		record(message, TaskOutcome.REVOKED);
 		this.finisher.revoked(this.delivery, message, TaskError.of(ex), message.attempt() - 1, now);
+	}
+
+	/**
+	 * The message is of a newer version than its handler here: hand it back for a newer
+	 * worker, or fail it once it was handed back for longer than its window.
+	 */
+	private void handBack(TaskMessage message, TaskHandlerMethod handler, Instant now) {
+		TaskMessage handedBack;
+		try {
+			handedBack = this.support.versions().handBack(message, handler, now);
+		}
+		catch (TaskVersionException ex) {
+			versionFailed(message, ex, now);
+			return;
+		}
+		if (!this.guard.claimBeforeStart()) {
+			return;
+		}
+		Instant until = this.support.versions().handBackUntil(now);
+		logger.debug(() -> "Task '" + message.name() + "' (" + message.id() + ") is of a newer version than its handler"
+				+ " here (version " + handler.getVersion() + "); handed back for a newer worker until " + until);
+		this.finisher.handedBack(this.delivery, handedBack, until);
+	}
+
+	private void versionFailed(TaskMessage message, TaskVersionException ex, Instant now) {
+		if (!this.guard.claimBeforeStart()) {
+			return;
+		}
+		logger.warn(() -> ex.getMessage());
+		record(message, TaskOutcome.FAILURE);
+		this.finisher.failed(this.delivery, message, TaskError.of(ex), message.attempt() - 1, now, ex, null);
 	}
 
 	private void expired(TaskMessage message, Instant now) {

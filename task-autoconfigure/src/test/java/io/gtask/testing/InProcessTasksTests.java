@@ -20,11 +20,13 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskContext;
 import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskHandler;
+import io.gtask.core.TaskHandlerDefinitionException;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskQueues;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskSendException;
 import io.gtask.core.TaskStatus;
+import io.gtask.core.TaskUpcaster;
 import io.gtask.worker.TaskContainer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -62,6 +64,31 @@ class InProcessTasksTests {
 			assertThat(context.getBean(TaskClient.class)).isSameAs(context.getBean(InProcessTasks.class));
 			assertThat(context).doesNotHaveBean(TaskBroker.class).doesNotHaveBean(TaskContainer.class);
 		});
+	}
+
+	@Test
+	void argumentsOfAnOlderVersionSentByTheApplicationAreUpcastBeforeTheyRun() {
+		this.runner.withBean(VersionedGreeter.class)
+			.withBean("greetFromVersion1", TaskUpcaster.class,
+					() -> TaskUpcaster.of("greet", 1, (args) -> args.add("Lovelace")))
+			.withPropertyValues("gtask.versions.tasks.greet=1")
+			.run((context) -> {
+				InProcessTasks tasks = context.getBean(InProcessTasks.class);
+				String id = tasks.send("greet", "Ada");
+				assertThat(tasks.drain()).isEqualTo(1);
+				assertThat(tasks.await(id, Duration.ofSeconds(1), String.class)).isEqualTo("Ada Lovelace");
+			});
+	}
+
+	@Test
+	void upcastersAreCheckedAsWhenTheApplicationRuns() {
+		this.runner.withBean(VersionedGreeter.class)
+			.withBean("greetFromVersion2", TaskUpcaster.class,
+					() -> TaskUpcaster.of("greet", 2, (args) -> args))
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(TaskHandlerDefinitionException.class)
+				.hasMessageContaining("'greet'")
+				.hasMessageContaining("from version 2"));
 	}
 
 	@Test
@@ -263,6 +290,18 @@ class InProcessTasksTests {
 		@TaskHandler(value = "approve", manualCommit = true)
 		public void approve(TaskContext context) {
 			LAST_CONTEXT = context;
+		}
+
+	}
+
+	/**
+	 * A handler of version 2, whose version 1 took the first name only.
+	 */
+	public static class VersionedGreeter {
+
+		@TaskHandler(value = "greet", version = 2)
+		public String greet(String first, String last) {
+			return first + " " + last;
 		}
 
 	}
