@@ -111,7 +111,7 @@ public record TaskMessage(String id, String name, String queue, ArrayNode args, 
 	public TaskMessage withHeaders(Map<String, String> headers) {
 		return new TaskMessage(this.id, this.name, this.queue, this.args, this.attempt, this.maxRetries,
 				this.timeoutMillis, this.backoffMillis, this.createdAt, headers, this.priority, this.expiresAt,
-				this.uniqueKey);
+				this.uniqueKey, this.group);
 	}
 
 }
