@@ -37,7 +37,9 @@ import org.springframework.util.ClassUtils;
  * <p>
  * Registered in {@code META-INF/spring/aot.factories}. The hints for the application's
  * {@link io.gtask.core.TaskHandler} methods come from {@link TaskHandlerReflectiveProcessor}.
- * gtask creates no JDK proxies and loads no class by name, so it needs no proxy hints.
+ * gtask creates no JDK proxies, so it needs no proxy hints; the exception classes named in
+ * {@code gtask.task.non-retryable-exceptions} are registered by
+ * {@link NonRetryableExceptionsAotProcessor}.
  */
 public final class GTaskRuntimeHints implements RuntimeHintsRegistrar {
 
