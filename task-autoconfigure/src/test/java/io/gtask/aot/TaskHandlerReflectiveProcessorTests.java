@@ -42,7 +42,7 @@ class TaskHandlerReflectiveProcessorTests {
 	void methodWithoutTaskHandlerIsLeftAlone() {
 		RuntimeHints hints = new RuntimeHints();
 		new ReflectiveRuntimeHintsRegistrar().registerRuntimeHints(hints, InvoiceHandlers.class);
-		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(InvoiceHandlers.class, "helper"))
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(InvoiceHandlers.class, "describe"))
 			.rejects(hints);
 	}
 
@@ -91,7 +91,7 @@ class TaskHandlerReflectiveProcessorTests {
 			return Map.of("all", new Summary(lines.size()));
 		}
 
-		public String helper() {
+		public String describe() {
 			return "not a task";
 		}
 
