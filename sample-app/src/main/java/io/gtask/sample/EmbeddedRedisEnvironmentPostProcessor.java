@@ -35,7 +35,8 @@ import redis.embedded.RedisServer;
  * This runs before the application context exists, and therefore before Spring Boot creates
  * the Redis connection factory from {@code spring.data.redis.*}: it points those properties at
  * the embedded server. The server stops when the application context closes, after every bean
- * that could still talk to it is gone.
+ * that could still talk to it is gone. Ahead-of-time processing of the application at build
+ * time starts no server; the processed application starts one when it runs.
  */
 public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -51,6 +52,9 @@ public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostPro
 	public static final String EMBEDDED_REDIS_BEAN_NAME = "embeddedRedis";
 
 	private static final String HOST = "127.0.0.1";
+
+	// set while spring-boot-maven-plugin's process-aot runs the application to process it
+	private static final String AOT_PROCESSING = "spring.aot.processing";
 
 	// any of these names a Redis to connect to; everything else (timeouts, pools) is a tuning
 	private static final List<ConfigurationPropertyName> CONNECTION_PROPERTIES = List.of(
@@ -74,7 +78,8 @@ public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostPro
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (isRedisConfigured(environment)) {
+		if (isRedisConfigured(environment) || Boolean.getBoolean(AOT_PROCESSING)) {
+			// ahead-of-time processing only builds the bean definitions: it connects to nothing
 			return;
 		}
 		int port = freePort();

@@ -14,8 +14,8 @@ import org.springframework.mock.env.MockEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which settings count as a configured Redis, and that a configured Redis starts no embedded
- * one.
+ * Which settings count as a configured Redis, and that a configured Redis, or ahead-of-time
+ * processing, starts no embedded one.
  */
 class EmbeddedRedisEnvironmentPostProcessorTests {
 
@@ -60,6 +60,25 @@ class EmbeddedRedisEnvironmentPostProcessorTests {
 
 		new EmbeddedRedisEnvironmentPostProcessor(DeferredLogFactoryForTests.INSTANCE)
 			.postProcessEnvironment(environment, application);
+
+		assertThat(environment.getPropertySources().contains(EmbeddedRedisEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
+			.isFalse();
+		assertThat(application.getInitializers()).hasSize(initializers);
+	}
+
+	@Test
+	void aheadOfTimeProcessingStartsNoEmbeddedServer() {
+		MockEnvironment environment = new MockEnvironment();
+		SpringApplication application = new SpringApplication(SampleApplication.class);
+		int initializers = application.getInitializers().size();
+		System.setProperty("spring.aot.processing", "true");
+		try {
+			new EmbeddedRedisEnvironmentPostProcessor(DeferredLogFactoryForTests.INSTANCE)
+				.postProcessEnvironment(environment, application);
+		}
+		finally {
+			System.clearProperty("spring.aot.processing");
+		}
 
 		assertThat(environment.getPropertySources().contains(EmbeddedRedisEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
 			.isFalse();

@@ -6,6 +6,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.gtask.aot.TaskHandlerReflectiveProcessor;
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a Spring bean as the handler of a task.
  * <p>
@@ -17,10 +20,14 @@ import java.lang.annotation.Target;
  * <p>
  * A handler with a {@link #cron()} is also a periodic task: at each tick of the cron
  * expression one task is sent to it, by exactly one of the application's running instances.
+ * <p>
+ * For ahead-of-time processing and native images, the method and the types of its parameters
+ * and result are registered for reflection ({@link TaskHandlerReflectiveProcessor}).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(TaskHandlerReflectiveProcessor.class)
 public @interface TaskHandler {
 
 	/**
