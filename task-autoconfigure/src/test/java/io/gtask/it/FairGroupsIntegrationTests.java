@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gtask.core.BatchRequest;
 import io.gtask.core.DeadLetters;
+import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFlow;
@@ -27,6 +28,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -155,6 +157,23 @@ class FairGroupsIntegrationTests {
 		this.worker.withPropertyValues("gtask.worker.concurrency=1").run((context) -> {
 			await().atMost(WAIT).until(() -> GroupHandlers.done("f") + GroupHandlers.done("f-front") == 3);
 			assertThat(GroupHandlers.ORDER.get(0)).isEqualTo("f-front");
+		});
+	}
+
+	@Test
+	void aGroupedTaskHoldsItsUniquenessKeyWhileItWaitsForItsTurn() {
+		this.producer.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskRequest request = TaskRequest.of("tenantWork").args("u", 0).group("u")
+				.uniqueKey("order-1", Duration.ofMinutes(1)).build();
+			String first = client.send(request);
+			assertThatExceptionOfType(DuplicateTaskException.class).isThrownBy(() -> client.send(request));
+			assertThat(context.getBean(TaskQueues.class).info("default").grouped()).isEqualTo(1);
+			this.worker.run((workerContext) -> assertThat(client.awaitCompletion(first, WAIT).status())
+				.isEqualTo(TaskStatus.SUCCESS));
+			// released with the outcome: the key can be taken again
+			String again = client.send(request);
+			assertThat(again).isNotEqualTo(first);
 		});
 	}
 
