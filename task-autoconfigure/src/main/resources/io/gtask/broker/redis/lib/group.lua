@@ -15,7 +15,7 @@ local function pushGrouped(prefix, group, member, front)
     redis.pcall('XADD', prefix .. 'groups:wake', 'MAXLEN', '1', '*', 'w', '1')
   end
 end
---- The group a member of the delayed set belongs to: 'g<length>:<group>|' before the message.
+-- the group a member of the delayed set belongs to: 'g<length>:<group>|' before the message
 local function groupOf(member)
   if string.byte(member, 1) == 103 then
     local len, rest = string.match(member, '^g(%d+):(.*)$')
