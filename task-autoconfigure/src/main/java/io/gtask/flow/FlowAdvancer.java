@@ -20,6 +20,7 @@ import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.crypto.PayloadDecryptionException;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
@@ -193,7 +194,7 @@ public class FlowAdvancer {
 			return;
 		}
 		String flowId = reference.substring(0, split);
-		FlowOutcome outcome = (change.status() == TaskStatus.SUCCESS) ? FlowOutcome.succeeded(change.result())
+		FlowOutcome outcome = (change.status() == TaskStatus.SUCCESS) ? succeeded(change)
 				: FlowOutcome.failed(stepError(change));
 		try {
 			FlowNodes loader = new FlowNodes(this.store, this.nodes, flowId);
@@ -214,6 +215,19 @@ public class FlowAdvancer {
 					+ change.id() + ": " + ex.getMessage(), ex);
 			abort(flowId, stopped);
 			throw stopped;
+		}
+	}
+
+	/**
+	 * The outcome of a step that succeeded, with its result as the codec reads it: a result that
+	 * cannot be decrypted fails the step.
+	 */
+	private FlowOutcome succeeded(TaskStateChange change) {
+		try {
+			return FlowOutcome.succeeded(this.codec.readResult(change.id(), change.result()));
+		}
+		catch (PayloadDecryptionException ex) {
+			return FlowOutcome.failed(TaskError.of(ex));
 		}
 	}
 
@@ -338,7 +352,8 @@ public class FlowAdvancer {
 		String name = ended.name();
 		String queue = ended.queue();
 		TaskStateChange change = switch (status) {
-			case SUCCESS -> TaskStateChange.success(flowId, name, queue, now, 1, outcome.result());
+			case SUCCESS -> TaskStateChange.success(flowId, name, queue, now, 1,
+					(outcome.result() != null) ? this.codec.writeResultJson(flowId, outcome.result()) : null);
 			case REVOKED -> TaskStateChange.revoked(flowId, name, queue, now, 1, outcome.error());
 			default -> TaskStateChange.failure(flowId, name, queue, now, 1, outcome.error());
 		};
