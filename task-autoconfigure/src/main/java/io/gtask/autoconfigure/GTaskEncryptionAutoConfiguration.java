@@ -35,7 +35,7 @@ public final class GTaskEncryptionAutoConfiguration {
 	private static final String HIDDEN = "(hidden)";
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(KeyProvider.class)
 	InMemoryKeyProvider gtaskKeyProvider(GTaskEncryptionProperties properties) {
 		if (properties.getKeys().isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "keys", null,

@@ -131,19 +131,28 @@ public class TaskMessageCodec {
 
 	/**
 	 * The state of a task with its result and arguments as JSON text, decrypted when they were
-	 * encrypted; the same instance when there is nothing to decrypt.
+	 * encrypted; the same instance when there is nothing to decrypt. Arguments that cannot be
+	 * decrypted (their key was removed) read as not kept, so that the state of the task stays
+	 * readable; a result that cannot be decrypted is an error.
 	 * @param task the task as a result backend read it
 	 * @return the task with readable result and arguments
-	 * @throws PayloadDecryptionException if an encrypted value cannot be decrypted
+	 * @throws PayloadDecryptionException if an encrypted result cannot be decrypted
 	 */
 	public TaskInfo readInfo(TaskInfo task) {
 		if (!PayloadCipher.isEncrypted(task.result()) && !PayloadCipher.isEncrypted(task.args())) {
 			return task;
 		}
+		String args;
+		try {
+			args = decrypt(task.id(), task.args(), PayloadCipher.Part.ARGUMENTS);
+		}
+		catch (PayloadDecryptionException ex) {
+			args = null;
+		}
 		return new TaskInfo(task.id(), task.name(), task.queue(), task.status(),
 				decrypt(task.id(), task.result(), PayloadCipher.Part.RESULT), task.error(), task.attempts(),
-				task.createdAt(), task.startedAt(), task.finishedAt(), task.nextAttemptAt(),
-				decrypt(task.id(), task.args(), PayloadCipher.Part.ARGUMENTS), task.history(), task.progress());
+				task.createdAt(), task.startedAt(), task.finishedAt(), task.nextAttemptAt(), args, task.history(),
+				task.progress());
 	}
 
 	private @Nullable String decrypt(String taskId, @Nullable String stored, PayloadCipher.Part part) {
