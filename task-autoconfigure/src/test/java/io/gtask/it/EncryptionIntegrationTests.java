@@ -28,6 +28,10 @@ import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import static io.gtask.core.TaskFlow.chain;
+import static io.gtask.core.TaskFlow.chord;
+import static io.gtask.core.TaskFlow.group;
+import static io.gtask.core.TaskFlow.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -131,6 +135,24 @@ class EncryptionIntegrationTests {
 			String next = client.send("greet", "after");
 			assertThat(client.await(next, WAIT, String.class)).isEqualTo("hello after");
 		});
+	}
+
+	@Test
+	void flowsPassDecryptedResultsOnAndKeepTheirOwnResultEncrypted() {
+		runner(true, "a", "a").withUserConfiguration(WorkflowIntegrationTests.HandlersConfiguration.class)
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				String chain = client.flows().start(chain(task("wf.add", 1, 2), task("wf.add", 10), task("wf.add", 100)));
+				assertThat(client.await(chain, WAIT, Integer.class)).isEqualTo(113);
+				String chord = client.flows()
+					.start(chord(group(task("wf.add", 1, 1), task("wf.add", 2, 2), task("wf.add", 3, 3)), task("wf.sum")));
+				assertThat(client.await(chord, WAIT, Integer.class)).isEqualTo(12);
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				for (String id : List.of(chain, chord)) {
+					String result = (String) redis.opsForHash().get(new RedisKeyspace(this.prefix).task(id), "result");
+					assertThat(result).startsWith("gtask:enc:v1:a:");
+				}
+			});
 	}
 
 	private ApplicationContextRunner runner(boolean worker, String current, String... keys) {
