@@ -66,6 +66,7 @@ public final class GTaskDashboardAutoConfiguration {
 				dashboard.getRefreshInterval(), stats.getRetention());
 		// encrypted payloads are shown decrypted only to those who may act
 		controller.setRedactPayloads(dashboard.isRedactPayloads() || codec.isEncrypting());
+		controller.setMessageCodec(codec);
 		browser.ifUnique(controller::setTaskBrowser);
 		return controller;
 	}

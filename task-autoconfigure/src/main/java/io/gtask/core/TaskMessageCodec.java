@@ -155,6 +155,34 @@ public class TaskMessageCodec {
 				task.progress());
 	}
 
+	/**
+	 * A message as text for people who may read its arguments, such as the dashboard's users
+	 * with the action role: its JSON with the arguments decrypted. A message that is not
+	 * encrypted, or cannot be read or decrypted, is shown as it is kept.
+	 * @param payload the message bytes, as kept in a queue or a dead letter
+	 * @return the text
+	 */
+	public String toReadableText(byte[] payload) {
+		String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+		if (this.cipher == null || !text.contains(PayloadCipher.PREFIX)) {
+			return text;
+		}
+		try {
+			JsonNode node = this.jsonMapper.readTree(payload);
+			JsonNode id = (node != null) ? node.get("id") : null;
+			JsonNode args = (node != null) ? node.get("args") : null;
+			if (node instanceof ObjectNode object && id != null && id.isString() && args != null && args.isString()) {
+				object.set("args", this.jsonMapper.readTree(
+						this.cipher.decrypt(args.stringValue(), id.stringValue(), PayloadCipher.Part.ARGUMENTS)));
+				return this.jsonMapper.writeValueAsString(object);
+			}
+		}
+		catch (JacksonException | PayloadDecryptionException ex) {
+			// shown as it is kept: the reason it cannot be read is the dead letter's own
+		}
+		return text;
+	}
+
 	private @Nullable String decrypt(String taskId, @Nullable String stored, PayloadCipher.Part part) {
 		if (!PayloadCipher.isEncrypted(stored)) {
 			return stored;
