@@ -130,6 +130,20 @@ public class TaskMessageCodec {
 	}
 
 	/**
+	 * Read arguments as {@link #writeArgs} wrote them. Text that is not encrypted is returned
+	 * as it is.
+	 * @param taskId the task they belong to
+	 * @param stored the stored text
+	 * @return the JSON text of the array
+	 * @throws PayloadDecryptionException if the text is encrypted and cannot be decrypted, or
+	 * this codec does not encrypt
+	 */
+	public String readArgs(String taskId, String stored) {
+		String args = decrypt(taskId, stored, PayloadCipher.Part.ARGUMENTS);
+		return (args != null) ? args : stored;
+	}
+
+	/**
 	 * The state of a task with its result and arguments as JSON text, decrypted when they were
 	 * encrypted; the same instance when there is nothing to decrypt. Arguments that cannot be
 	 * decrypted (their key was removed) read as not kept, so that the state of the task stays

@@ -155,6 +155,25 @@ class EncryptionIntegrationTests {
 			});
 	}
 
+	@Test
+	void flowsKeepTheArgumentsAndResultsOfTheirStepsEncryptedWhileTheyRun() {
+		String secret = "secret-" + UUID.randomUUID();
+		runner(true, "a", "a").withUserConfiguration(WorkflowIntegrationTests.HandlersConfiguration.class)
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				String id = client.flows()
+					.start(chain(task("wf.echo", secret + "-1", 300), task("wf.echo", 300),
+							task("wf.echo", secret + "-3", 0).immutable()));
+				org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+					assertThat(dump(redis)).doesNotContain(secret);
+					return client.find(id).map((info) -> info.status().isFinished()).orElse(false);
+				});
+				assertThat(client.await(id, WAIT, String.class)).isEqualTo(secret + "-3");
+				assertThat(dump(redis)).doesNotContain(secret);
+			});
+	}
+
 	private ApplicationContextRunner runner(boolean worker, String current, String... keys) {
 		ApplicationContextRunner runner = GTaskTestSupport.runner()
 			.withConfiguration(AutoConfigurations.of(GTaskEncryptionAutoConfiguration.class))
