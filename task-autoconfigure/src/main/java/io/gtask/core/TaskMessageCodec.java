@@ -1,8 +1,10 @@
 package io.gtask.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.gtask.crypto.PayloadCipher;
@@ -177,7 +179,7 @@ public class TaskMessageCodec {
 	 * @return the text
 	 */
 	public String toReadableText(byte[] payload) {
-		String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+		String text = new String(payload, StandardCharsets.UTF_8);
 		if (this.cipher == null || !text.contains(PayloadCipher.PREFIX)) {
 			return text;
 		}
@@ -202,7 +204,7 @@ public class TaskMessageCodec {
 			return stored;
 		}
 		if (this.cipher == null) {
-			throw new PayloadDecryptionException("Cannot decrypt the " + part.name().toLowerCase(java.util.Locale.ROOT)
+			throw new PayloadDecryptionException("Cannot decrypt the " + part.name().toLowerCase(Locale.ROOT)
 					+ " of task " + taskId + ": encryption is not enabled (gtask.encryption.enabled)", null, null);
 		}
 		return this.cipher.decrypt(stored, taskId, part);
