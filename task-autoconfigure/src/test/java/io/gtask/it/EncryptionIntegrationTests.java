@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.gtask.autoconfigure.GTaskEncryptionAutoConfiguration;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
@@ -16,6 +19,7 @@ import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
 import io.gtask.core.UndecryptableTaskMessageException;
+import io.gtask.crypto.KeyProvider;
 import io.gtask.redis.RedisKeyspace;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -171,6 +175,37 @@ class EncryptionIntegrationTests {
 				});
 				assertThat(client.await(id, WAIT, String.class)).isEqualTo(secret + "-3");
 				assertThat(dump(redis)).doesNotContain(secret);
+			});
+	}
+
+	@Test
+	void applicationsKeyProviderEncryptsAndDecrypts() {
+		SecretKey key = new SecretKeySpec(Base64.getDecoder().decode(KEY_B), "AES");
+		GTaskTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(GTaskEncryptionAutoConfiguration.class))
+			.withUserConfiguration(HandlersConfiguration.class)
+			.withPropertyValues("gtask.key-prefix=" + this.prefix, "gtask.encryption.enabled=true")
+			.withBean(KeyProvider.class, () -> new KeyProvider() {
+
+				@Override
+				public String getCurrentKeyId() {
+					return "vault-7";
+				}
+
+				@Override
+				public SecretKey getKey(String keyId) {
+					return "vault-7".equals(keyId) ? key : null;
+				}
+
+			})
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				String id = client.send("greet", "from the vault");
+				assertThat(client.await(id, WAIT, String.class)).isEqualTo("hello from the vault");
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				String result = (String) redis.opsForHash().get(new RedisKeyspace(this.prefix).task(id), "result");
+				assertThat(result).startsWith("gtask:enc:v1:vault-7:");
+				assertThat(dump(redis)).doesNotContain("from the vault");
 			});
 	}
 
