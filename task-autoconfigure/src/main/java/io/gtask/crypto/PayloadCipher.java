@@ -72,7 +72,12 @@ public final class PayloadCipher {
 		/**
 		 * The result of a task.
 		 */
-		RESULT("result");
+		RESULT("result"),
+
+		/**
+		 * The detail of the progress a task reported.
+		 */
+		PROGRESS("progress detail");
 
 		private final String label;
 

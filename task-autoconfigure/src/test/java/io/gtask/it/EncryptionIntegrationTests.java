@@ -14,6 +14,7 @@ import io.gtask.autoconfigure.GTaskEncryptionAutoConfiguration;
 import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.TaskClient;
+import io.gtask.core.TaskContext;
 import io.gtask.core.TaskHandler;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskRequest;
@@ -209,6 +210,22 @@ class EncryptionIntegrationTests {
 			});
 	}
 
+	@Test
+	void progressDetailIsCiphertextInRedisAndPlainToTheClient() {
+		String secret = "secret-" + UUID.randomUUID();
+		runner(true, "a", "a").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			String id = client.send("report", secret);
+			assertThat(client.await(id, WAIT, String.class)).isEqualTo("reported");
+			org.awaitility.Awaitility.await().atMost(WAIT).until(() -> client.info(id).progress() != null);
+			assertThat(client.info(id).progress().detail()).isEqualTo("{\"card\":\"" + secret + "\"}");
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			assertThat(redis.opsForValue().get(new RedisKeyspace(this.prefix).progress(id))).contains("gtask:enc:v1:a:")
+				.contains("done")
+				.doesNotContain(secret);
+		});
+	}
+
 	private ApplicationContextRunner runner(boolean worker, String current, String... keys) {
 		ApplicationContextRunner runner = GTaskTestSupport.runner()
 			.withConfiguration(AutoConfigurations.of(GTaskEncryptionAutoConfiguration.class))
@@ -254,6 +271,12 @@ class EncryptionIntegrationTests {
 		@TaskHandler("greet")
 		String greet(String name) {
 			return "hello " + name;
+		}
+
+		@TaskHandler("report")
+		String report(TaskContext context, String secret) {
+			context.progress(1.0, "done", Map.of("card", secret));
+			return "reported";
 		}
 
 	}
