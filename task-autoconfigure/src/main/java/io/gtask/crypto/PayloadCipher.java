@@ -1,6 +1,5 @@
 package io.gtask.crypto;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -115,11 +114,11 @@ public final class PayloadCipher {
 			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
 			cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
 			cipher.updateAAD(associatedData(taskId, part));
-			byte[] plain = plaintext.getBytes(StandardCharsets.UTF_8);
-			ByteBuffer out = ByteBuffer.allocate(IV_LENGTH + cipher.getOutputSize(plain.length));
-			out.put(iv);
-			cipher.doFinal(ByteBuffer.wrap(plain), out);
-			return PREFIX + keyId + ":" + Base64.getEncoder().encodeToString(out.array());
+			byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+			byte[] data = new byte[IV_LENGTH + sealed.length];
+			System.arraycopy(iv, 0, data, 0, IV_LENGTH);
+			System.arraycopy(sealed, 0, data, IV_LENGTH, sealed.length);
+			return PREFIX + keyId + ":" + Base64.getEncoder().encodeToString(data);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Cannot encrypt the " + part.label + " of task " + taskId + " with key '"
