@@ -115,6 +115,24 @@ class EncryptionIntegrationTests {
 	}
 
 	@Test
+	void workerWithoutEncryptionFailsEncryptedTasksSayingSoAndRunsPlainOnes() {
+		String[] ids = new String[1];
+		runner(false, "a", "a").run((context) -> ids[0] = context.getBean(TaskClient.class).send("greet", "hidden"));
+		GTaskTestSupport.runner()
+			.withUserConfiguration(HandlersConfiguration.class)
+			.withPropertyValues("gtask.key-prefix=" + this.prefix)
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				TaskInfo failed = client.awaitCompletion(ids[0], WAIT);
+				assertThat(failed.status()).isEqualTo(TaskStatus.FAILURE);
+				assertThat(failed.error().message()).contains(ids[0]).contains("gtask.encryption.enabled");
+				assertThat(failed.args()).isNull();
+				String plain = client.send("greet", "plain");
+				assertThat(client.await(plain, WAIT, String.class)).isEqualTo("hello plain");
+			});
+	}
+
+	@Test
 	void tamperedArgumentsFailTheirTaskWithTheReasonWhileTheQueueRuns() {
 		String[] ids = new String[1];
 		runner(false, "a", "a").run((context) -> {
