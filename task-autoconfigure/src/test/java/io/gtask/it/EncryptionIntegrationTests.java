@@ -133,6 +133,24 @@ class EncryptionIntegrationTests {
 	}
 
 	@Test
+	void deadLetterOfARemovedKeyRunsOnceTheKeyIsBack() {
+		String[] ids = new String[1];
+		runner(false, "a", "a").run((context) -> ids[0] = context.getBean(TaskClient.class).send("greet", "back"));
+		runner(true, "b", "b").run((context) -> assertThat(
+				context.getBean(TaskClient.class).awaitCompletion(ids[0], WAIT).status()).isEqualTo(TaskStatus.FAILURE));
+		runner(true, "b", "a", "b").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			DeadLetter letter = deadLetters.list("default", 0, 10).get(0);
+			assertThat(deadLetters.requeue("default", letter.id())).contains(ids[0]);
+			org.awaitility.Awaitility.await()
+				.atMost(WAIT)
+				.until(() -> client.info(ids[0]).status() == TaskStatus.SUCCESS);
+			assertThat(client.result(ids[0], String.class)).isEqualTo("hello back");
+		});
+	}
+
+	@Test
 	void tamperedArgumentsFailTheirTaskWithTheReasonWhileTheQueueRuns() {
 		String[] ids = new String[1];
 		runner(false, "a", "a").run((context) -> {
