@@ -57,10 +57,11 @@ public final class InMemoryKeyProvider implements KeyProvider {
 	 * @param keyId the id of the key, for the message of a failure
 	 * @param text the Base64 text
 	 * @return the key
-	 * @throws IllegalArgumentException if the text is not Base64 of 16, 24 or 32 bytes; the
-	 * message never holds the text
+	 * @throws IllegalArgumentException if the key id is not valid or the text is not Base64 of
+	 * 16, 24 or 32 bytes; the message never holds the text
 	 */
 	public static SecretKey decode(String keyId, String text) {
+		PayloadCipher.checkKeyId(keyId);
 		byte[] bytes;
 		try {
 			bytes = Base64.getDecoder().decode(text.trim());

@@ -96,6 +96,18 @@ class GTaskEncryptionAutoConfigurationTests {
 	}
 
 	@Test
+	void keyIdThatCannotBeWrittenInAValueFailsNamingItsProperty() {
+		this.runner
+			.withPropertyValues("gtask.encryption.enabled=true", "gtask.encryption.keys.[a*b]=" + KEY_A,
+					"gtask.encryption.current-key=a*b")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("gtask.encryption.keys.a*b")
+				.hasMessageContaining("Key id 'a*b'"));
+	}
+
+	@Test
 	void keyOfAWrongLengthFailsNamingItsProperty() {
 		this.runner
 			.withPropertyValues("gtask.encryption.enabled=true",
