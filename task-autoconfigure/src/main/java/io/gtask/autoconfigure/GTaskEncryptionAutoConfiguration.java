@@ -20,11 +20,13 @@ import org.springframework.context.annotation.Bean;
  * {@code gtask.encryption.enabled=true}: a {@link PayloadCipher} that the message codec of
  * {@link GTaskAutoConfiguration} uses, on the keys of {@code gtask.encryption.keys} or of the
  * application's {@link KeyProvider} bean. A configuration that cannot encrypt fails the start
- * with the name of the property at fault.
+ * with the name of the property at fault. Tasks run in-process by
+ * {@code @AutoConfigureInProcessTasks} are kept nowhere, so there it backs off.
  */
 @AutoConfiguration(before = GTaskAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "gtask.encryption", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(GTaskEncryptionProperties.class)
+@ConditionalOnMissingBean(type = "io.gtask.testing.InProcessTasks")
 public final class GTaskEncryptionAutoConfiguration {
 
 	private static final String PREFIX = "gtask.encryption.";

@@ -1,6 +1,7 @@
 package io.gtask.testing;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskEncryptionAutoConfiguration;
 import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMongoBackendAutoConfiguration;
 import io.gtask.core.DeadLetters;
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the list of auto-configurations: only the annotation imports it.
  */
 @AutoConfiguration(before = { GTaskAutoConfiguration.class, GTaskJdbcBackendAutoConfiguration.class,
-		GTaskMongoBackendAutoConfiguration.class })
+		GTaskMongoBackendAutoConfiguration.class, GTaskEncryptionAutoConfiguration.class })
 public class InProcessTasksAutoConfiguration {
 
 	@Bean

@@ -10,6 +10,7 @@ import io.gtask.core.TaskMessageCodec;
 import io.gtask.crypto.InMemoryKeyProvider;
 import io.gtask.crypto.KeyProvider;
 import io.gtask.crypto.PayloadCipher;
+import io.gtask.testing.InProcessTasksAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -134,6 +135,13 @@ class GTaskEncryptionAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("gtask.encryption.current-key"));
+	}
+
+	@Test
+	void backsOffForTasksRunInProcess() {
+		this.runner.withConfiguration(AutoConfigurations.of(InProcessTasksAutoConfiguration.class))
+			.withPropertyValues("gtask.encryption.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PayloadCipher.class));
 	}
 
 	@Test
