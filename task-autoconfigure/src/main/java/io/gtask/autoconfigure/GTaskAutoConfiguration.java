@@ -43,6 +43,7 @@ import io.gtask.browse.TaskIndex;
 import io.gtask.browse.redis.RedisTaskIndex;
 import io.gtask.core.TaskBrowser;
 import io.gtask.core.TaskMessageCodec;
+import io.gtask.crypto.PayloadCipher;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskUpcaster;
 import io.gtask.metrics.TaskMetrics;
@@ -122,8 +123,9 @@ public final class GTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskMessageCodec taskMessageCodec(ObjectProvider<JsonMapper> jsonMapper) {
-		return new TaskMessageCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	TaskMessageCodec taskMessageCodec(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PayloadCipher> cipher) {
+		return new TaskMessageCodec(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				cipher.getIfUnique());
 	}
 
 	@Bean

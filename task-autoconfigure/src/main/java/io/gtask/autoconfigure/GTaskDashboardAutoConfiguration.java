@@ -26,7 +26,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -65,7 +64,9 @@ public final class GTaskDashboardAutoConfiguration {
 				statsStore.getIfUnique(), periodic.getIfUnique(), ticks.getIfUnique(), codec.getJsonMapper());
 		DashboardApiController controller = new DashboardApiController(services, access,
 				dashboard.getRefreshInterval(), stats.getRetention());
-		PropertyMapper.get().from(dashboard::isRedactPayloads).to(controller::setRedactPayloads);
+		// encrypted payloads are shown decrypted only to those who may act
+		controller.setRedactPayloads(dashboard.isRedactPayloads() || codec.isEncrypting());
+		controller.setMessageCodec(codec);
 		browser.ifUnique(controller::setTaskBrowser);
 		return controller;
 	}

@@ -10,6 +10,7 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFlows;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskNotFoundException;
+import io.gtask.crypto.PayloadCipher;
 import io.gtask.flow.BatchStore;
 import io.gtask.flow.BatchTracker;
 import io.gtask.flow.DefaultTaskBatches;
@@ -44,9 +45,9 @@ public class GTaskFlowAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ProgressStore.class)
 	RedisProgressStore gtaskProgressStore(RedisBrokerContext context, TaskMessageCodec codec,
-			GTaskProperties properties) {
+			GTaskProperties properties, ObjectProvider<PayloadCipher> cipher) {
 		return new RedisProgressStore(context.getRedis(), context.getKeyspace(), properties.getResult().getTtl(),
-				new ProgressCodec(codec.getJsonMapper()));
+				new ProgressCodec(codec.getJsonMapper(), cipher.getIfUnique()));
 	}
 
 	@Bean

@@ -120,7 +120,7 @@ public class DefaultTaskClient implements TaskClient {
 
 	@Override
 	public Optional<TaskInfo> find(String id) {
-		Optional<TaskInfo> found = this.backend.find(id);
+		Optional<TaskInfo> found = this.backend.find(id).map(this.codec::readInfo);
 		ProgressStore progress = this.progress;
 		if (found.isEmpty() || progress == null) {
 			return found;
@@ -329,7 +329,7 @@ public class DefaultTaskClient implements TaskClient {
 
 	@Override
 	public CompletableFuture<TaskInfo> whenFinished(String id) {
-		return this.backend.whenFinished(id);
+		return this.backend.whenFinished(id).thenApply(this.codec::readInfo);
 	}
 
 	@Override

@@ -21,6 +21,7 @@ import io.gtask.core.TaskBrowser;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFilter;
 import io.gtask.core.TaskInfo;
+import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskProgress;
 import io.gtask.core.TaskQueues;
@@ -88,6 +89,15 @@ public class DashboardApiController {
 		this.overviews = new OverviewAssembler(services, maxRange);
 		this.queueViews = new QueueViewAssembler(services.queues(), services.deadLetters());
 		this.scheduleViews = new ScheduleViewAssembler(services.periodic(), services.ticks(), services.json());
+	}
+
+	/**
+	 * Show the messages of dead letters as this codec reads them: with arguments decrypted, when
+	 * the codec encrypts them, to users who may read them.
+	 * @param codec the codec
+	 */
+	public void setMessageCodec(TaskMessageCodec codec) {
+		this.queueViews.setCodec(codec);
 	}
 
 	/**

@@ -2,15 +2,18 @@ package io.gtask.dashboard;
 
 import java.util.List;
 
+import io.gtask.core.DeadLetter;
 import io.gtask.core.DeadLetterView;
 import io.gtask.core.DeadLetters;
 import io.gtask.core.QueueInfo;
 import io.gtask.core.QueuedTask;
 import io.gtask.core.ScheduledTask;
+import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskQueues;
 import io.gtask.dashboard.DashboardApiController.Page;
 import io.gtask.dashboard.DashboardApiController.QueueDetail;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles what the dashboard shows of one queue: its counts with the next and last task, and
@@ -24,6 +27,8 @@ final class QueueViewAssembler {
 
 	private final DeadLetters deadLetters;
 
+	private @Nullable TaskMessageCodec codec;
+
 	/**
 	 * Create the assembler.
 	 * @param queues the queues
@@ -32,6 +37,15 @@ final class QueueViewAssembler {
 	QueueViewAssembler(TaskQueues queues, DeadLetters deadLetters) {
 		this.queues = queues;
 		this.deadLetters = deadLetters;
+	}
+
+	/**
+	 * Show the messages of dead letters as this codec reads them, with encrypted arguments
+	 * decrypted, to those who may read them.
+	 * @param codec the codec
+	 */
+	void setCodec(TaskMessageCodec codec) {
+		this.codec = codec;
 	}
 
 	/**
@@ -72,10 +86,19 @@ final class QueueViewAssembler {
 		int size = limit(limit);
 		List<DeadLetterView> letters = this.deadLetters.list(valid(queue), from, size)
 			.stream()
-			.map(DeadLetterView::of)
-			.map((letter) -> redact ? PayloadRedaction.redact(letter) : letter)
+			.map((letter) -> redact ? PayloadRedaction.redact(DeadLetterView.of(letter)) : readable(letter))
 			.toList();
 		return new Page<>(queue, this.deadLetters.count(queue), from, size, letters);
+	}
+
+	private DeadLetterView readable(DeadLetter letter) {
+		TaskMessageCodec codec = this.codec;
+		if (codec == null || !codec.isEncrypting()) {
+			return DeadLetterView.of(letter);
+		}
+		return new DeadLetterView(letter.id(), letter.queue(), letter.taskId(), letter.name(), letter.reason(),
+				letter.errorType(), letter.attempts(), letter.deliveries(), letter.deadAt(),
+				codec.toReadableText(letter.payload()));
 	}
 
 	private static int limit(int limit) {

@@ -86,7 +86,7 @@ public class BatchTracker {
 		this.sender = sender;
 		this.backend = backend;
 		this.codec = codec;
-		this.nodes = new FlowNodeCodec(codec.getJsonMapper());
+		this.nodes = new FlowNodeCodec(codec);
 		this.canceller = canceller;
 		this.resultTimeToLive = resultTimeToLive;
 	}

@@ -35,7 +35,7 @@ public class DefaultTaskFlows implements TaskFlows {
 	public DefaultTaskFlows(FlowAdvancer advancer, FlowStore store, TaskMessageCodec codec) {
 		this.advancer = advancer;
 		this.store = store;
-		this.nodes = new FlowNodeCodec(codec.getJsonMapper());
+		this.nodes = new FlowNodeCodec(codec);
 	}
 
 	@Override

@@ -20,6 +20,8 @@ import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskRevokedException;
 import io.gtask.core.TaskStatus;
+import io.gtask.crypto.PayloadCipher;
+import io.gtask.crypto.PayloadDecryptionException;
 import io.gtask.metrics.TaskMetrics;
 import io.gtask.metrics.TaskOrigin;
 import io.gtask.send.TaskSender;
@@ -51,6 +53,8 @@ public class FlowAdvancer {
 	public static final String RECORD_PREFIX = "gtask.";
 
 	private static final LogAccessor logger = new LogAccessor(FlowAdvancer.class);
+
+	private static final String ENCRYPTED_SUCCESS = "S" + PayloadCipher.PREFIX;
 
 	private final FlowStore store;
 
@@ -90,7 +94,7 @@ public class FlowAdvancer {
 		this.backend = backend;
 		this.codec = codec;
 		this.mapper = codec.getJsonMapper();
-		this.nodes = new FlowNodeCodec(this.mapper);
+		this.nodes = new FlowNodeCodec(codec);
 		this.canceller = canceller;
 		this.resultTimeToLive = resultTimeToLive;
 	}
@@ -193,7 +197,7 @@ public class FlowAdvancer {
 			return;
 		}
 		String flowId = reference.substring(0, split);
-		FlowOutcome outcome = (change.status() == TaskStatus.SUCCESS) ? FlowOutcome.succeeded(change.result())
+		FlowOutcome outcome = (change.status() == TaskStatus.SUCCESS) ? succeeded(change)
 				: FlowOutcome.failed(stepError(change));
 		try {
 			FlowNodes loader = new FlowNodes(this.store, this.nodes, flowId);
@@ -208,12 +212,53 @@ public class FlowAdvancer {
 			abort(flowId, ex);
 			throw ex;
 		}
-		catch (PayloadTooLargeException | MalformedTaskMessageException | IllegalArgumentException ex) {
+		catch (PayloadTooLargeException | MalformedTaskMessageException | PayloadDecryptionException
+				| IllegalArgumentException ex) {
 			// the next step cannot be sent as it is, now or later: a result too large to pass on
 			FlowStateException stopped = new FlowStateException("Flow " + flowId + " cannot go on after task "
 					+ change.id() + ": " + ex.getMessage(), ex);
 			abort(flowId, stopped);
 			throw stopped;
+		}
+	}
+
+	/**
+	 * An outcome as the flow's hash keeps it: its result encrypted, bound to the flow, when the
+	 * codec encrypts; the error of a failure stays plain, as a task's does.
+	 */
+	private String kept(String flowId, FlowOutcome outcome) {
+		if (outcome.success() && outcome.result() != null && this.codec.isEncrypting()) {
+			return "S" + this.codec.writeResultJson(flowId, outcome.result());
+		}
+		return outcome.write(this.mapper);
+	}
+
+	/**
+	 * An outcome the flow's hash keeps, with its result decrypted if it was encrypted.
+	 * @throws PayloadDecryptionException if it cannot be decrypted
+	 */
+	private String readable(String flowId, String text) {
+		return (text.startsWith(ENCRYPTED_SUCCESS)) ? "S" + this.codec.readResult(flowId, text.substring(1)) : text;
+	}
+
+	private List<@Nullable String> readable(String flowId, List<@Nullable String> texts) {
+		List<@Nullable String> readable = new ArrayList<>(texts.size());
+		for (String text : texts) {
+			readable.add((text != null) ? readable(flowId, text) : null);
+		}
+		return readable;
+	}
+
+	/**
+	 * The outcome of a step that succeeded, with its result as the codec reads it: a result that
+	 * cannot be decrypted fails the step.
+	 */
+	private FlowOutcome succeeded(TaskStateChange change) {
+		try {
+			return FlowOutcome.succeeded(this.codec.readResult(change.id(), change.result()));
+		}
+		catch (PayloadDecryptionException ex) {
+			return FlowOutcome.failed(TaskError.of(ex));
 		}
 	}
 
@@ -250,20 +295,20 @@ public class FlowAdvancer {
 		while (!node.isRoot()) {
 			if (node.parentKind() == FlowNode.Kind.GROUP) {
 				FlowStore.MemberCount count = this.store.member(flowId, node.parent(), node.position(),
-						node.parentSize(), current.write(this.mapper));
+						node.parentSize(), kept(flowId, current));
 				if (count == null || count.left() > 0) {
 					return;
 				}
 				FlowNode group = loader.get(node.parent());
-				current = GroupOutcome.of(flowId, group, count.outcomes(), loader, this.mapper);
+				current = GroupOutcome.of(flowId, group, readable(flowId, count.outcomes()), loader, this.mapper);
 				node = group;
 				continue;
 			}
-			String recorded = this.store.record(flowId, node.id(), current.write(this.mapper));
+			String recorded = this.store.record(flowId, node.id(), kept(flowId, current));
 			if (recorded == null) {
 				return;
 			}
-			current = FlowOutcome.read(this.mapper, flowId, recorded);
+			current = FlowOutcome.read(this.mapper, flowId, readable(flowId, recorded));
 			if (current.success() && node.next() >= 0) {
 				begin(flowId, loader.get(node.next()), current.result(), loader);
 				return;
@@ -330,7 +375,7 @@ public class FlowAdvancer {
 	 */
 	private FlowStore.@Nullable Ended end(String flowId, TaskStatus status, FlowOutcome outcome) {
 		Instant now = this.clock.instant();
-		FlowStore.Ended ended = this.store.finish(flowId, status.name(), outcome.write(this.mapper), now,
+		FlowStore.Ended ended = this.store.finish(flowId, status.name(), kept(flowId, outcome), now,
 				this.resultTimeToLive);
 		if (ended == null) {
 			return null;
@@ -338,7 +383,8 @@ public class FlowAdvancer {
 		String name = ended.name();
 		String queue = ended.queue();
 		TaskStateChange change = switch (status) {
-			case SUCCESS -> TaskStateChange.success(flowId, name, queue, now, 1, outcome.result());
+			case SUCCESS -> TaskStateChange.success(flowId, name, queue, now, 1,
+					(outcome.result() != null) ? this.codec.writeResultJson(flowId, outcome.result()) : null);
 			case REVOKED -> TaskStateChange.revoked(flowId, name, queue, now, 1, outcome.error());
 			default -> TaskStateChange.failure(flowId, name, queue, now, 1, outcome.error());
 		};

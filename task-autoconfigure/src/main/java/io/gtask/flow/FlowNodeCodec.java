@@ -3,7 +3,9 @@ package io.gtask.flow;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
+import io.gtask.crypto.PayloadDecryptionException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -23,8 +25,21 @@ final class FlowNodeCodec {
 
 	private final JsonMapper mapper;
 
+	private final @Nullable TaskMessageCodec codec;
+
 	FlowNodeCodec(JsonMapper mapper) {
 		this.mapper = mapper;
+		this.codec = null;
+	}
+
+	/**
+	 * Create a codec that keeps the arguments of steps as the message codec writes them:
+	 * encrypted, when it encrypts.
+	 * @param codec the message codec
+	 */
+	FlowNodeCodec(TaskMessageCodec codec) {
+		this.mapper = codec.getJsonMapper();
+		this.codec = codec;
 	}
 
 	String write(FlowNode node) {
@@ -52,7 +67,12 @@ final class FlowNodeCodec {
 			ObjectNode s = json.putObject("s");
 			s.put("t", step.taskId());
 			s.put("n", step.name());
-			s.set("a", step.args());
+			if (this.codec != null && this.codec.isEncrypting()) {
+				s.put("a", this.codec.writeArgs(step.taskId(), step.args()));
+			}
+			else {
+				s.set("a", step.args());
+			}
 			if (step.immutable()) {
 				s.put("im", true);
 			}
@@ -125,6 +145,18 @@ final class FlowNodeCodec {
 		}
 	}
 
+	private JsonNode encryptedArgs(String flowId, int id, String taskId, String text) {
+		if (this.codec == null) {
+			throw problem(flowId, id, "encrypted arguments ('a') where none are expected");
+		}
+		try {
+			return this.mapper.readTree(this.codec.readArgs(taskId, text));
+		}
+		catch (PayloadDecryptionException ex) {
+			throw problem(flowId, id, ex.getMessage());
+		}
+	}
+
 	private FlowStep step(String flowId, int id, @Nullable JsonNode s) {
 		if (s == null || !s.isObject()) {
 			throw problem(flowId, id, "a step without its task ('s')");
@@ -137,6 +169,9 @@ final class FlowNodeCodec {
 			throw problem(flowId, id, (idProblem != null) ? idProblem : nameProblem);
 		}
 		JsonNode args = s.get("a");
+		if (args != null && args.isString()) {
+			args = encryptedArgs(flowId, id, taskId, args.stringValue());
+		}
 		if (!(args instanceof ArrayNode array)) {
 			throw problem(flowId, id, "the arguments ('a') are not an array");
 		}

@@ -96,7 +96,7 @@ final class SendPreparer {
 			String uniqueKey = uniqueKey(request, args);
 			byte[] payload = encode(request, id, queue, now, args, uniqueKey, allHeaders);
 			NewTask record = new NewTask(id, request.name(), queue, now, exclusive, keepPayload ? payload : null, due,
-					this.storeArguments ? this.codec.writeArgs(args) : null);
+					this.storeArguments ? this.codec.writeArgs(id, args) : null);
 			OutgoingTask message = new OutgoingTask(queue, id, payload, due, request.priority(), uniqueKey,
 					request.uniqueFor(), request.group());
 			return new PreparedTask(record, message, request.name(), request.onDuplicate(), observation);

@@ -3,6 +3,7 @@ package io.gtask.testing;
 import java.util.Map;
 
 import io.gtask.autoconfigure.GTaskAutoConfiguration;
+import io.gtask.autoconfigure.GTaskEncryptionAutoConfiguration;
 import io.gtask.autoconfigure.GTaskJdbcBackendAutoConfiguration;
 import io.gtask.autoconfigure.GTaskMongoBackendAutoConfiguration;
 import io.gtask.core.DeadLetters;
@@ -28,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the list of auto-configurations: only the annotation imports it.
  */
 @AutoConfiguration(before = { GTaskAutoConfiguration.class, GTaskJdbcBackendAutoConfiguration.class,
-		GTaskMongoBackendAutoConfiguration.class })
+		GTaskMongoBackendAutoConfiguration.class, GTaskEncryptionAutoConfiguration.class })
 public class InProcessTasksAutoConfiguration {
 
 	@Bean

@@ -11,6 +11,7 @@ import io.gtask.core.TaskError;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
 import io.gtask.core.TaskMessageRules;
+import io.gtask.core.UndecryptableTaskMessageException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.unit.DataSize;
@@ -65,7 +66,10 @@ final class DeadLetterFactory {
 		// an id the rules refuse is not recorded: no sender could have sent it
 		String id = (ex.getTaskId() != null && TaskMessageRules.idProblem(ex.getTaskId()) == null) ? ex.getTaskId()
 				: null;
-		String name = (read != null && TaskMessageRules.nameProblem(read.name()) == null) ? read.name() : null;
+		// arguments that cannot be decrypted leave the rest of the message readable
+		String readName = (read != null) ? read.name()
+				: (ex instanceof UndecryptableTaskMessageException undecryptable) ? undecryptable.getTaskName() : null;
+		String name = (readName != null && TaskMessageRules.nameProblem(readName) == null) ? readName : null;
 		TaskStateChange change = null;
 		if (id != null) {
 			change = TaskStateChange.failure(id, (name != null) ? name : "", delivery.queue(), at, 0, TaskError.of(ex));

@@ -79,7 +79,7 @@ final class ManualCommitWriter {
 			case DONE -> {
 				String json;
 				try {
-					json = this.codec.getJsonMapper().writeValueAsString(commit.result());
+					json = this.codec.writeResult(message.id(), commit.result());
 				}
 				catch (JacksonException ex) {
 					throw new IllegalArgumentException("Result of task '" + message.name() + "' cannot be written as JSON: "

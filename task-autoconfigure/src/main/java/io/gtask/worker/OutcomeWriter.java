@@ -65,6 +65,8 @@ final class OutcomeWriter implements Runnable {
 
 	private volatile @Nullable TaskIndex index;
 
+	private volatile boolean indexArguments = true;
+
 	/**
 	 * Create a writer.
 	 * @param backend where states are written
@@ -86,9 +88,11 @@ final class OutcomeWriter implements Runnable {
 	/**
 	 * Index the tasks that end, for browsing.
 	 * @param index the index, or {@code null} for none
+	 * @param withArguments whether the index keeps the arguments of tasks
 	 */
-	void setIndex(@Nullable TaskIndex index) {
+	void setIndex(@Nullable TaskIndex index, boolean withArguments) {
 		this.index = index;
+		this.indexArguments = withArguments;
 	}
 
 	void add(Outcome outcome) {
@@ -313,7 +317,7 @@ final class OutcomeWriter implements Runnable {
 				ended.add(new RecentTask(change.id(), change.name(), change.queue(), change.status(), change.at(),
 						change.attempts(), (change.startedAt() != null || note == null) ? change.startedAt() : note.startedAt(),
 						change.error(), (note != null) ? note.trace() : null,
-						(note != null) ? note.argsText() : null));
+						(note != null && this.indexArguments) ? note.argsText() : null));
 			}
 		}
 		index.record(ended);

@@ -270,11 +270,12 @@ public class TaskContainer extends AbstractSmartLifecycle {
 	}
 
 	/**
-	 * Index the tasks that end, for browsing them by state.
+	 * Index the tasks that end, for browsing them by state. The index keeps no arguments when
+	 * the codec encrypts them: it would hold them in plain.
 	 * @param index the index
 	 */
 	public void setTaskIndex(TaskIndex index) {
-		this.writer.setIndex(index);
+		this.writer.setIndex(index, !this.codec.isEncrypting());
 	}
 
 	/**

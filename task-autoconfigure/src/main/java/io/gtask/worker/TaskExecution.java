@@ -268,7 +268,7 @@ final class TaskExecution implements Runnable {
 	private void succeeded(TaskMessage message, @Nullable Object result) {
 		String json;
 		try {
-			json = this.support.codec().getJsonMapper().writeValueAsString(result);
+			json = this.support.codec().writeResult(message.id(), result);
 		}
 		catch (JacksonException ex) {
 			record(message, TaskOutcome.FAILURE);

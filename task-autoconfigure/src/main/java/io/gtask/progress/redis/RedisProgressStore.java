@@ -73,7 +73,7 @@ public final class RedisProgressStore implements ProgressStore, AutoCloseable {
 	@Override
 	public void write(String taskId, TaskProgress progress) {
 		byte[] key = bytes(this.keys.progress(taskId));
-		byte[] value = bytes(this.codec.write(progress));
+		byte[] value = bytes(this.codec.write(taskId, progress));
 		// one connection keeps the order: the value is set before it is published
 		this.redis.execute((commands) -> {
 			commands.set(key, value, SetArgs.Builder.px(this.timeToLiveMillis));
@@ -86,7 +86,7 @@ public final class RedisProgressStore implements ProgressStore, AutoCloseable {
 		byte[] key = bytes(this.keys.progress(taskId));
 		try {
 			byte[] value = this.redis.execute((commands) -> commands.get(key));
-			return (value != null) ? this.codec.read(string(value)) : Optional.empty();
+			return (value != null) ? this.codec.read(taskId, string(value)) : Optional.empty();
 		}
 		catch (RuntimeException ex) {
 			if (String.valueOf(ex.getMessage()).contains("WRONGTYPE")
@@ -101,7 +101,7 @@ public final class RedisProgressStore implements ProgressStore, AutoCloseable {
 	public AutoCloseable subscribe(String taskId, Consumer<TaskProgress> listener) {
 		String channel = this.keys.progress(taskId);
 		RedisMessageListenerContainer container = container();
-		MessageListener messages = (message, pattern) -> this.codec.read(string(message.getBody()))
+		MessageListener messages = (message, pattern) -> this.codec.read(taskId, string(message.getBody()))
 			.ifPresent((progress) -> this.listeners.execute(() -> notify(taskId, progress)));
 		this.followers.computeIfAbsent(taskId, (id) -> new CopyOnWriteArrayList<>()).add(listener);
 		container.addMessageListener(messages, new ChannelTopic(channel));
