@@ -472,6 +472,20 @@ public final class GTaskBenchmark {
 		System.err.println("[gtask] " + String.format(Locale.ROOT, format, args));
 	}
 
+	/**
+	 * The {@code --name=value} arguments of a benchmark by name.
+	 */
+	static Map<String, String> arguments(String[] args) {
+		Map<String, String> given = new LinkedHashMap<>();
+		for (String arg : args) {
+			if (!arg.startsWith("--") || arg.indexOf('=') < 0) {
+				throw new IllegalArgumentException("Expected --name=value, got '" + arg + "'");
+			}
+			given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+		}
+		return given;
+	}
+
 	static String json(Map<String, Object> fields) {
 		StringBuilder json = new StringBuilder("{");
 		fields.forEach((name, value) -> {
@@ -492,13 +506,7 @@ public final class GTaskBenchmark {
 			int timeoutSeconds, @Nullable Integer batchSize, int delayN, boolean workerProcess, int warmUp) {
 
 		static Options parse(String[] args) {
-			Map<String, String> given = new LinkedHashMap<>();
-			for (String arg : args) {
-				if (!arg.startsWith("--") || arg.indexOf('=') < 0) {
-					throw new IllegalArgumentException("Expected --name=value, got '" + arg + "'");
-				}
-				given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-			}
+			Map<String, String> given = arguments(args);
 			String prefix = option(given, "key-prefix",
 					"gtask-bench-" + UUID.randomUUID().toString().substring(0, 8));
 			if (!SAFE_PREFIX.matcher(prefix).matches()) {

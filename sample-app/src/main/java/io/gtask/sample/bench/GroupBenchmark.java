@@ -35,13 +35,7 @@ public final class GroupBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> given = new LinkedHashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--") || arg.indexOf('=') < 0) {
-				throw new IllegalArgumentException("Expected --name=value, got '" + arg + "'");
-			}
-			given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
+		Map<String, String> given = GTaskBenchmark.arguments(args);
 		int n = Integer.parseInt(given.getOrDefault("n", "10000"));
 		int concurrency = Integer.parseInt(given.getOrDefault("concurrency", "16"));
 		int groups = Integer.parseInt(given.getOrDefault("groups", "100"));
