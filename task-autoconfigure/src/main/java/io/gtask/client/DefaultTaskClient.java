@@ -23,11 +23,9 @@ import io.gtask.core.TaskClient;
 import io.gtask.core.TaskFlows;
 import io.gtask.core.TaskMessageRules;
 import io.gtask.core.TaskProgress;
-import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskMessage;
 import io.gtask.core.TaskMessageCodec;
-import io.gtask.core.TaskNotFinishedException;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskRequest;
 import io.gtask.core.TaskStatus;
@@ -37,8 +35,6 @@ import io.gtask.send.TaskSender;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.log.LogAccessor;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -252,49 +248,12 @@ public class DefaultTaskClient implements TaskClient {
 
 	private <T> @Nullable T resultOf(TaskInfo info, ParameterizedTypeReference<T> type) {
 		JsonMapper mapper = this.codec.getJsonMapper();
-		JavaType javaType = mapper.getTypeFactory().constructType(type.getType());
-		String json = finishedResult(info);
-		if (json == null) {
-			return null;
-		}
-		try {
-			return mapper.readValue(json, javaType);
-		}
-		catch (JacksonException ex) {
-			throw new GTaskException("Result of task '" + info.name() + "' (" + info.id() + ") cannot be read as "
-					+ type.getType().getTypeName() + ": " + ex.getOriginalMessage(), ex);
-		}
+		return TaskResults.read(info, mapper, mapper.getTypeFactory().constructType(type.getType()));
 	}
 
 	private <T> @Nullable T resultOf(TaskInfo info, Class<T> type) {
-		String json = finishedResult(info);
-		if (json == null) {
-			return null;
-		}
-		try {
-			return this.codec.getJsonMapper().readValue(json, type);
-		}
-		catch (JacksonException ex) {
-			throw new GTaskException("Result of task '" + info.name() + "' (" + info.id() + ") cannot be read as "
-					+ type.getName() + ": " + ex.getOriginalMessage(), ex);
-		}
-	}
-
-	/**
-	 * The result of a task that succeeded, as JSON text.
-	 * @throws TaskFailedException if it failed
-	 * @throws TaskNotFinishedException if it has not finished
-	 */
-	private static @Nullable String finishedResult(TaskInfo info) {
-		if (info.status() == TaskStatus.FAILURE || info.status() == TaskStatus.REVOKED
-				|| info.status() == TaskStatus.EXPIRED) {
-			throw new TaskFailedException(info);
-		}
-		if (info.status() != TaskStatus.SUCCESS) {
-			throw new TaskNotFinishedException(
-					"Task '" + info.name() + "' (" + info.id() + ") has not finished; it is " + info.status());
-		}
-		return info.result();
+		JsonMapper mapper = this.codec.getJsonMapper();
+		return TaskResults.read(info, mapper, mapper.constructType(type));
 	}
 
 	@Override

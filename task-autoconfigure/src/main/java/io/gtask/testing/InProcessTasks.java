@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import io.gtask.client.TaskResults;
 import io.gtask.core.DuplicateTaskException;
 import io.gtask.core.GTaskException;
 import io.gtask.core.TaskAwaitTimeoutException;
@@ -23,11 +24,9 @@ import io.gtask.core.TaskBatches;
 import io.gtask.core.TaskClient;
 import io.gtask.core.TaskError;
 import io.gtask.core.TaskEvent;
-import io.gtask.core.TaskFailedException;
 import io.gtask.core.TaskFlows;
 import io.gtask.core.TaskInfo;
 import io.gtask.core.TaskMessageCodec;
-import io.gtask.core.TaskNotFinishedException;
 import io.gtask.core.TaskNotFoundException;
 import io.gtask.core.TaskProgress;
 import io.gtask.core.TaskRequest;
@@ -641,24 +640,7 @@ public class InProcessTasks implements TaskClient {
 	}
 
 	private <T> @Nullable T read(TaskInfo info, JavaType type) {
-		if (info.status() == TaskStatus.FAILURE || info.status() == TaskStatus.REVOKED
-				|| info.status() == TaskStatus.EXPIRED) {
-			throw new TaskFailedException(info);
-		}
-		if (info.status() != TaskStatus.SUCCESS) {
-			throw new TaskNotFinishedException(
-					"Task '" + info.name() + "' (" + info.id() + ") has not finished; it is " + info.status());
-		}
-		if (info.result() == null) {
-			return null;
-		}
-		try {
-			return this.codec.getJsonMapper().readValue(info.result(), type);
-		}
-		catch (JacksonException ex) {
-			throw new GTaskException("Result of task '" + info.name() + "' (" + info.id() + ") cannot be read as "
-					+ type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
-		}
+		return TaskResults.read(info, this.codec.getJsonMapper(), type);
 	}
 
 	/**
