@@ -395,6 +395,9 @@ public final class GTaskBenchmark {
 		if (this.options.batchSize != null) {
 			extra.add("--gtask.worker.batch-size=" + this.options.batchSize);
 		}
+		// gtask settings given to this JVM (-Dgtask....) apply to the worker process too
+		System.getProperties().stringPropertyNames().stream().filter((name) -> name.startsWith("gtask.")).sorted()
+			.forEach((name) -> extra.add("--" + name + "=" + System.getProperty(name)));
 		return extra;
 	}
 
