@@ -103,7 +103,10 @@ class EncryptionIntegrationTests {
 			assertThat(failed.name()).isEqualTo("greet");
 			// the copy of its arguments the record keeps was encrypted with the removed key
 			assertThat(failed.args()).isNull();
-			List<DeadLetter> letters = context.getBean(DeadLetters.class).list("default", 0, 10);
+			// the outcome is recorded before the delivery is settled as a dead letter
+			List<DeadLetter> letters = org.awaitility.Awaitility.await()
+				.atMost(WAIT)
+				.until(() -> context.getBean(DeadLetters.class).list("default", 0, 10), (found) -> !found.isEmpty());
 			assertThat(letters).singleElement().satisfies((letter) -> {
 				assertThat(letter.taskId()).isEqualTo(ids[2]);
 				assertThat(letter.reason()).contains("key 'a' is not configured");
@@ -141,7 +144,10 @@ class EncryptionIntegrationTests {
 		runner(true, "b", "a", "b").run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
 			DeadLetters deadLetters = context.getBean(DeadLetters.class);
-			DeadLetter letter = deadLetters.list("default", 0, 10).get(0);
+			DeadLetter letter = org.awaitility.Awaitility.await()
+				.atMost(WAIT)
+				.until(() -> deadLetters.list("default", 0, 10), (found) -> !found.isEmpty())
+				.get(0);
 			assertThat(deadLetters.requeue("default", letter.id())).contains(ids[0]);
 			org.awaitility.Awaitility.await()
 				.atMost(WAIT)

@@ -102,10 +102,12 @@ class VersionedMessagesIntegrationTests {
 					.contains("gtask.versions.future-hand-back-window");
 				assertThat(old.getBean(GreeterV1.class).calls).isEmpty();
 				DeadLetters deadLetters = current.getBean(DeadLetters.class);
-				DeadLetter letter = deadLetters.list("default", 0, 10)
-					.stream()
-					.filter((candidate) -> id.equals(candidate.taskId()))
-					.findFirst()
+				// the outcome is recorded before the delivery is settled as a dead letter
+				DeadLetter letter = await().atMost(WAIT)
+					.until(() -> deadLetters.list("default", 0, 10)
+						.stream()
+						.filter((candidate) -> id.equals(candidate.taskId()))
+						.findFirst(), java.util.Optional::isPresent)
 					.orElseThrow();
 				assertThat(letter.reason()).contains("gtask.versions.future-hand-back-window");
 				// sent again, it waits a window of its own before it fails again
