@@ -172,7 +172,9 @@ public final class CompletionPoller {
 		if (info != null && !info.isFinished()) {
 			return;
 		}
-		List<CompletableFuture<TaskInfo>> futures = this.waiting.get(id);
+		// taken out before the callers are told, so that what they do next sees the task no longer
+		// awaited; a caller arriving meanwhile gets a new list, read as newly awaited
+		List<CompletableFuture<TaskInfo>> futures = this.waiting.remove(id);
 		if (futures == null) {
 			return;
 		}

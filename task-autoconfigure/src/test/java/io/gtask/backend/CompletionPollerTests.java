@@ -76,6 +76,17 @@ class CompletionPollerTests {
 	}
 
 	@Test
+	void aTaskIsNoLongerAwaitedOnceItsCallersAreTold() {
+		this.tasks.put("t-1", task("t-1", TaskStatus.STARTED));
+		CompletionPoller poller = poller(Duration.ofMillis(20), 10);
+		CompletableFuture<TaskInfo> future = poller.whenFinished("t-1");
+		// what the caller does once told runs before the poller's own bookkeeping of the future
+		CompletableFuture<Integer> awaitedWhenTold = future.thenApply((info) -> poller.awaitedTaskCount());
+		this.tasks.put("t-1", task("t-1", TaskStatus.SUCCESS));
+		assertThat(awaitedWhenTold).succeedsWithin(WAIT).isEqualTo(0);
+	}
+
+	@Test
 	void awaitedTasksAreReadInChunks() {
 		List<String> ids = IntStream.range(0, 25).mapToObj((i) -> "t-" + i).toList();
 		ids.forEach((id) -> this.tasks.put(id, task(id, TaskStatus.STARTED)));
