@@ -99,13 +99,16 @@ class TaskBrowserIntegrationTests {
 				.tasks()).extracting(RecentTask::id).contains(id);
 			assertThat(browser.recent(true, new TaskFilter("other", null, null, null), null, 10).tasks()).isEmpty();
 
-			List<RecentTask> failures = browser.recent(false, TaskFilter.NONE, null, 10).tasks();
-			assertThat(failures).extracting(RecentTask::id).containsExactlyInAnyOrderElementsOf(failed);
-			assertThat(failures).allSatisfy((task) -> {
-				assertThat(task.status()).isEqualTo(TaskStatus.FAILURE);
-				assertThat(task.error().type()).isEqualTo(IllegalStateException.class.getName());
-				assertThat(task.error().message()).startsWith("reason-");
-				assertThat(task.trace()).contains("IllegalStateException").contains("BrowseHandlers.fail");
+			// an ended task enters the index just after its outcome is recorded
+			await().atMost(WAIT).untilAsserted(() -> {
+				List<RecentTask> failures = browser.recent(false, TaskFilter.NONE, null, 10).tasks();
+				assertThat(failures).extracting(RecentTask::id).containsExactlyInAnyOrderElementsOf(failed);
+				assertThat(failures).allSatisfy((task) -> {
+					assertThat(task.status()).isEqualTo(TaskStatus.FAILURE);
+					assertThat(task.error().type()).isEqualTo(IllegalStateException.class.getName());
+					assertThat(task.error().message()).startsWith("reason-");
+					assertThat(task.trace()).contains("IllegalStateException").contains("BrowseHandlers.fail");
+				});
 			});
 			assertThatExceptionOfType(IllegalArgumentException.class)
 				.isThrownBy(() -> browser.recent(true, TaskFilter.NONE, "not-a-cursor", 10))
@@ -125,20 +128,25 @@ class TaskBrowserIntegrationTests {
 			String flaky = client.send(TaskRequest.of("browse.fail").args("again").maxRetries(2)
 				.backoff(Duration.ofSeconds(30)).build());
 			await().atMost(WAIT).until(() -> client.status(slow) == TaskStatus.STARTED);
-			List<RunningTask> running = browser.running("default", TaskFilter.NONE, 10);
-			assertThat(running).singleElement().satisfies((task) -> {
-				assertThat(task.id()).isEqualTo(slow);
-				assertThat(task.name()).isEqualTo("browse.sleep");
-				assertThat(task.worker()).isEqualTo("browser-worker");
-				assertThat(task.attempt()).isEqualTo(1);
-				assertThat(task.startedAt()).isNotNull();
+			// the failed attempt of the other task is settled (its delivery let go) just after its state is written
+			await().atMost(WAIT).untilAsserted(() -> {
+				List<RunningTask> running = browser.running("default", TaskFilter.NONE, 10);
+				assertThat(running).singleElement().satisfies((task) -> {
+					assertThat(task.id()).isEqualTo(slow);
+					assertThat(task.name()).isEqualTo("browse.sleep");
+					assertThat(task.worker()).isEqualTo("browser-worker");
+					assertThat(task.attempt()).isEqualTo(1);
+					assertThat(task.startedAt()).isNotNull();
+				});
 			});
 			assertThat(browser.running("default", new TaskFilter("browse.ok", null, null, null), 10)).isEmpty();
 			await().atMost(WAIT).until(() -> client.status(flaky) == TaskStatus.RETRY);
-			List<ScheduledTask> retrying = browser.retrying("default", TaskFilter.NONE, 10);
-			assertThat(retrying).singleElement().satisfies((task) -> {
-				assertThat(task.id()).isEqualTo(flaky);
-				assertThat(task.attempt()).isEqualTo(2);
+			await().atMost(WAIT).untilAsserted(() -> {
+				List<ScheduledTask> retrying = browser.retrying("default", TaskFilter.NONE, 10);
+				assertThat(retrying).singleElement().satisfies((task) -> {
+					assertThat(task.id()).isEqualTo(flaky);
+					assertThat(task.attempt()).isEqualTo(2);
+				});
 			});
 			client.revoke(flaky);
 		});

@@ -371,7 +371,11 @@ class TaskLifecycleIntegrationTests {
 				ids.add(client.send("gated", i));
 			}
 			await().atMost(WAIT).until(() -> handlers.running.get() == 4);
-			// four run, four wait: none of the others may start while the gate is closed
+			// four run, four wait: none of the others may start while the gate is closed (a handler may
+			// run a moment before its STARTED state is written)
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(ids.stream().filter((id) -> client.status(id) == TaskStatus.STARTED).count())
+					.isEqualTo(4));
 			assertThat(ids.stream().filter((id) -> client.status(id) == TaskStatus.PENDING).count()).isEqualTo(4);
 			handlers.gate.countDown();
 			for (int i = 0; i < 8; i++) {
