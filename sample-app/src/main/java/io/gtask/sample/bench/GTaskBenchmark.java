@@ -59,11 +59,15 @@ import org.springframework.data.redis.core.ScanOptions;
  * {@code delay-n} (200), {@code worker-process} (true: the worker runs in a JVM of its own,
  * whose CPU is read from the operating system), {@code warm-up} (0: before the drain, that many
  * tasks are sent and run, then the queue is paused while the measured tasks are sent and resumed
- * for the drain, so that the drain measures a warm worker).
+ * for the drain, so that the drain measures a warm worker), {@code payload} (0: with a size, every
+ * measured task but the delayed ones carries one text argument of that many characters, which is
+ * what encryption's cost is measured on).
  */
 public final class GTaskBenchmark {
 
 	static final String TASK = "bench.noop";
+
+	static final String PAYLOAD_TASK = "bench.payload";
 
 	private static final String QUEUE = "default";
 
@@ -81,9 +85,21 @@ public final class GTaskBenchmark {
 
 	private final RedisKeyspace keys;
 
+	private final String payload;
+
 	private GTaskBenchmark(Options options) {
 		this.options = options;
 		this.keys = new RedisKeyspace(options.keyPrefix);
+		this.payload = "x".repeat(options.payload);
+	}
+
+	/**
+	 * The request of one measured task: the no-op task, or with {@code payload} set, a task
+	 * whose one argument is a text of that many characters.
+	 */
+	private TaskRequest request() {
+		return (this.options.payload > 0) ? TaskRequest.of(PAYLOAD_TASK).args(this.payload).build()
+				: TaskRequest.of(TASK).build();
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -97,7 +113,8 @@ public final class GTaskBenchmark {
 		Map<String, Object> out = new LinkedHashMap<>();
 		out.put("peer", "gtask");
 		out.put("config", "c=" + this.options.concurrency
-				+ ((this.options.warmUp > 0) ? " warm-up=" + this.options.warmUp : ""));
+				+ ((this.options.warmUp > 0) ? " warm-up=" + this.options.warmUp : "")
+				+ ((this.options.payload > 0) ? " payload=" + this.options.payload : ""));
 		out.put("run", this.options.run);
 		out.put("n", this.options.n);
 		try (ConfigurableApplicationContext producer = boot(false)) {
@@ -124,7 +141,7 @@ public final class GTaskBenchmark {
 		if (this.options.singleN > 0) {
 			long start = System.nanoTime();
 			for (int i = 0; i < this.options.singleN; i++) {
-				client.send(TASK);
+				client.send(request());
 			}
 			singleRate = this.options.singleN / seconds(System.nanoTime() - start);
 			deleteKeys(connectionFactory);
@@ -319,7 +336,7 @@ public final class GTaskBenchmark {
 		Duration timeout = Duration.ofSeconds(10);
 		for (int i = 0; i < WARM_UP + this.options.latN; i++) {
 			long start = System.nanoTime();
-			String id = client.send(TASK);
+			String id = client.send(request());
 			String result = client.await(id, timeout, String.class);
 			long end = System.nanoTime();
 			if (!"ok".equals(result)) {
@@ -363,13 +380,13 @@ public final class GTaskBenchmark {
 		}
 	}
 
-	private static List<String> sendAll(TaskClient client, int n) {
+	private List<String> sendAll(TaskClient client, int n) {
 		List<TaskRequest> chunk = new ArrayList<>(CHUNK);
 		List<String> ids = new ArrayList<>(n);
 		for (int sent = 0; sent < n; sent += chunk.size()) {
 			chunk.clear();
 			for (int i = 0; i < Math.min(CHUNK, n - sent); i++) {
-				chunk.add(TaskRequest.of(TASK).build());
+				chunk.add(request());
 			}
 			ids.addAll(client.sendAll(chunk));
 		}
@@ -506,7 +523,8 @@ public final class GTaskBenchmark {
 	}
 
 	private record Options(int n, int concurrency, String redisUrl, int latN, int singleN, int run, String keyPrefix,
-			int timeoutSeconds, @Nullable Integer batchSize, int delayN, boolean workerProcess, int warmUp) {
+			int timeoutSeconds, @Nullable Integer batchSize, int delayN, boolean workerProcess, int warmUp,
+			int payload) {
 
 		static Options parse(String[] args) {
 			Map<String, String> given = arguments(args);
@@ -525,7 +543,8 @@ public final class GTaskBenchmark {
 					batchSize.isEmpty() ? null : Integer.valueOf(batchSize),
 					Integer.parseInt(option(given, "delay-n", "200")),
 					Boolean.parseBoolean(option(given, "worker-process", "true")),
-					Integer.parseInt(option(given, "warm-up", "0")));
+					Integer.parseInt(option(given, "warm-up", "0")),
+					Integer.parseInt(option(given, "payload", "0")));
 		}
 
 		private static String option(Map<String, String> given, String name, String fallback) {
@@ -557,6 +576,14 @@ public final class GTaskBenchmark {
 
 		@TaskHandler(TASK)
 		public String noop() {
+			return "ok";
+		}
+
+		/**
+		 * The task of runs with a {@code payload}: its argument is read and dropped.
+		 */
+		@TaskHandler(PAYLOAD_TASK)
+		public String payload(String text) {
 			return "ok";
 		}
 
