@@ -3,6 +3,7 @@ package io.gtask.worker;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.core.TaskProgress;
 import io.gtask.progress.ProgressStore;
@@ -57,6 +58,12 @@ final class ProgressReporter {
 
 		private boolean flushScheduled;
 
+		/**
+		 * Held from taking a report to having written it, so that writes go out in the order of
+		 * the reports: a late write of the timer never lands after a newer report.
+		 */
+		private final ReentrantLock writing = new ReentrantLock();
+
 		Attempt(String taskId, String name) {
 			this.taskId = taskId;
 			this.name = name;
@@ -91,6 +98,16 @@ final class ProgressReporter {
 				return;
 			}
 			TaskProgress progress = new TaskProgress(fraction, message, json, ProgressReporter.this.clock.instant());
+			this.writing.lock();
+			try {
+				reportTaken(progress);
+			}
+			finally {
+				this.writing.unlock();
+			}
+		}
+
+		private void reportTaken(TaskProgress progress) {
 			long now = System.nanoTime();
 			long wait;
 			synchronized (this) {
@@ -125,15 +142,21 @@ final class ProgressReporter {
 		}
 
 		private void flush() {
-			TaskProgress progress;
-			synchronized (this) {
-				this.flushScheduled = false;
-				progress = this.pending;
-				this.pending = null;
-				this.lastWrite = System.nanoTime();
+			this.writing.lock();
+			try {
+				TaskProgress progress;
+				synchronized (this) {
+					this.flushScheduled = false;
+					progress = this.pending;
+					this.pending = null;
+					this.lastWrite = System.nanoTime();
+				}
+				if (progress != null) {
+					write(progress);
+				}
 			}
-			if (progress != null) {
-				write(progress);
+			finally {
+				this.writing.unlock();
 			}
 		}
 

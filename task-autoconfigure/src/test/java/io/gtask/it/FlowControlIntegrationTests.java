@@ -166,9 +166,10 @@ class FlowControlIntegrationTests {
 			List<Long> starts = new ArrayList<>(FlowHandlers.STARTS);
 			Collections.sort(starts);
 			assertThat(starts).hasSize(12);
-			// 5 per second: the sixth start after any start comes a second later (less dispatch jitter)
+			// 5 per second: the sixth start after any start comes a second later (less the jitter
+			// between admission and the handler's first line on a loaded machine)
 			for (int i = 0; i + 5 < starts.size(); i++) {
-				assertThat(starts.get(i + 5) - starts.get(i)).isGreaterThan(900);
+				assertThat(starts.get(i + 5) - starts.get(i)).isGreaterThan(800);
 			}
 		}));
 	}

@@ -152,6 +152,9 @@ class FlowChaosTests {
 						BatchInfo batch = client.batches().info(id);
 						assertThat(batch.succeeded()).as("members of batch " + id).isEqualTo(members);
 						assertThat(batch.total()).isEqualTo(members);
+						// the callback is sent when the batch ends, and may not have run yet
+						assertThat(client.awaitCompletion(batch.onCompleteId(), Duration.ofSeconds(60)).status())
+							.as("callback of batch " + id).isEqualTo(TaskStatus.SUCCESS);
 					});
 					try (RedisClient redis = RedisClient.create(url);
 							StatefulRedisConnection<String, String> connection = redis.connect()) {
