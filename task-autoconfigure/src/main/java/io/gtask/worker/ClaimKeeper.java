@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.gtask.broker.TaskBroker;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,8 @@ final class ClaimKeeper {
 
 	private final TaskBroker broker;
 
+	private static final long REGISTRATION_WAIT_SECONDS = 5;
+
 	private final TaskContainerSettings settings;
 
 	private final InFlightTasks inFlight;
@@ -41,6 +44,12 @@ final class ClaimKeeper {
 	private final Clock clock;
 
 	private volatile boolean heartbeating;
+
+	/**
+	 * Held while this worker is written to or removed from the worker registry, so that a
+	 * heartbeat under way when the worker stops lands before its removal, never after.
+	 */
+	private final ReentrantLock registration = new ReentrantLock();
 
 	private @Nullable ScheduledThreadPoolExecutor executor;
 
@@ -87,13 +96,26 @@ final class ClaimKeeper {
 	 * Remove this worker from the worker registry.
 	 */
 	void unregister() {
+		this.heartbeating = false;
 		WorkerRegistry registry = this.workerRegistry;
-		if (registry != null) {
-			try {
-				registry.unregister(this.settings.consumerName());
-			}
-			catch (RuntimeException ex) {
-				logger.debug(ex, "Could not remove this worker from the worker registry; it expires on its own");
+		if (registry == null) {
+			return;
+		}
+		boolean locked = false;
+		try {
+			// bounded: a heartbeat stuck on an unreachable registry must not hold up the stop
+			locked = this.registration.tryLock(REGISTRATION_WAIT_SECONDS, TimeUnit.SECONDS);
+			registry.unregister(this.settings.consumerName());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, "Could not remove this worker from the worker registry; it expires on its own");
+		}
+		finally {
+			if (locked) {
+				this.registration.unlock();
 			}
 		}
 	}
@@ -139,10 +161,20 @@ final class ClaimKeeper {
 
 	private void register(Duration ttl) {
 		WorkerRegistry registry = this.workerRegistry;
-		if (registry != null && this.heartbeating) {
-			Instant now = this.clock.instant();
-			registry.register(new WorkerInfo(this.settings.consumerName(), WorkerHost.NAME, ProcessHandle.current().pid(),
-					this.settings.concurrency(), this.queues, this.startedAt, now, now.plus(ttl)));
+		if (registry == null) {
+			return;
+		}
+		this.registration.lock();
+		try {
+			if (this.heartbeating) {
+				Instant now = this.clock.instant();
+				registry.register(new WorkerInfo(this.settings.consumerName(), WorkerHost.NAME,
+						ProcessHandle.current().pid(), this.settings.concurrency(), this.queues, this.startedAt, now,
+						now.plus(ttl)));
+			}
+		}
+		finally {
+			this.registration.unlock();
 		}
 	}
 
